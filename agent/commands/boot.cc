@@ -1,0 +1,146 @@
+#include "agent/commands/boot.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "agent/core/boot_runner.h"
+#include "agent/steps/registry.h"
+#include "agent/system/console_line.h"
+#include "agent/system/guest_info.h"
+#include "agent/system/seams.h"
+
+namespace umla::agent {
+namespace {
+
+// Events in --dry-run go nowhere: the plan on stdout is the output.
+class DiscardSink : public EventSink {
+ public:
+  Status Send(std::string_view) override { return Status::Ok(); }
+};
+
+// Loads every source in precedence order; a broken source is reported as a failed
+// "config" step and the rest still load, so the steps run on defaults at worst.
+Settings LoadSettings(const BootOptions& options, FileSystem& files,
+                      std::vector<std::string>* problems) {
+  Settings settings;
+  if (files.Exists(options.config_path)) {
+    Result<std::string> text = files.ReadFile(options.config_path);
+    Status loaded = text.ok() ? settings.LoadJson(*text, options.config_path) : text.status();
+    if (!loaded.ok()) problems->push_back(loaded.message());
+  }
+  RealFileSystem host_root("/");
+  Result<std::string> cmdline = host_root.ReadFile(options.cmdline_path);
+  if (cmdline.ok()) {
+    std::vector<std::string> warnings;
+    settings.LoadKernelCmdline(*cmdline, &warnings);
+    for (const auto& warning : warnings) spdlog::warn("{}", warning);
+  } else {
+    spdlog::warn("{}", cmdline.status().message());
+  }
+  for (const std::string& assignment : options.settings) {
+    size_t equals = assignment.find('=');
+    if (equals == std::string::npos) {
+      problems->push_back("--set " + assignment + ": expected KEY=VALUE");
+      continue;
+    }
+    settings.Set(assignment.substr(0, equals), assignment.substr(equals + 1), "--set");
+  }
+  return settings;
+}
+
+void KeepReport(const std::string& root, const protocol::Ready& ready,
+                const protocol::Hello& hello) {
+  protocol::Event event;
+  event.type = protocol::EventType::kReady;
+  event.ready = ready;
+  nlohmann::json report = protocol::EventToJson(event);
+  report["hello"] = {{"agent_version", hello.agent_version},
+                     {"kernel", hello.kernel},
+                     {"boot_id", hello.boot_id},
+                     {"mode", hello.mode}};
+  std::string dir = (root == "/" ? "" : root) + "/run/uml-agent";
+  ::mkdir(dir.c_str(), 0755);
+  RealFileSystem files(root);
+  Status written = files.WriteFileAtomic(kReportPath, report.dump(2) + "\n");
+  if (!written.ok()) spdlog::warn("keeping the report: {}", written.message());
+}
+
+}  // namespace
+
+int RunBoot(const BootOptions& options) {
+  RealFileSystem files(options.root);
+  SystemSeams system(files);
+  std::vector<std::string> config_problems;
+  Settings settings = LoadSettings(options, files, &config_problems);
+
+  std::string channel = options.channel;
+  if (channel.empty()) {
+    Result<std::string> configured = settings.Path("channel", kDefaultChannel);
+    if (!configured.ok()) config_problems.push_back(configured.status().message());
+    channel = configured.ok() ? *configured : kDefaultChannel;
+  }
+  Result<uint64_t> budget = settings.Unsigned("channel.timeout_ms", 2000, 600000);
+  if (!budget.ok()) config_problems.push_back(budget.status().message());
+
+  ConsoleLine line(channel, budget.ok() ? *budget : 2000);
+  DiscardSink discard;
+  EventSink* sink = &discard;
+  if (!options.dry_run) {
+    Status opened = line.Open();
+    if (opened.ok()) sink = &line;
+    else spdlog::error("{} (events are only logged)", opened.message());
+  }
+
+  MonotonicClock clock;
+  BootRunner runner(*sink, clock);
+  protocol::Hello hello{UMLA_VERSION, KernelRelease(), BootId(), options.mode};
+  runner.SendHello(hello);
+  for (const auto& problem : config_problems) runner.RecordFailure("config", problem);
+
+  StepContext context{settings, &system, options.dry_run, &std::cout};
+  for (auto& step : MakeBootSteps()) {
+    const auto& only = options.only_steps;
+    if (!only.empty() && std::find(only.begin(), only.end(), step->name()) == only.end()) continue;
+    runner.RunStep(*step, context);
+  }
+  protocol::Ready ready = runner.SendReady();
+  line.Close();
+  if (!options.dry_run) KeepReport(options.root, ready, hello);
+  return ready.ok ? 0 : 1;
+}
+
+int RunStatus(const std::string& root, bool json) {
+  RealFileSystem files(root);
+  Result<std::string> text = files.ReadFile(kReportPath);
+  if (!text.ok()) {
+    std::cerr << "uml-agent: no report from this boot (" << text.status().message() << ")\n";
+    return 1;
+  }
+  if (json) {
+    std::cout << *text;
+    return 0;
+  }
+  nlohmann::json report = nlohmann::json::parse(*text, nullptr, false);
+  if (report.is_discarded() || !report.is_object()) {
+    std::cerr << "uml-agent: " << files.HostPath(kReportPath) << " is not a valid report\n";
+    return 1;
+  }
+  std::cout << "last run: " << (report.value("ok", false) ? "ok" : "FAILED") << " in "
+            << report.value("total_us", 0) << " us\n";
+  for (const auto& step : report.value("steps", nlohmann::json::array())) {
+    std::cout << "  " << step.value("name", "?") << ": " << step.value("status", "?");
+    if (step.contains("reason")) std::cout << " (" << step.value("reason", "") << ")";
+    std::cout << "\n";
+    for (const auto& change : step.value("changes", nlohmann::json::array())) {
+      std::cout << "    " << change.get<std::string>() << "\n";
+    }
+  }
+  return report.value("ok", false) ? 0 : 1;
+}
+
+}  // namespace umla::agent

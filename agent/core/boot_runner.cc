@@ -1,0 +1,101 @@
+#include "agent/core/boot_runner.h"
+
+#include <exception>
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/frame.h"
+
+namespace umla::agent {
+
+void BootRunner::Send(protocol::Event event) {
+  if (!started_) {
+    start_us_ = clock_.NowMicros();
+    started_ = true;
+  }
+  event.seq = next_seq_++;
+  Status sent = sink_.Send(protocol::EncodeFrame(protocol::EncodeEvent(event)));
+  if (!sent.ok()) spdlog::warn("event channel: {}", sent.message());
+}
+
+void BootRunner::SendHello(const protocol::Hello& hello) {
+  protocol::Event event;
+  event.type = protocol::EventType::kHello;
+  event.hello = hello;
+  Send(std::move(event));
+}
+
+void BootRunner::Record(protocol::StepResult result) {
+  if (result.status == protocol::StepStatus::kFailed) {
+    spdlog::error("step {} failed: {}", result.name, result.reason);
+  } else {
+    spdlog::info("step {}: {} ({} changes, {} us)", result.name,
+                 protocol::StepStatusName(result.status), result.changes.size(),
+                 result.duration_us);
+  }
+  protocol::Event event;
+  event.type = protocol::EventType::kStep;
+  event.step = result;
+  results_.push_back(std::move(result));
+  Send(std::move(event));
+}
+
+protocol::StepResult BootRunner::RunStep(Step& step, StepContext& context) {
+  if (!started_) {
+    start_us_ = clock_.NowMicros();
+    started_ = true;
+  }
+  protocol::StepResult result;
+  result.name = std::string(step.name());
+  uint64_t begin = clock_.NowMicros();
+  StepOutcome outcome;
+  try {
+    outcome = step.Run(context);
+  } catch (const std::exception& error) {
+    outcome.status = Status::Error(std::string("internal error: ") + error.what());
+  } catch (...) {
+    outcome.status = Status::Error("internal error: unknown exception");
+  }
+  result.duration_us = clock_.NowMicros() - begin;
+  result.changes = std::move(outcome.changes);
+  if (!outcome.status.ok()) {
+    result.status = protocol::StepStatus::kFailed;
+    result.reason = outcome.status.message();
+  } else if (outcome.skipped) {
+    result.status = protocol::StepStatus::kSkipped;
+    result.reason = outcome.skip_reason;
+  }
+  Record(result);
+  return result;
+}
+
+void BootRunner::RecordFailure(std::string name, std::string reason) {
+  protocol::StepResult result;
+  result.name = std::move(name);
+  result.status = protocol::StepStatus::kFailed;
+  result.reason = std::move(reason);
+  Record(std::move(result));
+}
+
+protocol::Ready BootRunner::SendReady() {
+  protocol::Ready ready;
+  ready.steps = results_;
+  for (const auto& step : results_) {
+    if (step.status == protocol::StepStatus::kFailed) ready.ok = false;
+  }
+  ready.total_us = started_ ? clock_.NowMicros() - start_us_ : 0;
+  protocol::Event event;
+  event.type = protocol::EventType::kReady;
+  event.ready = ready;
+  Send(std::move(event));
+  return ready;
+}
+
+void BootRunner::SendFatal(const std::string& reason) {
+  protocol::Event event;
+  event.type = protocol::EventType::kFatal;
+  event.fatal.reason = reason;
+  Send(std::move(event));
+}
+
+}  // namespace umla::agent

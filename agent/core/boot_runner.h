@@ -1,0 +1,41 @@
+// Runs the boot steps in order, times each on the monotonic clock, sends a step event
+// after each and the ready event at the end. A step that fails or throws is recorded
+// as failed with its reason; the next step runs regardless.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "agent/core/event_sink.h"
+#include "agent/core/step.h"
+#include "protocol/events.h"
+
+namespace umla::agent {
+
+class BootRunner {
+ public:
+  BootRunner(EventSink& sink, Clock& clock) : sink_(sink), clock_(clock) {}
+
+  void SendHello(const protocol::Hello& hello);
+  protocol::StepResult RunStep(Step& step, StepContext& context);
+  // Records a step that could not even start (e.g. its settings did not load).
+  void RecordFailure(std::string name, std::string reason);
+  // Sends the ready event summarising every step so far and returns it.
+  protocol::Ready SendReady();
+  void SendFatal(const std::string& reason);
+
+  const std::vector<protocol::StepResult>& results() const { return results_; }
+
+ private:
+  void Send(protocol::Event event);
+  void Record(protocol::StepResult result);
+
+  EventSink& sink_;
+  Clock& clock_;
+  uint64_t next_seq_ = 1;
+  uint64_t start_us_ = 0;
+  bool started_ = false;
+  std::vector<protocol::StepResult> results_;
+};
+
+}  // namespace umla::agent

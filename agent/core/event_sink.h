@@ -1,0 +1,24 @@
+// Where the agent's events go: the console line in a guest, a vector in tests.
+#pragma once
+
+#include <string_view>
+
+#include "common/status.h"
+
+namespace umla::agent {
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Sends one encoded frame. Must return within the sink's time budget even when
+  // nobody reads; a failure is reported, never retried forever.
+  virtual Status Send(std::string_view frame) = 0;
+};
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual uint64_t NowMicros() = 0;  // monotonic
+};
+
+}  // namespace umla::agent

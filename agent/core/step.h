@@ -1,0 +1,42 @@
+// A boot step: reads a snapshot of the system, plans with a pure function, then
+// applies the plan through the system seams (unless dry-run). Steps never throw on
+// purpose; the runner still catches anything that escapes so one step cannot stop
+// the others or the boot.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/core/settings.h"
+#include "common/status.h"
+
+namespace umla::agent {
+
+class SystemSeams;  // agent/system/seams.h: every OS resource a step may touch
+
+struct StepContext {
+  const Settings& settings;
+  SystemSeams* system;  // never null when a step runs in the agent
+  bool dry_run = false;
+  std::ostream* plan_out = nullptr;  // --dry-run prints the plan here (+/- lines)
+};
+
+struct StepOutcome {
+  Status status;
+  bool skipped = false;              // nothing to do here (e.g. disabled by config)
+  std::string skip_reason;
+  std::vector<std::string> changes;  // one line per change, as in the plan
+};
+
+class Step {
+ public:
+  virtual ~Step() = default;
+  virtual std::string_view name() const = 0;
+  // The settings keys this step reads (for unknown-key warnings and docs).
+  virtual std::vector<std::string_view> keys() const { return {}; }
+  virtual StepOutcome Run(StepContext& context) = 0;
+};
+
+}  // namespace umla::agent

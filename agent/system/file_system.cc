@@ -1,0 +1,131 @@
+#include "agent/system/file_system.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace umla::agent {
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+Status WriteAll(int fd, const std::string& content, const std::string& path) {
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::FromErrno("write " + path, errno);
+    }
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+// Writes `content` to a fresh temp file beside `target` and renames it over `target`.
+Status ReplaceFile(const std::string& target, const std::string& content,
+                   const struct stat* like) {
+  std::string temp = target + ".uml-agent.tmp";
+  ::unlink(temp.c_str());  // a leftover from a crash; its content was never live
+  mode_t mode = like ? (like->st_mode & 07777) : 0644;
+  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (fd.get() < 0) return Status::FromErrno("create " + temp, errno);
+  Status status = WriteAll(fd.get(), content, temp);
+  if (status.ok() && like && ::fchown(fd.get(), like->st_uid, like->st_gid) != 0 && errno != EPERM) {
+    status = Status::FromErrno("chown " + temp, errno);
+  }
+  if (status.ok() && like && ::fchmod(fd.get(), like->st_mode & 07777) != 0) {
+    status = Status::FromErrno("chmod " + temp, errno);
+  }
+  if (status.ok() && ::fsync(fd.get()) != 0) status = Status::FromErrno("fsync " + temp, errno);
+  if (::close(fd.release()) != 0 && status.ok()) status = Status::FromErrno("close " + temp, errno);
+  if (status.ok() && ::rename(temp.c_str(), target.c_str()) != 0) {
+    status = Status::FromErrno("rename " + temp + " to " + target, errno);
+  }
+  if (!status.ok()) {
+    ::unlink(temp.c_str());
+    return status;
+  }
+  std::string dir = DirName(target);
+  Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
+    return Status::FromErrno("fsync directory " + dir, errno);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+RealFileSystem::RealFileSystem(std::string root) : root_(std::move(root)) {
+  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+}
+
+std::string RealFileSystem::HostPath(const std::string& path) const {
+  if (root_ == "/" || root_.empty()) return path;
+  return root_ + path;
+}
+
+Result<std::string> RealFileSystem::ReadFile(const std::string& path) {
+  std::string host = HostPath(path);
+  Fd fd(::open(host.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return Status::FromErrno("open " + host, errno);
+  std::string content;
+  char buffer[8192];
+  while (true) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::FromErrno("read " + host, errno);
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<size_t>(n));
+  }
+  return content;
+}
+
+bool RealFileSystem::Exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(HostPath(path).c_str(), &st) == 0;
+}
+
+Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::string& content) {
+  std::string host = HostPath(path);
+  struct stat st;
+  bool existed = ::stat(host.c_str(), &st) == 0;
+  if (existed) {
+    Result<std::string> old = ReadFile(path);
+    if (!old.ok()) return old.status();
+    if (*old == content) return Status::Ok();
+    Status backup = ReplaceFile(host + kBackupSuffix, *old, &st);
+    if (!backup.ok()) return backup.Annotate("keeping a backup of " + host);
+  }
+  return ReplaceFile(host, content, existed ? &st : nullptr);
+}
+
+}  // namespace umla::agent

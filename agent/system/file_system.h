@@ -1,0 +1,39 @@
+// Files as the agent sees them: every path is a guest path ("/etc/fstab") resolved
+// under a root directory (--root). All changes to existing files go through
+// WriteFileAtomic, so a crash or a full disk leaves the old or the new content.
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+
+namespace umla::agent {
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // Whole file; fails naming the path when missing or unreadable.
+  virtual Result<std::string> ReadFile(const std::string& path) = 0;
+  virtual bool Exists(const std::string& path) = 0;
+  // Temp file in the same directory, fsync, rename over `path`, fsync the directory.
+  // When the old content differs it is first kept as `path` + ".uml-agent.bak"
+  // (itself written atomically). Keeps the old file's mode, owner and group.
+  virtual Status WriteFileAtomic(const std::string& path, const std::string& content) = 0;
+};
+
+// The real filesystem under `root` ("/" in a guest).
+class RealFileSystem : public FileSystem {
+ public:
+  explicit RealFileSystem(std::string root);
+  Result<std::string> ReadFile(const std::string& path) override;
+  bool Exists(const std::string& path) override;
+  Status WriteFileAtomic(const std::string& path, const std::string& content) override;
+  std::string HostPath(const std::string& path) const;
+
+ private:
+  std::string root_;
+};
+
+inline constexpr const char* kBackupSuffix = ".uml-agent.bak";
+
+}  // namespace umla::agent

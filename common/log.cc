@@ -1,0 +1,22 @@
+#include "common/log.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+
+namespace umla {
+
+void SetupLogging(const std::string& program, const std::string& level) {
+  auto logger = std::make_shared<spdlog::logger>(
+      program, std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  logger->set_pattern("%n: %l: %v");
+  auto parsed = spdlog::level::from_str(level);
+  logger->set_level(parsed == spdlog::level::off && level != "off" ? spdlog::level::info
+                                                                   : parsed);
+  spdlog::set_default_logger(logger);
+}
+
+void AddLogSink(spdlog::sink_ptr sink) {
+  sink->set_pattern(spdlog::default_logger()->name() + ": %v");
+  spdlog::default_logger()->sinks().push_back(std::move(sink));
+}
+
+}  // namespace umla

@@ -1,0 +1,17 @@
+// Log setup shared by both programs: spdlog to stderr, plus optional extra sinks
+// (the agent adds /dev/kmsg so early-boot messages land in the kernel log).
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+namespace umla {
+
+// Installs the default logger "<program>" writing to stderr at `level`
+// ("debug", "info", "warn", "error"; unknown names mean info).
+void SetupLogging(const std::string& program, const std::string& level);
+// Adds a sink to the default logger (used for /dev/kmsg in the guest).
+void AddLogSink(spdlog::sink_ptr sink);
+
+}  // namespace umla

@@ -1,0 +1,223 @@
+#include "host-bridge/commands/run.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "host-bridge/guest/guest_process.h"
+#include "host-bridge/guest/kernel_args.h"
+#include "host-bridge/guest/mconsole.h"
+#include "host-bridge/watch/console_tail.h"
+#include "host-bridge/watch/exit_codes.h"
+
+namespace umla::bridge {
+namespace {
+
+// Per-run scratch directory for the notify socket; removed on exit.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    const char* tmp = getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/uml-bridge.XXXXXX";
+    if (mkdtemp(pattern.data())) path_ = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string MakeUmid() {
+  char suffix[9];
+  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(NowMicros() ^ getpid()));
+  return "umla-" + std::to_string(getpid()) + "-" + suffix;
+}
+
+// Where the guest's main console goes when it is piped through the bridge.
+class ConsoleSink {
+ public:
+  explicit ConsoleSink(const std::string& path) {
+    fd_ = path.empty() ? 2 : open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    owned_ = !path.empty();
+  }
+  ~ConsoleSink() {
+    if (owned_ && fd_ >= 0) close(fd_);
+  }
+  bool ok() const { return fd_ >= 0; }
+  void Write(const std::string& text) {
+    size_t done = 0;
+    while (fd_ >= 0 && done < text.size()) {
+      ssize_t n = write(fd_, text.data() + done, text.size() - done);
+      if (n <= 0 && errno != EINTR) return;  // a full disk must not stop the watch
+      if (n > 0) done += static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool owned_ = false;
+};
+
+}  // namespace
+
+int RunGuest(const RunOptions& options) {
+  Session session(options.watch);
+  ScratchDir scratch;
+  if (scratch.path().empty()) {
+    session.Say("cannot create a scratch directory: " + std::string(strerror(errno)));
+    return kExitUsage;
+  }
+  ConsoleSink console(options.detach ? "" : options.console_log);
+  if (!console.ok()) {
+    session.Say("console log " + options.console_log + ": " + strerror(errno));
+    return kExitUsage;
+  }
+  NotifySocket notify;
+  std::string notify_path = scratch.path() + "/notify.sock";
+  Status bound = notify.Bind(notify_path);
+  if (!bound.ok()) session.Say(bound.message() + " (no \"kernel up\" stage)");
+
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+    session.Say(std::string("socketpair: ") + strerror(errno));
+    return kExitUsage;
+  }
+  Wiring wiring;
+  wiring.agent_line = options.watch.line;
+  std::string umid = FindKernelArg(options.kernel_args, "umid").value_or(MakeUmid());
+  wiring.umid = umid;
+  if (bound.ok()) wiring.notify_socket = notify_path;
+  wiring.extra = options.extra_args;
+
+  LaunchSpec spec;
+  spec.kernel = options.kernel;
+  spec.args = BuildKernelArgs(options.kernel_args, wiring);
+  spec.agent_fd = pair[1];
+  spec.agent_fd_number = wiring.agent_fd;
+  spec.console_to_pipe = !options.detach;
+  spec.console_file = options.console_log;
+  spec.inherit_stdin = !options.detach && options.console_log.empty() && isatty(0);
+  Result<GuestProcess> started = GuestProcess::Start(spec);
+  close(pair[1]);
+  if (!started.ok()) {
+    close(pair[0]);
+    session.Say(started.status().message());
+    return kExitUsage;
+  }
+  GuestProcess& guest = *started;
+  int channel = pair[0];
+  fcntl(channel, F_SETFL, O_NONBLOCK);
+  session.Say("started " + options.kernel + " as pid " + std::to_string(guest.pid()) +
+              " (umid " + umid + ")");
+
+  ConsoleTail tail;
+  std::string mconsole_socket = MconsoleSocketForUmid(umid);
+  bool timed_out = false;
+  int interrupted = 0;
+  while (true) {
+    struct pollfd fds[5];
+    int count = 0;
+    auto add = [&](int fd) {
+      fds[count] = {fd, fd >= 0 ? static_cast<short>(POLLIN) : short(0), 0};
+      return count++;
+    };
+    int i_channel = add(channel);
+    int i_console = add(guest.console_fd());
+    int i_notify = add(notify.fd());
+    int i_pid = add(guest.pidfd());
+    int i_signal = add(session.signal_fd());
+    bool waiting = !session.watch().ready() && !session.watch().fatal();
+    int timeout = waiting ? session.RemainingMs() : -1;
+    if (waiting && timeout == 0) {
+      timed_out = true;
+      break;
+    }
+    if (poll(fds, static_cast<nfds_t>(count), timeout) < 0 && errno != EINTR) break;
+
+    if (fds[i_console].revents) {
+      char buffer[8192];
+      ssize_t n = read(guest.console_fd(), buffer, sizeof buffer);
+      if (n > 0) console.Write(tail.Feed(std::string_view(buffer, static_cast<size_t>(n))));
+      else if (n == 0 || errno != EAGAIN) guest.CloseConsole();
+    }
+    if (fds[i_notify].revents) {
+      while (auto message = notify.Receive()) {
+        if (message->type == NotifyType::kSocket) {
+          mconsole_socket = message->data;
+          session.watch().KernelUp("mconsole " + message->data);
+        } else if (message->type == NotifyType::kPanic) {
+          session.Say("guest kernel panic");
+        }
+      }
+    }
+    if (channel >= 0 && fds[i_channel].revents && !session.PumpChannel(channel)) {
+      close(channel);
+      channel = -1;
+    }
+    if (fds[i_signal].revents) {
+      struct signalfd_siginfo info;
+      if (read(session.signal_fd(), &info, sizeof info) > 0) interrupted = static_cast<int>(info.ssi_signo);
+      break;
+    }
+    bool done = session.watch().ready() || session.watch().fatal();
+    if (done && options.detach) {
+      if (!options.pidfile.empty()) {
+        std::ofstream(options.pidfile) << guest.pid() << "\n";
+      }
+      session.Say("detached; guest pid " + std::to_string(guest.pid()) + ", umid " + umid);
+      guest.Release();
+      if (channel >= 0) close(channel);
+      return session.watch().ReadyExitCode();
+    }
+    if (fds[i_pid].revents && guest.Exited()) break;
+  }
+
+  // Drain what the guest wrote before it went.
+  while (guest.console_fd() >= 0) {
+    char buffer[8192];
+    ssize_t n = read(guest.console_fd(), buffer, sizeof buffer);
+    if (n <= 0) break;
+    console.Write(tail.Feed(std::string_view(buffer, static_cast<size_t>(n))));
+  }
+  console.Write(tail.Flush());
+  if (channel >= 0) {
+    session.PumpChannel(channel);
+    close(channel);
+  }
+
+  if (interrupted) {
+    session.Say(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
+    guest.Stop(mconsole_socket);
+    return session.watch().ready() ? session.watch().ReadyExitCode() : kExitGuestGone;
+  }
+  if (timed_out) {
+    session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: no " +
+                MissingStageName(session.watch().stage()) + " yet; stopping the guest");
+    guest.Stop(mconsole_socket);
+    return kExitTimeout;
+  }
+  if (session.watch().ready() || session.watch().fatal()) {
+    session.Say("guest " + guest.DescribeExit());
+    return session.watch().ReadyExitCode();
+  }
+  guest.Exited();
+  session.Say("guest " + guest.DescribeExit() + " before " +
+              MissingStageName(session.watch().stage()) + "; its console ended with:\n" +
+              tail.LastLines());
+  return kExitGuestGone;
+}
+
+}  // namespace umla::bridge

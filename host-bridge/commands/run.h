@@ -1,0 +1,24 @@
+// `uml-bridge run`: start a UML kernel with the agent's line wired to a socketpair,
+// watch it until ready (or timeout, or exit), and stay or detach.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host-bridge/commands/session.h"
+
+namespace umla::bridge {
+
+struct RunOptions {
+  WatchOptions watch;
+  std::string console_log;  // empty: this terminal (stderr)
+  bool detach = false;
+  std::string pidfile;
+  std::string kernel;
+  std::vector<std::string> kernel_args;
+  std::vector<std::string> extra_args;  // added by other features (network, images)
+};
+
+int RunGuest(const RunOptions& options);
+
+}  // namespace umla::bridge

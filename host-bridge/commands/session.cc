@@ -1,0 +1,73 @@
+#include "host-bridge/commands/session.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+namespace umla::bridge {
+
+uint64_t NowMicros() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+Session::Session(const WatchOptions& options)
+    : options_(options),
+      watch_(WatchOutput{
+          [this](const std::string& line) { Say("guest: " + line); },
+          [this](const nlohmann::json& event) {
+            if (!options_.json) return;
+            // ensure_ascii: guest strings cannot carry escape sequences to a terminal.
+            std::cout << event.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)
+                      << std::endl;
+          }}),
+      deadline_us_(NowMicros() + static_cast<uint64_t>(options.timeout_s * 1e6)) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGHUP);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signal_fd_ = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+Session::~Session() {
+  if (signal_fd_ >= 0) close(signal_fd_);
+}
+
+bool Session::PumpChannel(int fd) {
+  char buffer[16384];
+  while (true) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      watch_.Feed(std::string_view(buffer, static_cast<size_t>(n)));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return true;
+    watch_.ChannelClosed();  // EOF, or EIO on a pts whose other end went away
+    return false;
+  }
+}
+
+int Session::RemainingMs() const {
+  uint64_t now = NowMicros();
+  if (now >= deadline_us_) return 0;
+  return static_cast<int>((deadline_us_ - now + 999) / 1000);
+}
+
+void Session::Say(const std::string& line) const {
+  if (options_.quiet) return;
+  std::fprintf(stderr, "uml-bridge: %s\n", line.c_str());
+}
+
+}  // namespace umla::bridge

@@ -1,0 +1,42 @@
+// What `run` and `wait` share: where progress and events go, reading the agent's
+// channel into a GuestWatch, signal handling and the deadline.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "host-bridge/watch/guest_watch.h"
+
+namespace umla::bridge {
+
+struct WatchOptions {
+  double timeout_s = 120;
+  bool json = false;   // events as JSON lines on stdout
+  bool quiet = false;  // no progress lines on stderr
+  int line = 7;        // the guest tty the agent reports on
+};
+
+class Session {
+ public:
+  explicit Session(const WatchOptions& options);
+  ~Session();
+  GuestWatch& watch() { return watch_; }
+  // Reads what is available on the channel; false once it is closed.
+  bool PumpChannel(int fd);
+  // An fd that becomes readable on SIGINT, SIGTERM or SIGHUP.
+  int signal_fd() const { return signal_fd_; }
+  // Milliseconds left before the deadline (0 when passed).
+  int RemainingMs() const;
+  void Say(const std::string& line) const;  // a progress line on stderr
+  const WatchOptions& options() const { return options_; }
+
+ private:
+  WatchOptions options_;
+  GuestWatch watch_;
+  uint64_t deadline_us_;
+  int signal_fd_ = -1;
+};
+
+uint64_t NowMicros();
+
+}  // namespace umla::bridge

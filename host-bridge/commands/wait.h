@@ -1,0 +1,17 @@
+// `uml-bridge wait`: watch the agent's line of a guest someone else started.
+#pragma once
+
+#include <string>
+
+#include "host-bridge/commands/session.h"
+
+namespace umla::bridge {
+
+struct WaitOptions {
+  WatchOptions watch;
+  std::string channel;  // fifo:PATH, pts:PATH or umid:NAME
+};
+
+int WaitForGuest(const WaitOptions& options);
+
+}  // namespace umla::bridge

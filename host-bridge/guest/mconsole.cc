@@ -1,0 +1,138 @@
+#include "host-bridge/guest/mconsole.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace umla::bridge {
+namespace {
+
+constexpr uint32_t kMagic = 0xcafebabe;
+constexpr uint32_t kVersion = 2;
+constexpr size_t kMaxData = 512;
+constexpr size_t kHeader = 16;  // notify: magic, version, type, len
+
+uint32_t ReadU32(std::string_view bytes, size_t offset) {
+  uint32_t value;
+  std::memcpy(&value, bytes.data() + offset, sizeof value);
+  return value;  // host byte order: the guest kernel runs on this very machine
+}
+
+void AppendU32(std::string* out, uint32_t value) {
+  out->append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+Status FillAddress(const std::string& path, sockaddr_un* address) {
+  if (path.size() >= sizeof(address->sun_path)) {
+    return Status::Error("socket path too long: " + path);
+  }
+  std::memset(address, 0, sizeof *address);
+  address->sun_family = AF_UNIX;
+  std::memcpy(address->sun_path, path.c_str(), path.size() + 1);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::optional<Notify> ParseNotify(std::string_view datagram) {
+  if (datagram.size() < kHeader) return std::nullopt;
+  if (ReadU32(datagram, 0) != kMagic || ReadU32(datagram, 4) != kVersion) return std::nullopt;
+  uint32_t type = ReadU32(datagram, 8);
+  uint32_t length = ReadU32(datagram, 12);
+  if (type > 3 || length > kMaxData || length > datagram.size() - kHeader) return std::nullopt;
+  std::string data(datagram.substr(kHeader, length));
+  while (!data.empty() && data.back() == '\0') data.pop_back();
+  return Notify{static_cast<NotifyType>(type), std::move(data)};
+}
+
+std::string EncodeMconsoleRequest(std::string_view command) {
+  std::string out;
+  AppendU32(&out, kMagic);
+  AppendU32(&out, kVersion);
+  std::string_view data = command.substr(0, kMaxData - 1);
+  AppendU32(&out, static_cast<uint32_t>(data.size()));
+  out.append(data);
+  out.resize(12 + kMaxData, '\0');
+  return out;
+}
+
+std::string MconsoleSocketForUmid(const std::string& umid) {
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : "/root") + "/.uml/" + umid + "/mconsole";
+}
+
+Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_view command,
+                                    int timeout_ms) {
+  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::FromErrno("mconsole socket", errno);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  // Autobind to an abstract address so the kernel has somewhere to send the reply.
+  sockaddr_un self;
+  std::memset(&self, 0, sizeof self);
+  self.sun_family = AF_UNIX;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&self), sizeof(sa_family_t)) != 0) {
+    return Status::FromErrno("mconsole bind", errno);
+  }
+  sockaddr_un peer;
+  Status filled = FillAddress(socket_path, &peer);
+  if (!filled.ok()) return filled;
+  std::string request = EncodeMconsoleRequest(command);
+  if (::sendto(fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&peer),
+               sizeof peer) < 0) {
+    return Status::FromErrno("mconsole " + socket_path, errno);
+  }
+  std::string reply;
+  while (true) {
+    struct pollfd pfd = {fd, POLLIN, 0};
+    int ready = ::poll(&pfd, 1, timeout_ms);
+    if (ready <= 0) return Status::Error("mconsole " + socket_path + ": no reply");
+    char buffer[12 + kMaxData];
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n < 12) return Status::Error("mconsole " + socket_path + ": short reply");
+    std::string_view bytes(buffer, static_cast<size_t>(n));
+    uint32_t err = ReadU32(bytes, 0);
+    uint32_t more = ReadU32(bytes, 4);
+    uint32_t length = ReadU32(bytes, 8);
+    if (length > static_cast<size_t>(n) - 12) length = static_cast<uint32_t>(n - 12);
+    std::string part(bytes.substr(12, length));
+    while (!part.empty() && part.back() == '\0') part.pop_back();
+    reply += part;
+    if (err != 0) return Status::Error("mconsole " + socket_path + ": " + reply);
+    if (!more) return reply;
+  }
+}
+
+NotifySocket::~NotifySocket() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!path_.empty()) ::unlink(path_.c_str());
+}
+
+Status NotifySocket::Bind(const std::string& path) {
+  sockaddr_un address;
+  Status filled = FillAddress(path, &address);
+  if (!filled.ok()) return filled;
+  fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd_ < 0) return Status::FromErrno("notify socket", errno);
+  if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    return Status::FromErrno("bind notify socket " + path, errno);
+  }
+  path_ = path;
+  return Status::Ok();
+}
+
+std::optional<Notify> NotifySocket::Receive() {
+  char buffer[kHeader + kMaxData];
+  ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+  if (n <= 0) return std::nullopt;
+  return ParseNotify(std::string_view(buffer, static_cast<size_t>(n)));
+}
+
+}  // namespace umla::bridge

@@ -1,0 +1,54 @@
+// UML's management console: the notify datagrams a kernel sends to
+// `mconsole=notify:PATH`, and requests to its control socket (~/.uml/UMID/mconsole).
+// Layouts follow arch/um/include/shared/mconsole.h (magic 0xcafebabe, version 2).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace umla::bridge {
+
+enum class NotifyType : uint32_t { kSocket = 0, kPanic = 1, kHang = 2, kUserNotify = 3 };
+
+struct Notify {
+  NotifyType type;
+  std::string data;  // socket path for kSocket; bytes the guest wrote for kUserNotify
+};
+
+// Parses one notify datagram; nullopt for anything malformed (wrong magic, version,
+// type or length). The sender is a guest: nothing here is trusted.
+std::optional<Notify> ParseNotify(std::string_view datagram);
+
+// Encodes a request datagram for a command such as "halt" or "config con7".
+std::string EncodeMconsoleRequest(std::string_view command);
+
+// Sends `command` to the mconsole socket at `socket_path` and returns the reply text
+// (all parts joined), waiting at most `timeout_ms`. Fails naming the socket.
+Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_view command,
+                                    int timeout_ms);
+
+// ~/.uml/UMID/mconsole (UML's default uml_dir).
+std::string MconsoleSocketForUmid(const std::string& umid);
+
+// A datagram socket bound at `path` to receive notifications.
+class NotifySocket {
+ public:
+  NotifySocket() = default;
+  ~NotifySocket();
+  NotifySocket(const NotifySocket&) = delete;
+  NotifySocket& operator=(const NotifySocket&) = delete;
+  Status Bind(const std::string& path);
+  int fd() const { return fd_; }
+  // Reads one pending datagram; nullopt when none or malformed.
+  std::optional<Notify> Receive();
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+}  // namespace umla::bridge

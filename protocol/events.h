@@ -1,0 +1,64 @@
+// The events an agent sends, as typed structs, and their JSON form.
+// Encoding is for the guest; decoding is for the host and treats the JSON as
+// untrusted: wrong types, missing fields and oversized arrays are errors, never throws.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/status.h"
+
+namespace umla::protocol {
+
+enum class StepStatus { kOk, kFailed, kSkipped };
+const char* StepStatusName(StepStatus status);
+
+struct StepResult {
+  std::string name;
+  StepStatus status = StepStatus::kOk;
+  std::string reason;                // why it failed or was skipped; empty when ok
+  std::vector<std::string> changes;  // what it changed, one line each ("+ /dev/ubdb b 98:16")
+  uint64_t duration_us = 0;          // monotonic clock
+};
+
+struct Hello {
+  std::string agent_version;
+  std::string kernel;   // uname -r of the guest
+  std::string boot_id;  // /proc/sys/kernel/random/boot_id
+  std::string mode;     // "boot" (init script) or "init" (PID-1 wrapper)
+};
+
+struct Ready {
+  bool ok = true;  // every step ok or skipped
+  std::vector<StepResult> steps;
+  uint64_t total_us = 0;
+};
+
+struct Fatal {
+  std::string reason;
+};
+
+enum class EventType { kHello, kStep, kReady, kFatal };
+
+struct Event {
+  EventType type = EventType::kHello;
+  uint64_t seq = 0;  // 1, 2, 3... per boot; the host drops repeats and reordering
+  Hello hello;       // for kHello
+  StepResult step;   // for kStep
+  Ready ready;       // for kReady
+  Fatal fatal;       // for kFatal
+};
+
+// Caps the decoder applies to untrusted input.
+inline constexpr size_t kMaxSteps = 64;
+inline constexpr size_t kMaxChanges = 256;
+inline constexpr size_t kMaxStringField = 1024;
+
+std::string EncodeEvent(const Event& event);  // compact JSON, no newline
+Result<Event> DecodeEvent(const std::string& json_text);
+nlohmann::json EventToJson(const Event& event);
+
+}  // namespace umla::protocol

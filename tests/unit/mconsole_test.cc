@@ -1,0 +1,46 @@
+#include "host-bridge/guest/mconsole.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+namespace umla::bridge {
+namespace {
+
+std::string Packet(uint32_t magic, uint32_t version, uint32_t type, uint32_t length,
+                   std::string data) {
+  std::string out(16, '\0');
+  std::memcpy(&out[0], &magic, 4);
+  std::memcpy(&out[4], &version, 4);
+  std::memcpy(&out[8], &type, 4);
+  std::memcpy(&out[12], &length, 4);
+  return out + data;
+}
+
+TEST(Notify, ParsesTheSocketAnnouncement) {
+  auto notify = ParseNotify(Packet(0xcafebabe, 2, 0, 21, std::string("/root/.uml/x/mconsole") + '\0'));
+  ASSERT_TRUE(notify.has_value());
+  EXPECT_EQ(notify->type, NotifyType::kSocket);
+  EXPECT_EQ(notify->data, "/root/.uml/x/mconsole");
+}
+
+TEST(Notify, RejectsMalformedPackets) {
+  EXPECT_FALSE(ParseNotify("short").has_value());
+  EXPECT_FALSE(ParseNotify(Packet(0xdeadbeef, 2, 0, 0, "")).has_value());
+  EXPECT_FALSE(ParseNotify(Packet(0xcafebabe, 3, 0, 0, "")).has_value());
+  EXPECT_FALSE(ParseNotify(Packet(0xcafebabe, 2, 9, 0, "")).has_value());
+  EXPECT_FALSE(ParseNotify(Packet(0xcafebabe, 2, 3, 100, "abc")).has_value());
+}
+
+TEST(Mconsole, RequestLayout) {
+  std::string request = EncodeMconsoleRequest("halt");
+  uint32_t magic, length;
+  std::memcpy(&magic, request.data(), 4);
+  std::memcpy(&length, request.data() + 8, 4);
+  EXPECT_EQ(magic, 0xcafebabeu);
+  EXPECT_EQ(length, 4u);
+  EXPECT_EQ(request.substr(12, 4), "halt");
+}
+
+}  // namespace
+}  // namespace umla::bridge
