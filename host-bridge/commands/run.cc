@@ -71,6 +71,15 @@ class ConsoleSink {
   bool owned_ = false;
 };
 
+// UML removes ~/.uml/UMID when it halts cleanly; after a kill it stays behind.
+// Only a umid the bridge made up is removed (never one the user chose).
+void RemoveStaleUmidDir(const std::string& umid, bool ours) {
+  if (!ours) return;
+  std::string socket = MconsoleSocketForUmid(umid);
+  std::error_code ignored;
+  std::filesystem::remove_all(socket.substr(0, socket.rfind('/')), ignored);
+}
+
 }  // namespace
 
 int RunGuest(const RunOptions& options) {
@@ -120,6 +129,7 @@ int RunGuest(const RunOptions& options) {
   GuestProcess& guest = *started;
   int channel = pair[0];
   fcntl(channel, F_SETFL, O_NONBLOCK);
+  if (guest.console_fd() >= 0) fcntl(guest.console_fd(), F_SETFL, O_NONBLOCK);
   session.Say("started " + options.kernel + " as pid " + std::to_string(guest.pid()) +
               " (umid " + umid + ")");
 
@@ -185,7 +195,15 @@ int RunGuest(const RunOptions& options) {
     if (fds[i_pid].revents && guest.Exited()) break;
   }
 
-  // Drain what the guest wrote before it went.
+  if (interrupted) {
+    session.Say(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
+    guest.Stop(mconsole_socket);
+  } else if (timed_out) {
+    session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: no " +
+                MissingStageName(session.watch().stage()) + " yet; stopping the guest");
+    guest.Stop(mconsole_socket);
+  }
+  // Drain what the guest wrote before it went (non-blocking: the guest is gone).
   while (guest.console_fd() >= 0) {
     char buffer[8192];
     ssize_t n = read(guest.console_fd(), buffer, sizeof buffer);
@@ -197,18 +215,9 @@ int RunGuest(const RunOptions& options) {
     session.PumpChannel(channel);
     close(channel);
   }
-
-  if (interrupted) {
-    session.Say(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
-    guest.Stop(mconsole_socket);
-    return session.watch().ready() ? session.watch().ReadyExitCode() : kExitGuestGone;
-  }
-  if (timed_out) {
-    session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: no " +
-                MissingStageName(session.watch().stage()) + " yet; stopping the guest");
-    guest.Stop(mconsole_socket);
-    return kExitTimeout;
-  }
+  RemoveStaleUmidDir(umid, !FindKernelArg(options.kernel_args, "umid"));
+  if (interrupted) return session.watch().ready() ? session.watch().ReadyExitCode() : kExitGuestGone;
+  if (timed_out) return kExitTimeout;
   if (session.watch().ready() || session.watch().fatal()) {
     session.Say("guest " + guest.DescribeExit());
     return session.watch().ReadyExitCode();

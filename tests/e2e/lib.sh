@@ -1,0 +1,88 @@
+# Helpers for the end-to-end tests. Each test script sources this file, calls
+# e2e_begin NAME, builds what it needs under $WORK, and fails through `fail`.
+# Everything a test starts (guests, namespaces, taps) is cleaned up by its own ids.
+set -eu
+
+E2E_DIR=$(cd "$(dirname "$0")" && pwd)
+: "${UML_AGENT:?set UML_AGENT to the built uml-agent}"
+: "${UML_BRIDGE:?set UML_BRIDGE to the built uml-bridge}"
+: "${UML_KERNEL:=linux}"
+CLEANUPS=""
+
+e2e_begin() {
+  TEST_NAME=$1
+  WORK=${E2E_WORK:-${TMPDIR:-/tmp}}/uml-e2e.$TEST_NAME.$$
+  rm -rf "$WORK" && mkdir -p "$WORK"
+  trap e2e_cleanup EXIT
+  echo "== $TEST_NAME (work dir $WORK)"
+}
+
+# Registers a shell command to run at exit (last registered runs first).
+on_exit() { CLEANUPS="$1
+$CLEANUPS"; }
+
+e2e_cleanup() {
+  status=$?
+  echo "$CLEANUPS" | while IFS= read -r command; do
+    [ -n "$command" ] && eval "$command" >/dev/null 2>&1 || true
+  done
+  if [ "$status" = 0 ] && [ -z "${E2E_KEEP:-}" ]; then rm -rf "$WORK"; fi
+  [ "$status" = 0 ] && echo "== $TEST_NAME: PASS" || echo "== $TEST_NAME: FAIL (work dir kept: $WORK)"
+  exit "$status"
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  for log in "$WORK"/*.log; do
+    [ -f "$log" ] || continue
+    echo "--- last lines of $log" >&2
+    tail -n 25 "$log" >&2
+  done
+  exit 1
+}
+
+assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: expected [$2], got [$1]"; }
+assert_contains() { grep -q -- "$2" "$1" || fail "${3:-$1 lacks [$2]}"; }
+assert_not_contains() { ! grep -q -- "$2" "$1" || fail "${3:-$1 has [$2]}"; }
+
+# busybox_image IMG [make-busybox-image options...]
+busybox_image() {
+  img=$1
+  shift
+  "$E2E_DIR/make-busybox-image.sh" --agent "$UML_AGENT" --out "$img" "$@"
+}
+
+# bridge_run NAME [bridge options...] -- [kernel args...]: runs uml-bridge run with
+# the kernel, JSON events in $WORK/NAME.json, progress in $WORK/NAME.log, console in
+# $WORK/NAME.console.log; sets BRIDGE_STATUS.
+bridge_run() {
+  name=$1
+  shift
+  set +e
+  "$UML_BRIDGE" run --json --console-log "$WORK/$name.console.log" "$@" \
+    >"$WORK/$name.json" 2>"$WORK/$name.log"
+  BRIDGE_STATUS=$?
+  set -e
+  # Split the options from "-- kernel args" again: the kernel goes right after "--".
+  return 0
+}
+
+# The ready event (one JSON line) of a run, or empty.
+ready_event() { grep '"type":"ready"' "$WORK/$1.json" | tail -n 1; }
+
+# A directory the guest writes its observations into (mounted there as hostfs).
+probe_dir() { mkdir -p "$WORK/probe" && echo "$WORK/probe"; }
+
+# The kernel pid the bridge reported for run NAME ("started ... as pid N").
+guest_pid() { sed -n 's/.*started .* as pid \([0-9]*\).*/\1/p' "$WORK/$1.log" | head -n 1; }
+
+# Stops a guest a run left behind, by its own process group (never by name).
+stop_guest_of() {
+  pid=$(guest_pid "$1")
+  [ -n "$pid" ] && kill -KILL -- "-$pid" 2>/dev/null || true
+}
+
+guest_alive() {
+  pid=$(guest_pid "$1")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}

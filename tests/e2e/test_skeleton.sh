@@ -1,0 +1,46 @@
+#!/bin/sh
+# Walking skeleton: a busybox guest whose boot script runs the static agent reports
+# ready to `uml-bridge run` over the default console line; exit codes 0, 3 and 4.
+. "$(dirname "$0")/lib.sh"
+e2e_begin skeleton
+
+file "$UML_AGENT" | grep -q "statically linked" || fail "uml-agent is not statically linked"
+
+# 1. Ready: exit 0, hello then ready, ready lists every step as ok.
+busybox_image "$WORK/root.img"
+bridge_run ready --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/root.img" root=/dev/ubda rw init=/init
+assert_eq "$BRIDGE_STATUS" 0 "bridge exit status for a ready guest"
+head -n 1 "$WORK/ready.json" | grep -q '"type":"hello"' || fail "first event is not hello"
+assert_contains "$WORK/ready.json" '"kernel":"6\.'
+assert_contains "$WORK/ready.json" '"mode":"boot"'
+ready=$(ready_event ready)
+echo "$ready" | grep -q '"ok":true' || fail "ready event not ok: $ready"
+assert_contains "$WORK/ready.log" "kernel up"
+assert_contains "$WORK/ready.log" "ready: every step ok"
+assert_contains "$WORK/ready.console.log" "uml-agent boot exited with 0"
+assert_not_contains "$WORK/ready.console.log" "epollctl add err"
+
+# 2. The guest dies before the agent runs: exit 4, with the console's last lines.
+printf 'echo "about to die before the agent"\npoweroff -f\n' > "$WORK/die.sh"
+busybox_image "$WORK/die.img" --before "$WORK/die.sh"
+bridge_run die --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/die.img" root=/dev/ubda rw init=/init
+assert_eq "$BRIDGE_STATUS" 4 "bridge exit status when the guest dies before ready"
+assert_contains "$WORK/die.log" "before agent"
+assert_contains "$WORK/die.log" "about to die before the agent"
+
+# 3. The agent never runs: exit 3 after the timeout, the guest is stopped, and the
+#    message names the stage that never came.
+printf 'sleep 600\n' > "$WORK/hang.sh"
+busybox_image "$WORK/hang.img" --before "$WORK/hang.sh"
+on_exit "stop_guest_of hang"
+bridge_run hang --timeout 4 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/hang.img" root=/dev/ubda rw init=/init
+assert_eq "$BRIDGE_STATUS" 3 "bridge exit status on timeout"
+assert_contains "$WORK/hang.log" "no agent yet"
+if guest_alive hang; then fail "the timed-out guest is still running"; fi
+
+# 4. A guest that fails a step is ready with exit 1 (a broken config file).
+printf '{ "channel": \n' > "$WORK/broken.json"
+busybox_image "$WORK/broken.img" --add "$WORK/broken.json=/etc/uml-agent/config.json"
+bridge_run broken --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/broken.img" root=/dev/ubda rw init=/init
+assert_eq "$BRIDGE_STATUS" 1 "bridge exit status when a step failed"
+assert_contains "$WORK/broken.json" '/etc/uml-agent/config.json:2: not valid JSON'
