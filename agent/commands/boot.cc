@@ -11,6 +11,7 @@
 #include "agent/core/boot_runner.h"
 #include "agent/steps/registry.h"
 #include "agent/system/console_line.h"
+#include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
 #include "agent/system/seams.h"
 
@@ -74,7 +75,8 @@ void KeepReport(const std::string& root, const protocol::Ready& ready,
 
 int RunBoot(const BootOptions& options) {
   RealFileSystem files(options.root);
-  SystemSeams system(files);
+  SystemSeams system;
+  system.files = &files;
   std::vector<std::string> config_problems;
   Settings settings = LoadSettings(options, files, &config_problems);
 

@@ -1,20 +1,20 @@
 // Every OS resource a step may touch, each behind a narrow interface, so that steps
-// run on fakes in tests (tests/unit/fake_system.h) and on Linux in the guest.
+// run on fakes in tests and on Linux in the guest. A step reads only the seams it
+// needs; each pointer is set by the agent's boot command (never null there).
 #pragma once
-
-#include <string>
-
-#include "agent/system/file_system.h"
 
 namespace umla::agent {
 
-class SystemSeams {
- public:
-  explicit SystemSeams(FileSystem& files) : files_(files) {}
-  FileSystem& files() { return files_; }
+class FileSystem;      // agent/system/file_system.h: read, atomic replace, stat
+class DeviceNodes;     // agent/system/device_nodes.h: block devices, mknod (storage)
+class Mounts;          // agent/system/mounts.h: mount, swapon, /proc views (storage)
+class NetworkControl;  // agent/system/network_control.h: rtnetlink (network)
 
- private:
-  FileSystem& files_;
+struct SystemSeams {
+  FileSystem* files = nullptr;
+  DeviceNodes* nodes = nullptr;
+  Mounts* mounts = nullptr;
+  NetworkControl* network = nullptr;
 };
 
 }  // namespace umla::agent
