@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <vector>
 
 #include "common/strings.h"
 #include "host-bridge/guest/mconsole.h"
@@ -44,6 +47,47 @@ Result<int> OpenTty(const std::string& path) {
   return fd;
 }
 
+// The pts behind a guest's line. UML's mconsole only answers "pts" for such a line,
+// never the device, so the device is read off the kernel process instead: the
+// ptmx it holds open (its pid is in ~/.uml/UMID/pid) and that fd's tty-index.
+Result<std::string> FindGuestPts(const std::string& umid, int line, bool* pending) {
+  std::string socket = MconsoleSocketForUmid(umid);
+  std::string line_name = "con" + std::to_string(line);
+  Result<std::string> reply = MconsoleCommand(socket, "config " + line_name, 1000);
+  if (!reply.ok()) return reply.status();
+  std::string answer(Trim(*reply));
+  if (!StartsWith(answer, "pts")) {
+    return Status::Error("guest " + umid + ": " + line_name + " is \"" +
+                         SanitizeForTerminal(answer, 80) + "\", not a pts (start it with " +
+                         line_name + "=pts)");
+  }
+  std::string dir = socket.substr(0, socket.rfind('/'));
+  std::ifstream pid_file(dir + "/pid");
+  std::string pid;
+  if (!(pid_file >> pid) || !ParseUnsigned(pid)) return Status::Error(dir + "/pid: no pid");
+  std::vector<std::string> found;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + pid + "/fd", error)) {
+    std::error_code link_error;
+    auto target = std::filesystem::read_symlink(entry.path(), link_error);
+    if (link_error || (target != "/dev/ptmx" && target != "/dev/pts/ptmx")) continue;
+    std::ifstream info("/proc/" + pid + "/fdinfo/" + entry.path().filename().string());
+    std::string key, value;
+    while (info >> key >> value) {
+      if (key == "tty-index:") found.push_back("/dev/pts/" + value);
+    }
+  }
+  if (error) return Status::Error("/proc/" + pid + "/fd: " + error.message());
+  if (found.empty()) {
+    *pending = true;  // the guest has not opened its line yet
+    return std::string();
+  }
+  if (found.size() > 1) {
+    return Status::Error("guest " + umid + " has several pts lines; name the agent's with pts:PATH");
+  }
+  return found.front();
+}
+
 }  // namespace
 
 Result<int> OpenChannel(const ChannelSpec& spec, int line, bool* pending) {
@@ -60,22 +104,9 @@ Result<int> OpenChannel(const ChannelSpec& spec, int line, bool* pending) {
     case ChannelSpec::Kind::kPts:
       return OpenTty(spec.value);
     case ChannelSpec::Kind::kUmid: {
-      std::string socket = MconsoleSocketForUmid(spec.value);
-      Result<std::string> reply =
-          MconsoleCommand(socket, "config con" + std::to_string(line), 1000);
-      if (!reply.ok()) return reply.status();
-      // "pts" until the guest opens the line, then "pts:/dev/pts/N".
-      std::string answer(Trim(*reply));
-      if (!StartsWith(answer, "pts:/dev/pts/")) {
-        if (answer == "pts") {
-          *pending = true;
-          return -1;
-        }
-        return Status::Error("guest " + spec.value + ": con" + std::to_string(line) +
-                             " is \"" + SanitizeForTerminal(answer, 80) +
-                             "\", not a pts (start it with con" + std::to_string(line) + "=pts)");
-      }
-      return OpenTty(answer.substr(4));
+      Result<std::string> pts = FindGuestPts(spec.value, line, pending);
+      if (!pts.ok() || *pending) return pts.ok() ? Result<int>(-1) : pts.status();
+      return OpenTty(*pts);
     }
   }
   return Status::Error("unknown channel kind");

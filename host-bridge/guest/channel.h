@@ -1,7 +1,8 @@
 // Opening an agent's line for `uml-bridge wait` on a guest someone else started:
 //   fifo:PATH  a FIFO the start script wired to the line (con7=null,fd:3 3<>PATH)
 //   pts:PATH   the host pts the line was given (con7=pts)
-//   umid:NAME  ask the guest's mconsole which pts its line got (retried until known)
+//   umid:NAME  the pts of the guest with that umid (its line is conN=pts), found
+//              through its mconsole and its kernel process; retried until known
 #pragma once
 
 #include <string>

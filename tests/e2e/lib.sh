@@ -86,3 +86,34 @@ guest_alive() {
   pid=$(guest_pid "$1")
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
+
+# start_guest NAME KERNEL-ARGS...: starts a kernel the way a user's own start script
+# would (no bridge), in its own session; GUEST_PID is its pid, the console goes to
+# $WORK/NAME.console.log, and it is stopped at exit by its process group.
+start_guest() {
+  name=$1
+  shift
+  setsid "$UML_KERNEL" "$@" </dev/null >"$WORK/$name.console.log" 2>&1 &
+  GUEST_PID=$!
+  on_exit "kill -KILL -- -$GUEST_PID"
+}
+
+# wait_exit PID SECONDS: true once PID is gone, false if it is still there after SECONDS.
+wait_exit() {
+  i=0
+  while kill -0 "$1" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -gt $(($2 * 10)) ] && return 1
+    sleep 0.1
+  done
+}
+
+# bridge_wait NAME [wait options...]: runs uml-bridge wait; like bridge_run.
+bridge_wait() {
+  name=$1
+  shift
+  set +e
+  "$UML_BRIDGE" wait --json "$@" >"$WORK/$name.json" 2>"$WORK/$name.log"
+  BRIDGE_STATUS=$?
+  set -e
+}

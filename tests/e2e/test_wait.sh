@@ -1,0 +1,58 @@
+#!/bin/sh
+# `uml-bridge wait` on guests started by a script of the user's own: over a FIFO, over a
+# pts named by path, and over a pts found through the guest's umid; exit 4 when the
+# guest goes before ready, 3 on timeout, 2 for a bad channel.
+. "$(dirname "$0")/lib.sh"
+e2e_begin wait
+
+printf 'sleep 3\n' > "$WORK/linger.sh"
+busybox_image "$WORK/root.img" --after "$WORK/linger.sh"
+boot="mem=64M ubd0=$WORK/root.img root=/dev/ubda rw init=/init"
+
+# 1. FIFO: the start script opens it read-write, so starting never blocks.
+mkfifo "$WORK/agent.fifo"
+start_guest fifo $boot con=null con0=fd:0,fd:1 con7=null,fd:3 3<>"$WORK/agent.fifo"
+bridge_wait fifo --channel "fifo:$WORK/agent.fifo" --timeout 60
+assert_eq "$BRIDGE_STATUS" 0 "wait over a FIFO"
+assert_contains "$WORK/fifo.json" '"type":"ready"'
+wait_exit "$GUEST_PID" 30 || fail "fifo guest did not power off"
+
+# 2. pts by path: the path is what the kernel prints when the guest opens the line.
+start_guest ptspath $boot umid=e2e-pts-$$ con=null con0=fd:0,fd:1 con7=pts
+i=0
+until grep -q "Virtual console 7 assigned device" "$WORK/ptspath.console.log"; do
+  i=$((i + 1)); [ "$i" -lt 300 ] || fail "the guest never opened its line"; sleep 0.1
+done
+pts=$(sed -n "s/.*Virtual console 7 assigned device '\(.*\)'.*/\1/p" "$WORK/ptspath.console.log")
+bridge_wait ptspath --channel "pts:$pts" --timeout 60
+assert_eq "$BRIDGE_STATUS" 0 "wait over pts:$pts"
+wait_exit "$GUEST_PID" 30 || fail "pts guest did not power off"
+
+# 3. pts found by umid (the wait starts before the kernel even exists).
+setsid sh -c 'sleep 1; exec "$0" "$@"' "$UML_KERNEL" $boot umid=e2e-umid-$$ con=null con7=pts \
+  </dev/null >"$WORK/umid.console.log" 2>&1 &
+starter=$!
+on_exit "kill -KILL -- -$starter"
+bridge_wait umid --channel "umid:e2e-umid-$$" --timeout 60
+assert_eq "$BRIDGE_STATUS" 0 "wait by umid"
+assert_contains "$WORK/umid.json" '"type":"hello"'
+wait_exit "$starter" 30 || fail "umid guest did not power off"
+
+# 4. The guest powers off before the agent: the FIFO closes, exit 4.
+printf 'poweroff -f\n' > "$WORK/die.sh"
+busybox_image "$WORK/die.img" --before "$WORK/die.sh"
+rm -f "$WORK/agent.fifo" && mkfifo "$WORK/agent.fifo"
+start_guest die mem=64M "ubd0=$WORK/die.img" root=/dev/ubda rw init=/init con=null con7=null,fd:3 3<>"$WORK/agent.fifo"
+bridge_wait die --channel "fifo:$WORK/agent.fifo" --timeout 60
+assert_eq "$BRIDGE_STATUS" 4 "wait when the guest dies first"
+assert_contains "$WORK/die.log" "channel closed before"
+
+# 5. Nobody ever writes: exit 3; a malformed channel: exit 2.
+rm -f "$WORK/agent.fifo" && mkfifo "$WORK/agent.fifo"
+bridge_wait quiet --channel "fifo:$WORK/agent.fifo" --timeout 2
+assert_eq "$BRIDGE_STATUS" 3 "wait timeout"
+bridge_wait bad --channel "serial:/dev/ttyS0"
+assert_eq "$BRIDGE_STATUS" 2 "bad channel spec"
+assert_contains "$WORK/bad.log" "unknown kind"
+bridge_wait notfifo --channel "fifo:$WORK/root.img" --timeout 2
+assert_eq "$BRIDGE_STATUS" 2 "fifo that is not a FIFO"
