@@ -95,11 +95,12 @@ void Flatten(const nlohmann::json& node, const std::string& prefix,
     std::string joined;
     for (const auto& item : node) {
       if (!joined.empty()) joined += ',';
-      joined += item.is_string() ? item.get<std::string>() : item.dump();
+      joined += item.is_string() ? item.get<std::string>()
+                                 : item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     out->emplace_back(prefix, joined);
   } else if (!node.is_null()) {
-    out->emplace_back(prefix, node.dump());
+    out->emplace_back(prefix, node.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 
@@ -109,9 +110,12 @@ Status Settings::LoadJson(std::string_view json_text, const std::string& source)
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& error) {
-    // nlohmann reports the byte offset; turn it into a line number people can use.
-    size_t offset = std::min<size_t>(error.byte, json_text.size());
+  } catch (const nlohmann::json::exception& error) {
+    // A parse error knows its byte offset (turned into a line people can use); a
+    // number out of range (found by fuzzing) does not, and names no line.
+    auto* parse_error = dynamic_cast<const nlohmann::json::parse_error*>(&error);
+    if (!parse_error) return Status::Error(source + ": not valid JSON (" + error.what() + ")");
+    size_t offset = std::min<size_t>(parse_error->byte, json_text.size());
     size_t line = 1 + static_cast<size_t>(
                           std::count(json_text.begin(), json_text.begin() + offset, '\n'));
     return Status::Error(source + ":" + std::to_string(line) + ": not valid JSON (" +

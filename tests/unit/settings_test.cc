@@ -73,3 +73,17 @@ TEST(Settings, ReportsUnknownKeys) {
 
 }  // namespace
 }  // namespace umla::agent
+
+namespace umla::agent {
+namespace {
+
+// Found by fuzz_settings: nlohmann throws out_of_range, not parse_error, here.
+TEST(Settings, HugeNumberIsAnErrorNotACrash) {
+  Settings settings;
+  Status status = settings.LoadJson("{\"a\": 2222e222222222222222222222}", "f.json");
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("f.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace umla::agent
