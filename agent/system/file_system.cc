@@ -9,6 +9,15 @@
 namespace umla::agent {
 namespace {
 
+FaultHook g_fault_hook = nullptr;
+
+// Returns true (with errno set) when a test asked this point to fail.
+bool Injected(const char* point) {
+  int err = g_fault_hook ? g_fault_hook(point) : 0;
+  if (err != 0) errno = err;
+  return err != 0;
+}
+
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
@@ -38,7 +47,7 @@ std::string DirName(const std::string& path) {
 Status WriteAll(int fd, const std::string& content, const std::string& path) {
   size_t done = 0;
   while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    ssize_t n = Injected("write") ? -1 : ::write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::FromErrno("write " + path, errno);
@@ -54,7 +63,7 @@ Status ReplaceFile(const std::string& target, const std::string& content,
   std::string temp = target + ".uml-agent.tmp";
   ::unlink(temp.c_str());  // a leftover from a crash; its content was never live
   mode_t mode = like ? (like->st_mode & 07777) : 0644;
-  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  Fd fd(Injected("create") ? -1 : ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (fd.get() < 0) return Status::FromErrno("create " + temp, errno);
   Status status = WriteAll(fd.get(), content, temp);
   if (status.ok() && like && ::fchown(fd.get(), like->st_uid, like->st_gid) != 0 && errno != EPERM) {
@@ -63,9 +72,11 @@ Status ReplaceFile(const std::string& target, const std::string& content,
   if (status.ok() && like && ::fchmod(fd.get(), like->st_mode & 07777) != 0) {
     status = Status::FromErrno("chmod " + temp, errno);
   }
-  if (status.ok() && ::fsync(fd.get()) != 0) status = Status::FromErrno("fsync " + temp, errno);
+  if (status.ok() && (Injected("fsync") || ::fsync(fd.get()) != 0)) {
+    status = Status::FromErrno("fsync " + temp, errno);
+  }
   if (::close(fd.release()) != 0 && status.ok()) status = Status::FromErrno("close " + temp, errno);
-  if (status.ok() && ::rename(temp.c_str(), target.c_str()) != 0) {
+  if (status.ok() && (Injected("rename") || ::rename(temp.c_str(), target.c_str()) != 0)) {
     status = Status::FromErrno("rename " + temp + " to " + target, errno);
   }
   if (!status.ok()) {
@@ -74,13 +85,15 @@ Status ReplaceFile(const std::string& target, const std::string& content,
   }
   std::string dir = DirName(target);
   Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
+  if (dir_fd.get() < 0 || Injected("fsync-dir") || ::fsync(dir_fd.get()) != 0) {
     return Status::FromErrno("fsync directory " + dir, errno);
   }
   return Status::Ok();
 }
 
 }  // namespace
+
+void SetFaultHookForTesting(FaultHook hook) { g_fault_hook = hook; }
 
 RealFileSystem::RealFileSystem(std::string root) : root_(std::move(root)) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();

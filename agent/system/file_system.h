@@ -36,4 +36,10 @@ class RealFileSystem : public FileSystem {
 
 inline constexpr const char* kBackupSuffix = ".uml-agent.bak";
 
+// Fault injection for the crash-safety tests: the hook is asked at each point of an
+// atomic replace ("create", "write", "fsync", "rename", "fsync-dir") and returns an
+// errno to fail that call with, or 0. Never set outside tests.
+using FaultHook = int (*)(const char* point);
+void SetFaultHookForTesting(FaultHook hook);
+
 }  // namespace umla::agent

@@ -44,3 +44,14 @@ busybox_image "$WORK/broken.img" --add "$WORK/broken.json=/etc/uml-agent/config.
 bridge_run broken --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/broken.img" root=/dev/ubda rw init=/init
 assert_eq "$BRIDGE_STATUS" 1 "bridge exit status when a step failed"
 assert_contains "$WORK/broken.json" '/etc/uml-agent/config.json:2: not valid JSON'
+
+# 5. Host faults: a kernel that is missing or not executable is a usage error (2).
+bridge_run nokernel -- "$WORK/no-such-kernel" mem=64M
+assert_eq "$BRIDGE_STATUS" 2 "missing kernel"
+assert_contains "$WORK/nokernel.log" "no-such-kernel: No such file or directory"
+printf '#!/bin/sh\n' > "$WORK/not-executable"
+bridge_run noexec -- "$WORK/not-executable" mem=64M
+assert_eq "$BRIDGE_STATUS" 2 "kernel not executable"
+assert_contains "$WORK/noexec.log" "not an executable file"
+bridge_run usage --timeout -5 -- "$UML_KERNEL"
+assert_eq "$BRIDGE_STATUS" 2 "bad --timeout"

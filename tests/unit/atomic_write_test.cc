@@ -1,0 +1,171 @@
+// Crash safety of the one function every file change goes through: killed at random
+// points, failed at each system call, out of space, read-only: the file is always the
+// complete old or the complete new content, and the backup is never lost.
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "agent/system/file_system.h"
+
+namespace umla::agent {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+class AtomicWriteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/umla-atomic.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    old_content_ = std::string(300000, 'o') + "\nold end\n";
+    new_content_ = std::string(200000, 'n') + "\nnew end\n";
+  }
+  void TearDown() override {
+    SetFaultHookForTesting(nullptr);
+    if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
+    fs::remove_all(dir_);
+  }
+  bool MountTmpfs(const char* options) {
+    if (geteuid() != 0) return false;
+    mounted_ = mount("tmpfs", dir_.c_str(), "tmpfs", 0, options) == 0;
+    return mounted_;
+  }
+  void ExpectOldOrNew(const fs::path& path) {
+    std::string content = Slurp(path);
+    EXPECT_TRUE(content == old_content_ || content == new_content_)
+        << path << " holds " << content.size() << " bytes of neither version";
+  }
+  void ExpectNoTempFiles() {
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      EXPECT_EQ(entry.path().string().find(".uml-agent.tmp"), std::string::npos) << entry.path();
+    }
+  }
+
+  std::string dir_;
+  std::string old_content_, new_content_;
+  bool mounted_ = false;
+};
+
+TEST_F(AtomicWriteTest, WritesKeepsABackupAndIsIdempotent) {
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  EXPECT_FALSE(fs::exists(dir_ + "/f" + kBackupSuffix));  // nothing to back up yet
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
+  EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
+  auto before = fs::last_write_time(dir_ + "/f");
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());  // same content: untouched
+  EXPECT_EQ(fs::last_write_time(dir_ + "/f"), before);
+  EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
+  ExpectNoTempFiles();
+}
+
+TEST_F(AtomicWriteTest, KeepsModeOfTheReplacedFile) {
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  fs::permissions(dir_ + "/f", fs::perms(0600));
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  EXPECT_EQ(fs::status(dir_ + "/f").permissions() & fs::perms::mask, fs::perms(0600));
+}
+
+int g_fail_at_call = 0;
+int g_calls = 0;
+int FailNthCall(const char*) { return ++g_calls == g_fail_at_call ? EIO : 0; }
+
+TEST_F(AtomicWriteTest, AnInjectedFailureAtAnyCallLeavesOldOrNewAndTheBackup) {
+  // Count the calls of one full replace, then fail each one in turn.
+  RealFileSystem files(dir_);
+  g_calls = 0;
+  g_fail_at_call = -1;
+  SetFaultHookForTesting(FailNthCall);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  g_calls = 0;
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  int calls_per_replace = g_calls;
+  ASSERT_GT(calls_per_replace, 6);
+  for (int fail_at = 1; fail_at <= calls_per_replace; ++fail_at) {
+    SetFaultHookForTesting(nullptr);
+    ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+    std::string backup_before = Slurp(dir_ + "/f" + kBackupSuffix);
+    g_calls = 0;
+    g_fail_at_call = fail_at;
+    SetFaultHookForTesting(FailNthCall);
+    Status status = files.WriteFileAtomic("/f", new_content_);
+    SetFaultHookForTesting(nullptr);
+    if (!status.ok()) {
+      EXPECT_NE(status.message().find(dir_), std::string::npos) << status.message();
+      EXPECT_NE(status.message().find("Input/output error"), std::string::npos);
+    }
+    ExpectOldOrNew(dir_ + "/f");
+    std::string backup = Slurp(dir_ + "/f" + kBackupSuffix);
+    EXPECT_TRUE(backup == backup_before || backup == old_content_) << "call " << fail_at;
+    ExpectNoTempFiles();
+  }
+}
+
+TEST_F(AtomicWriteTest, SigkillAtRandomPointsNeverLeavesAPartialFile) {
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  std::mt19937 random(42);
+  for (int round = 0; round < 60; ++round) {
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      RealFileSystem writer(dir_);
+      for (int i = 0;; ++i) (void)writer.WriteFileAtomic("/f", i % 2 ? old_content_ : new_content_);
+    }
+    usleep(std::uniform_int_distribution<int>(200, 6000)(random));
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    ExpectOldOrNew(dir_ + "/f");
+    ExpectOldOrNew(dir_ + "/f" + kBackupSuffix);
+  }
+  // A temp file left by a kill is never live content, and the next write clears it.
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  ExpectNoTempFiles();
+}
+
+TEST_F(AtomicWriteTest, FullDiskIsAClearErrorAndTheOldFileStays) {
+  if (!MountTmpfs("size=1m")) GTEST_SKIP() << "needs root to mount a small tmpfs";
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  Status status = files.WriteFileAtomic("/f", std::string(900000, 'x'));
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("No space left on device"), std::string::npos) << status.message();
+  EXPECT_EQ(Slurp(dir_ + "/f"), old_content_);
+  ExpectNoTempFiles();
+}
+
+TEST_F(AtomicWriteTest, ReadOnlyRootIsAClearErrorAndTheOldFileStays) {
+  if (!MountTmpfs("size=4m")) GTEST_SKIP() << "needs root to mount a tmpfs";
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  ASSERT_EQ(mount(nullptr, dir_.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr), 0);
+  Status status = files.WriteFileAtomic("/f", new_content_);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("Read-only file system"), std::string::npos) << status.message();
+  EXPECT_EQ(Slurp(dir_ + "/f"), old_content_);
+}
+
+}  // namespace
+}  // namespace umla::agent

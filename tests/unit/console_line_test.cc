@@ -1,0 +1,61 @@
+// The agent's line must never stall a boot: with nobody reading, sending and closing
+// together stay within the configured budget.
+#include <fcntl.h>
+#include <pty.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "agent/system/console_line.h"
+
+namespace umla::agent {
+namespace {
+
+TEST(ConsoleLine, NobodyReadingCostsAtMostTheBudget) {
+  int master = -1, slave = -1;
+  char name[64];
+  ASSERT_EQ(openpty(&master, &slave, name, nullptr, nullptr), 0);
+  close(slave);
+  ConsoleLine line(name, 300);
+  ASSERT_TRUE(line.Open().ok());
+  uint64_t start = MonotonicMicros();
+  std::string frame(1000, 'x');
+  frame += '\n';
+  Status status;
+  for (int i = 0; i < 1000 && status.ok(); ++i) status = line.Send(frame);
+  line.Close();
+  uint64_t elapsed_ms = (MonotonicMicros() - start) / 1000;
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find(name), std::string::npos) << status.message();
+  EXPECT_LT(elapsed_ms, 300u + 700u);  // bounded, with slack for a loaded machine
+  // Once the budget is spent, further events are dropped at once.
+  uint64_t again = MonotonicMicros();
+  EXPECT_FALSE(line.Send(frame).ok());
+  EXPECT_LT((MonotonicMicros() - again) / 1000, 50u);
+  close(master);
+}
+
+TEST(ConsoleLine, RawModeMeansNoNewlineTranslation) {
+  int master = -1, slave = -1;
+  char name[64];
+  ASSERT_EQ(openpty(&master, &slave, name, nullptr, nullptr), 0);
+  ConsoleLine line(name, 1000);
+  ASSERT_TRUE(line.Open().ok());
+  ASSERT_TRUE(line.Send("abc\n").ok());
+  line.Close();
+  char buffer[16] = {};
+  ssize_t n = read(master, buffer, sizeof buffer);
+  EXPECT_EQ(std::string(buffer, n > 0 ? static_cast<size_t>(n) : 0), "abc\n");
+  close(slave);
+  close(master);
+}
+
+TEST(ConsoleLine, MissingDeviceIsAClearError) {
+  ConsoleLine line("/nonexistent/tty7", 100);
+  Status status = line.Open();
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("/nonexistent/tty7"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace umla::agent
