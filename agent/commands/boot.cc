@@ -94,7 +94,10 @@ int RunBoot(const BootOptions& options) {
   EventSink* sink = &discard;
   if (!options.dry_run) {
     Status opened = line.Open();
-    if (opened.ok()) sink = &line;
+    if (opened.ok()) {
+      sink = &line;
+      spdlog::info("reporting on {}", channel);
+    }
     else spdlog::error("{} (events are only logged)", opened.message());
   }
 
@@ -111,6 +114,8 @@ int RunBoot(const BootOptions& options) {
     runner.RunStep(*step, context);
   }
   protocol::Ready ready = runner.SendReady();
+  spdlog::info("ready after {} us: {} steps, {}", ready.total_us, ready.steps.size(),
+               ready.ok ? "all ok" : "some failed");
   line.Close();
   if (!options.dry_run) KeepReport(options.root, ready, hello);
   return ready.ok ? 0 : 1;

@@ -7,7 +7,8 @@ e2e_begin skeleton
 file "$UML_AGENT" | grep -q "statically linked" || fail "uml-agent is not statically linked"
 
 # 1. Ready: exit 0, hello then ready, ready lists every step as ok.
-busybox_image "$WORK/root.img"
+printf 'dmesg | grep "uml-agent" | sed "s/^/kmsg: /"\n' > "$WORK/kmsg.sh"
+busybox_image "$WORK/root.img" --after "$WORK/kmsg.sh"
 bridge_run ready --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/root.img" root=/dev/ubda rw init=/init
 assert_eq "$BRIDGE_STATUS" 0 "bridge exit status for a ready guest"
 head -n 1 "$WORK/ready.json" | grep -q '"type":"hello"' || fail "first event is not hello"
@@ -19,6 +20,9 @@ assert_contains "$WORK/ready.log" "kernel up"
 assert_contains "$WORK/ready.log" "ready: every step ok"
 assert_contains "$WORK/ready.console.log" "uml-agent boot exited with 0"
 assert_not_contains "$WORK/ready.console.log" "epollctl add err"
+# The agent logs to the kernel log too (early boot has no syslog).
+assert_contains "$WORK/ready.console.log" "kmsg: .*uml-agent: reporting on /dev/tty7"
+assert_contains "$WORK/ready.console.log" "kmsg: .*uml-agent: ready after"
 
 # 2. The guest dies before the agent runs: exit 4, with the console's last lines.
 printf 'echo "about to die before the agent"\npoweroff -f\n' > "$WORK/die.sh"
