@@ -127,12 +127,14 @@ const char* StepStatusName(StepStatus status) {
 
 json EventToJson(const Event& event) {
   json out = {{"type", TypeName(event.type)}, {"seq", event.seq}};
+  if (event.wall_us != 0) out["wall_us"] = event.wall_us;
   switch (event.type) {
     case EventType::kHello:
       out["agent_version"] = event.hello.agent_version;
       out["kernel"] = event.hello.kernel;
       out["boot_id"] = event.hello.boot_id;
       out["mode"] = event.hello.mode;
+      out["since_boot_us"] = event.hello.since_boot_us;
       break;
     case EventType::kStep:
       out["step"] = StepToJson(event.step);
@@ -165,12 +167,14 @@ Result<Event> DecodeEvent(const std::string& json_text) {
   Fields fields(object, "event");
   std::string type = fields.String("type");
   event.seq = fields.Unsigned("seq");
+  if (object.contains("wall_us")) event.wall_us = fields.Unsigned("wall_us");
   if (type == "hello") {
     event.type = EventType::kHello;
     event.hello.agent_version = fields.String("agent_version");
     event.hello.kernel = fields.String("kernel");
     event.hello.boot_id = fields.String("boot_id");
     event.hello.mode = fields.String("mode");
+    if (object.contains("since_boot_us")) event.hello.since_boot_us = fields.Unsigned("since_boot_us");
   } else if (type == "step") {
     event.type = EventType::kStep;
     auto it = object.find("step");

@@ -29,6 +29,7 @@ struct Hello {
   std::string kernel;   // uname -r of the guest
   std::string boot_id;  // /proc/sys/kernel/random/boot_id
   std::string mode;     // "boot" (init script) or "init" (PID-1 wrapper)
+  uint64_t since_boot_us = 0;  // CLOCK_BOOTTIME when the agent started: kernel start -> agent
 };
 
 struct Ready {
@@ -46,6 +47,9 @@ enum class EventType { kHello, kStep, kReady, kFatal };
 struct Event {
   EventType type = EventType::kHello;
   uint64_t seq = 0;  // 1, 2, 3... per boot; the host drops repeats and reordering
+  // CLOCK_REALTIME when sent (0: not given). A UML guest's clock is the host's, so the
+  // host can tell how long an event took to reach it.
+  uint64_t wall_us = 0;
   Hello hello;       // for kHello
   StepResult step;   // for kStep
   Ready ready;       // for kReady

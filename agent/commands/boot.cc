@@ -1,6 +1,7 @@
 #include "agent/commands/boot.h"
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include <algorithm>
 #include <iostream>
@@ -101,9 +102,10 @@ int RunBoot(const BootOptions& options) {
     else spdlog::error("{} (events are only logged)", opened.message());
   }
 
-  MonotonicClock clock;
+  SystemClock clock;
   BootRunner runner(*sink, clock);
-  protocol::Hello hello{UMLA_VERSION, KernelRelease(), BootId(), options.mode};
+  protocol::Hello hello{UMLA_VERSION, KernelRelease(), BootId(), options.mode,
+                       ClockMicros(CLOCK_BOOTTIME)};
   runner.SendHello(hello);
   for (const auto& problem : config_problems) runner.RecordFailure("config", problem);
 

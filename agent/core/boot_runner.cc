@@ -14,6 +14,7 @@ void BootRunner::Send(protocol::Event event) {
     started_ = true;
   }
   event.seq = next_seq_++;
+  event.wall_us = clock_.WallMicros();
   Status sent = sink_.Send(protocol::EncodeFrame(protocol::EncodeEvent(event)));
   if (!sent.ok()) spdlog::warn("event channel: {}", sent.message());
 }

@@ -18,7 +18,8 @@ class EventSink {
 class Clock {
  public:
   virtual ~Clock() = default;
-  virtual uint64_t NowMicros() = 0;  // monotonic
+  virtual uint64_t NowMicros() = 0;   // monotonic: durations
+  virtual uint64_t WallMicros() = 0;  // realtime: stamped on events for the host
 };
 
 }  // namespace umla::agent

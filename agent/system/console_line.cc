@@ -15,11 +15,15 @@
 
 namespace umla::agent {
 
-uint64_t MonotonicMicros() {
+uint64_t ClockMicros(int clock_id) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(clock_id, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
 }
+
+uint64_t MonotonicMicros() { return ClockMicros(CLOCK_MONOTONIC); }
+
+uint64_t SystemClock::WallMicros() { return ClockMicros(CLOCK_REALTIME); }
 
 ConsoleLine::ConsoleLine(std::string device, uint64_t budget_ms)
     : device_(std::move(device)), budget_ms_(budget_ms) {}

@@ -38,10 +38,12 @@ class ConsoleLine : public EventSink {
 };
 
 uint64_t MonotonicMicros();
+uint64_t ClockMicros(int clock_id);  // CLOCK_REALTIME, CLOCK_BOOTTIME, ...
 
-class MonotonicClock : public Clock {
+class SystemClock : public Clock {
  public:
   uint64_t NowMicros() override { return MonotonicMicros(); }
+  uint64_t WallMicros() override;
 };
 
 }  // namespace umla::agent

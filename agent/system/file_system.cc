@@ -9,6 +9,7 @@
 namespace umla::agent {
 namespace {
 
+constexpr const char* kTempSuffix = ".uml-agent.tmp";
 FaultHook g_fault_hook = nullptr;
 
 // Returns true (with errno set) when a test asked this point to fail.
@@ -60,8 +61,7 @@ Status WriteAll(int fd, const std::string& content, const std::string& path) {
 // Writes `content` to a fresh temp file beside `target` and renames it over `target`.
 Status ReplaceFile(const std::string& target, const std::string& content,
                    const struct stat* like) {
-  std::string temp = target + ".uml-agent.tmp";
-  ::unlink(temp.c_str());  // a leftover from a crash; its content was never live
+  std::string temp = target + kTempSuffix;
   mode_t mode = like ? (like->st_mode & 07777) : 0644;
   Fd fd(Injected("create") ? -1 : ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (fd.get() < 0) return Status::FromErrno("create " + temp, errno);
@@ -129,6 +129,9 @@ bool RealFileSystem::Exists(const std::string& path) {
 
 Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::string& content) {
   std::string host = HostPath(path);
+  // Leftovers of a writer killed mid-way; their content was never live.
+  ::unlink((host + kTempSuffix).c_str());
+  ::unlink((host + kBackupSuffix + kTempSuffix).c_str());
   struct stat st;
   bool existed = ::stat(host.c_str(), &st) == 0;
   if (existed) {

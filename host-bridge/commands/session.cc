@@ -28,6 +28,12 @@ Session::Session(const WatchOptions& options)
             // ensure_ascii: guest strings cannot carry escape sequences to a terminal.
             std::cout << event.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)
                       << std::endl;
+          },
+          [] {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            return static_cast<uint64_t>(ts.tv_sec) * 1000000u +
+                   static_cast<uint64_t>(ts.tv_nsec) / 1000u;
           }}),
       deadline_us_(NowMicros() + static_cast<uint64_t>(options.timeout_s * 1e6)) {
   sigset_t mask;

@@ -85,7 +85,14 @@ void GuestWatch::Accept(const protocol::Event& event) {
     return;  // the first ready of a boot is final
   }
   last_seq_ = event.seq;
-  if (output_.event) output_.event(protocol::EventToJson(event));
+  if (output_.event) {
+    nlohmann::json annotated = protocol::EventToJson(event);
+    if (event.wall_us != 0 && output_.wall_clock) {
+      uint64_t now = output_.wall_clock();
+      annotated["host_latency_us"] = now > event.wall_us ? now - event.wall_us : 0;
+    }
+    output_.event(annotated);
+  }
   switch (event.type) {
     case EventType::kHello:
       boot_id_ = event.hello.boot_id;

@@ -23,6 +23,9 @@ struct WatchOutput {
   std::function<void(const std::string&)> progress;
   // Each accepted event as a JSON object (for --json).
   std::function<void(const nlohmann::json&)> event;
+  // Host CLOCK_REALTIME in microseconds; when set, events stamped by the guest get
+  // "host_latency_us" (receipt minus the guest's wall_us: detection latency).
+  std::function<uint64_t()> wall_clock;
 };
 
 class GuestWatch {

@@ -29,6 +29,7 @@ class RecordingSink : public EventSink {
 class FakeClock : public Clock {
  public:
   uint64_t NowMicros() override { return now += 10; }
+  uint64_t WallMicros() override { return 1700000000000000u + now; }
   uint64_t now = 0;
 };
 

@@ -129,3 +129,23 @@ TEST(GuestWatch, CutFinalFrameIsCorrupt) {
 
 }  // namespace
 }  // namespace umla::bridge
+
+namespace umla::bridge {
+namespace {
+
+TEST(GuestWatchLatency, StampedEventsGetTheHostLatency) {
+  std::vector<nlohmann::json> events;
+  GuestWatch watch({nullptr, [&](const nlohmann::json& e) { events.push_back(e); },
+                    [] { return uint64_t{5000}; }});
+  protocol::Event hello;
+  hello.type = protocol::EventType::kHello;
+  hello.seq = 1;
+  hello.wall_us = 4200;
+  watch.Feed(protocol::EncodeFrame(protocol::EncodeEvent(hello)));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["host_latency_us"], 800u);
+  EXPECT_EQ(events[0]["wall_us"], 4200u);
+}
+
+}  // namespace
+}  // namespace umla::bridge
