@@ -99,12 +99,14 @@ int WaitCommand(const std::vector<std::string>& args) {
   po::options_description options;
   AddWatchOptions(options, &wait.watch);
   options.add_options()(
-      "channel", po::value(&wait.channel)->required(),
+      "channel", po::value(&wait.channels)->required()->composing(),
       "fifo:PATH (start the guest with conN=null,fd:3 3<>PATH), pts:PATH, or umid:NAME\n"
-      "(the guest's line is conN=pts; its pts is found through its mconsole)");
+      "(the guest's line is conN=pts; its pts is found through its mconsole).\n"
+      "Repeat to wait for several guests at once.");
   int parsed = Parse(
-      "Usage: uml-bridge wait --channel SPEC [OPTIONS]\n\n"
-      "Waits until the agent in a guest started by someone else reports ready.\n\nOptions",
+      "Usage: uml-bridge wait --channel SPEC [--channel SPEC...] [OPTIONS]\n\n"
+      "Waits until the agent in each guest started by someone else reports ready. With\n"
+      "several guests the exit status is the worst: 4 over 3 over 1 over 0.\n\nOptions",
       options, args);
   if (parsed >= 0) return parsed;
   if (!CheckWatch(wait.watch)) return kExitUsage;

@@ -19,22 +19,34 @@ uint64_t NowMicros() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
 }
 
+namespace {
+
+uint64_t WallMicros() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+}  // namespace
+
+WatchOutput Session::OutputFor(const std::string& label) {
+  std::string prefix = label.empty() ? "guest: " : "guest " + label + ": ";
+  return WatchOutput{
+      [this, prefix](const std::string& line) { Say(prefix + line); },
+      [this, label](const nlohmann::json& event) {
+        if (!options_.json) return;
+        nlohmann::json out = event;
+        if (!label.empty()) out["guest"] = label;
+        // ensure_ascii: guest strings cannot carry escape sequences to a terminal.
+        std::cout << out.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)
+                  << std::endl;
+      },
+      WallMicros};
+}
+
 Session::Session(const WatchOptions& options)
     : options_(options),
-      watch_(WatchOutput{
-          [this](const std::string& line) { Say("guest: " + line); },
-          [this](const nlohmann::json& event) {
-            if (!options_.json) return;
-            // ensure_ascii: guest strings cannot carry escape sequences to a terminal.
-            std::cout << event.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)
-                      << std::endl;
-          },
-          [] {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            return static_cast<uint64_t>(ts.tv_sec) * 1000000u +
-                   static_cast<uint64_t>(ts.tv_nsec) / 1000u;
-          }}),
+      watch_(OutputFor("")),
       deadline_us_(NowMicros() + static_cast<uint64_t>(options.timeout_s * 1e6)) {
   sigset_t mask;
   sigemptyset(&mask);
@@ -50,19 +62,24 @@ Session::~Session() {
   if (signal_fd_ >= 0) close(signal_fd_);
 }
 
-bool Session::PumpChannel(int fd) {
+bool Session::PumpChannel(int fd) { return PumpChannel(fd, watch_); }
+
+bool Session::PumpChannel(int fd, GuestWatch& watch) {
   char buffer[16384];
-  while (true) {
+  // Bounded per call so that one guest flooding its line cannot starve the others;
+  // the caller polls again (level-triggered) for the rest.
+  for (int reads = 0; reads < 16; ++reads) {
     ssize_t n = read(fd, buffer, sizeof buffer);
     if (n > 0) {
-      watch_.Feed(std::string_view(buffer, static_cast<size_t>(n)));
+      watch.Feed(std::string_view(buffer, static_cast<size_t>(n)));
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return true;
-    watch_.ChannelClosed();  // EOF, or EIO on a pts whose other end went away
+    watch.ChannelClosed();  // EOF, or EIO on a pts whose other end went away
     return false;
   }
+  return true;
 }
 
 int Session::RemainingMs() const {

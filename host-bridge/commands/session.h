@@ -21,8 +21,13 @@ class Session {
   explicit Session(const WatchOptions& options);
   ~Session();
   GuestWatch& watch() { return watch_; }
-  // Reads what is available on the channel; false once it is closed.
+  // Output for one more guest watched by this process: progress lines are prefixed
+  // with the label and JSON events carry "guest": label.
+  WatchOutput OutputFor(const std::string& label);
+  // Reads what is available on the channel into `watch` (default: this session's
+  // own); false once it is closed.
   bool PumpChannel(int fd);
+  bool PumpChannel(int fd, GuestWatch& watch);
   // An fd that becomes readable on SIGINT, SIGTERM or SIGHUP.
   int signal_fd() const { return signal_fd_; }
   // Milliseconds left before the deadline (0 when passed).

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "host-bridge/commands/session.h"
 
@@ -9,7 +10,7 @@ namespace umla::bridge {
 
 struct WaitOptions {
   WatchOptions watch;
-  std::string channel;  // fifo:PATH, pts:PATH or umid:NAME
+  std::vector<std::string> channels;  // each fifo:PATH, pts:PATH or umid:NAME
 };
 
 int WaitForGuest(const WaitOptions& options);

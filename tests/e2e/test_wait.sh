@@ -56,3 +56,21 @@ assert_eq "$BRIDGE_STATUS" 2 "bad channel spec"
 assert_contains "$WORK/bad.log" "unknown kind"
 bridge_wait notfifo --channel "fifo:$WORK/root.img" --timeout 2
 assert_eq "$BRIDGE_STATUS" 2 "fifo that is not a FIFO"
+
+# 6. Several guests, one wait: every one ready -> 0; one of them dies first -> 4.
+#    (Each guest needs an image of its own: UML locks a ubd file it has open.)
+cp "$WORK/root.img" "$WORK/b.img"
+boot_b="mem=64M ubd0=$WORK/b.img root=/dev/ubda rw init=/init"
+rm -f "$WORK/a.fifo" "$WORK/b.fifo" && mkfifo "$WORK/a.fifo" "$WORK/b.fifo"
+start_guest multi-a $boot con=null con7=null,fd:3 3<>"$WORK/a.fifo"
+start_guest multi-b $boot_b con=null con7=null,fd:3 3<>"$WORK/b.fifo"
+bridge_wait multi --channel "fifo:$WORK/a.fifo" --channel "fifo:$WORK/b.fifo" --timeout 60
+assert_eq "$BRIDGE_STATUS" 0 "wait for two guests"
+assert_eq "$(grep -c '"type":"ready"' "$WORK/multi.json")" 2 "ready events for two guests"
+assert_contains "$WORK/multi.json" "\"guest\":\"$WORK/b.fifo\""
+rm -f "$WORK/a.fifo" "$WORK/b.fifo" && mkfifo "$WORK/a.fifo" "$WORK/b.fifo"
+start_guest mixed-a $boot con=null con7=null,fd:3 3<>"$WORK/a.fifo"
+start_guest mixed-b mem=64M "ubd0=$WORK/die.img" root=/dev/ubda rw init=/init con=null con7=null,fd:3 3<>"$WORK/b.fifo"
+bridge_wait mixed --channel "fifo:$WORK/a.fifo" --channel "fifo:$WORK/b.fifo" --timeout 60
+assert_eq "$BRIDGE_STATUS" 4 "one of two guests died first"
+assert_eq "$(grep -c '"type":"ready"' "$WORK/mixed.json")" 1 "the other guest still reported ready"

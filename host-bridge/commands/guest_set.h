@@ -1,0 +1,48 @@
+// Many guests watched by one process (`uml-bridge wait --channel A --channel B ...`,
+// and the scale benchmark): one epoll set over every agent line, one GuestWatch each.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host-bridge/commands/session.h"
+
+namespace umla::bridge {
+
+class GuestSet {
+ public:
+  explicit GuestSet(Session& session);
+  ~GuestSet();
+  GuestSet(const GuestSet&) = delete;
+  GuestSet& operator=(const GuestSet&) = delete;
+
+  // Watches `fd` (made non-blocking; owned from now on) as guest `label`.
+  Status Add(const std::string& label, int fd);
+  // Reads until every guest is ready, fatal or closed, the deadline passes or a
+  // signal arrives. Returns false on a signal.
+  bool Run();
+  size_t size() const { return guests_.size(); }
+  size_t ready_count() const;
+  // The worst outcome over all guests: 4 (a channel closed before ready) over
+  // 3 (timeout) over 1 (a step failed) over 0.
+  int ExitCode() const;
+  const GuestWatch& watch(size_t index) const { return guests_[index]->watch; }
+
+ private:
+  struct Guest {
+    Guest(std::string name, int descriptor, WatchOutput output)
+        : label(std::move(name)), fd(descriptor), watch(std::move(output)) {}
+    std::string label;
+    int fd;
+    bool closed = false;
+    GuestWatch watch;
+  };
+  bool Done(const Guest& guest) const;
+
+  Session& session_;
+  int epoll_fd_ = -1;
+  std::vector<std::unique_ptr<Guest>> guests_;
+};
+
+}  // namespace umla::bridge
