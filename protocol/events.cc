@@ -145,6 +145,7 @@ json EventToJson(const Event& event) {
       out["ok"] = event.ready.ok;
       out["steps"] = std::move(steps);
       out["total_us"] = event.ready.total_us;
+      if (event.ready.max_rss_kb != 0) out["max_rss_kb"] = event.ready.max_rss_kb;
       break;
     }
     case EventType::kFatal:
@@ -184,6 +185,7 @@ Result<Event> DecodeEvent(const std::string& json_text) {
     event.type = EventType::kReady;
     event.ready.ok = fields.Bool("ok");
     event.ready.total_us = fields.Unsigned("total_us");
+    if (object.contains("max_rss_kb")) event.ready.max_rss_kb = fields.Unsigned("max_rss_kb");
     if (const json* steps = fields.Array("steps", kMaxSteps)) {
       for (const json& entry : *steps) {
         StepResult step;

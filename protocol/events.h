@@ -36,6 +36,7 @@ struct Ready {
   bool ok = true;  // every step ok or skipped
   std::vector<StepResult> steps;
   uint64_t total_us = 0;
+  uint64_t max_rss_kb = 0;  // the agent's peak resident memory (0: not measured)
 };
 
 struct Fatal {

@@ -1,5 +1,6 @@
 #include "agent/commands/boot.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -115,7 +116,9 @@ int RunBoot(const BootOptions& options) {
     if (!only.empty() && std::find(only.begin(), only.end(), step->name()) == only.end()) continue;
     runner.RunStep(*step, context);
   }
-  protocol::Ready ready = runner.SendReady();
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  protocol::Ready ready = runner.SendReady(static_cast<uint64_t>(usage.ru_maxrss));
   spdlog::info("ready after {} us: {} steps, {}", ready.total_us, ready.steps.size(),
                ready.ok ? "all ok" : "some failed");
   line.Close();

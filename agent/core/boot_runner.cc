@@ -78,8 +78,9 @@ void BootRunner::RecordFailure(std::string name, std::string reason) {
   Record(std::move(result));
 }
 
-protocol::Ready BootRunner::SendReady() {
+protocol::Ready BootRunner::SendReady(uint64_t max_rss_kb) {
   protocol::Ready ready;
+  ready.max_rss_kb = max_rss_kb;
   ready.steps = results_;
   for (const auto& step : results_) {
     if (step.status == protocol::StepStatus::kFailed) ready.ok = false;

@@ -21,7 +21,7 @@ class BootRunner {
   // Records a step that could not even start (e.g. its settings did not load).
   void RecordFailure(std::string name, std::string reason);
   // Sends the ready event summarising every step so far and returns it.
-  protocol::Ready SendReady();
+  protocol::Ready SendReady(uint64_t max_rss_kb = 0);
   void SendFatal(const std::string& reason);
 
   const std::vector<protocol::StepResult>& results() const { return results_; }

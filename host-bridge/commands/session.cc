@@ -34,6 +34,7 @@ WatchOutput Session::OutputFor(const std::string& label) {
   return WatchOutput{
       [this, prefix](const std::string& line) { Say(prefix + line); },
       [this, label](const nlohmann::json& event) {
+        if (tap_) tap_(event);
         if (!options_.json) return;
         nlohmann::json out = event;
         if (!label.empty()) out["guest"] = label;

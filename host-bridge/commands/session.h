@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "host-bridge/watch/guest_watch.h"
@@ -24,6 +25,8 @@ class Session {
   // Output for one more guest watched by this process: progress lines are prefixed
   // with the label and JSON events carry "guest": label.
   WatchOutput OutputFor(const std::string& label);
+  // Also hands every accepted event to `tap` (benchmarks measure latency with it).
+  void SetEventTap(std::function<void(const nlohmann::json&)> tap) { tap_ = std::move(tap); }
   // Reads what is available on the channel into `watch` (default: this session's
   // own); false once it is closed.
   bool PumpChannel(int fd);
@@ -37,6 +40,7 @@ class Session {
 
  private:
   WatchOptions options_;
+  std::function<void(const nlohmann::json&)> tap_;
   GuestWatch watch_;
   uint64_t deadline_us_;
   int signal_fd_ = -1;
