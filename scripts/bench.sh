@@ -1,0 +1,171 @@
+#!/bin/sh
+# Benchmarks (docs/benchmarks.md): what the agent costs a boot, how fast the host sees
+# ready, how far one bridge scales. Needs root (a network namespace for eth0).
+#   scripts/bench.sh [BOOTS]      default 20 boots of each variant
+# Prints a Markdown report and keeps it in build/bench/report.md.
+set -eu
+cd "$(dirname "$0")/.."
+boots=${1:-20}
+[ -x build/agent/uml-agent ] || ./scripts/build.sh
+cmake --build build -j "$(nproc)" --target protocol_bench bridge_scale >/dev/null
+work=$(pwd)/build/bench
+rm -rf "$work" && mkdir -p "$work"
+agent=build/agent/uml-agent
+bridge=$(pwd)/build/host-bridge/uml-bridge
+ns=umla-bench-$$
+cleanup() { ip netns del "$ns" 2>/dev/null || true; }
+trap cleanup EXIT
+
+# The same fixups two ways, on an old image (static /dev with ubd minors 0..7, fstab
+# naming /dev/ubd/1 as swap, no hostfs entry), with eth0 on a tap in a namespace.
+cat > "$work/agent.sh" <<'X'
+echo "bench: fixups start" > /dev/kmsg
+/sbin/uml-agent boot
+echo "bench: fixups end" > /dev/kmsg
+X
+cat > "$work/shell.sh" <<'X'
+echo "bench: fixups start" > /dev/kmsg
+rm -f /dev/ubd/0 /dev/ubd/1; mknod /dev/ubd/0 b 98 0; mknod /dev/ubd/1 b 98 16
+mknod /dev/ubda b 98 0; mknod /dev/ubdb b 98 16; mknod /dev/ubd0 b 98 0; mknod /dev/ubd1 b 98 16
+sed -i 's|^/dev/ubd/1[ 	].*|/dev/ubdb none swap sw 0 0|' /etc/fstab
+grep -q hostfs /etc/fstab || echo "none /mnt/host hostfs defaults 0 0" >> /etc/fstab
+mkdir -p /mnt/host
+swapon /dev/ubdb
+mount -t hostfs none /mnt/host
+ifconfig eth0 192.0.2.2 netmask 255.255.255.0 broadcast 192.0.2.255 up
+route add default gw 192.0.2.254
+printf 'nameserver 198.51.100.53\nsearch example.test\n' > /etc/resolv.conf
+echo "bench: fixups end" > /dev/kmsg
+X
+# Each variant's boot script does its fixups, prints the marks and powers off.
+for variant in agent shell; do
+  printf 'dmesg | grep "bench:" | sed "s/^/kmsg: /"\npoweroff -f\n' >> "$work/$variant.sh"
+done
+printf '/dev/ubd/0 / ext4 defaults 0 1\n/dev/ubd/1 none swap sw 0 0\n' > "$work/fstab"
+printf '{"dns": {"nameservers": "198.51.100.53", "search": "example.test"}}\n' > "$work/config.json"
+for variant in agent shell; do
+  tests/e2e/make-busybox-image.sh --agent "$agent" --out "$work/$variant.img" --static-dev \
+    --before "$work/$variant.sh" --add "$work/fstab=/etc/fstab" \
+    --add "$work/config.json=/etc/uml-agent/config.json" >/dev/null
+done
+rm -f "$work/swap.img" && truncate -s 32M "$work/swap.img" && mkswap -q "$work/swap.img" 2>/dev/null || mkswap "$work/swap.img" >/dev/null
+
+ip netns add "$ns"
+ip -n "$ns" tuntap add dev tap0 mode tap
+ip -n "$ns" addr add 192.0.2.1/24 dev tap0
+ip -n "$ns" link set tap0 up
+ip -n "$ns" link set lo up
+
+boot_once() {  # VARIANT RUN
+  cp "$work/$1.img" "$work/run.img"
+  ip netns exec "$ns" "$bridge" run --json --timeout 60 --console-log "$work/$1-$2.console" -- \
+    linux mem=64M "ubd0=$work/run.img" "ubd1=$work/swap.img" root=/dev/ubda rw init=/init \
+    devtmpfs.mount=0 printk.time=1 eth0=tuntap,tap0 con=null con0=fd:0,fd:1 \
+    uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=192.0.2.254 \
+    >"$work/$1-$2.json" 2>"$work/$1-$2.log" || true
+}
+# ts LINE-PATTERN FILE: the kernel timestamp (seconds) of the first matching line.
+ts() { sed -n "s/^.*\[ *\([0-9.]*\)\] $1.*/\1/p" "$2" | head -n 1; }
+i=1
+while [ "$i" -le "$boots" ]; do
+  for variant in agent shell; do
+    boot_once "$variant" "$i"
+    c="$work/$variant-$i.console"
+    init=$(ts "Run /init as init process" "$c")
+    start=$(ts "bench: fixups start" "$c")
+    end=$(ts "bench: fixups end" "$c")
+    echo "$init $start $end" >> "$work/$variant.times"
+    if [ "$variant" = agent ]; then
+      grep '"type":"ready"' "$work/agent-$i.json" >> "$work/ready.jsonl" || true
+    fi
+  done
+  i=$((i + 1))
+done
+
+stats() {  # prints "median p95" of the numbers on stdin (any unit)
+  sort -n | awk '{v[NR]=$1} END {if (NR==0) {print "n/a n/a"; exit}
+    m=v[int((NR+1)/2)]; p=v[int(NR*0.95+0.999)]; if (p=="") p=v[NR]; print m, p}'
+}
+ms() { awk '{printf "%.2f ms", $1*1000}'; }
+row() { set -- $(cat); printf '| %s | %s |' "$(echo "$1" | ms)" "$(echo "$2" | ms)"; }
+
+kernel=$(awk '$1!=""{print $1}' "$work/agent.times" | stats | row)
+agent_cost=$(awk '$2!=""&&$3!=""{print $3-$2}' "$work/agent.times" | stats | row)
+shell_cost=$(awk '$2!=""&&$3!=""{print $3-$2}' "$work/shell.times" | stats | row)
+to_ready=$(awk '$1!=""&&$3!=""{print $3-$1}' "$work/agent.times" | stats | row)
+agent_median=$(awk '$2!=""&&$3!=""{print $3-$2}' "$work/agent.times" | stats | cut -d' ' -f1)
+shell_median=$(awk '$2!=""&&$3!=""{print $3-$2}' "$work/shell.times" | stats | cut -d' ' -f1)
+ratio=$(awk -v a="$agent_median" -v s="$shell_median" 'BEGIN{if (a>0) printf "%.1f", s/a; else print "n/a"}')
+total_us=$(grep -o '"total_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
+latency=$(grep -o '"host_latency_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
+rss=$(grep -o '"max_rss_kb":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | sort -n | tail -n 1)
+ok_runs=$(grep -c '"ok":true' "$work/ready.jsonl" || true)
+steps=$(grep -o '"duration_us":[0-9]*,"name":"[a-z_:]*"' "$work/ready.jsonl" | sed 's/"duration_us":\([0-9]*\),"name":"\(.*\)"/\2 \1/' | sort -u -k1,1 | cut -d' ' -f1)
+
+# Scale: K real guests started together, one `uml-bridge wait` for all of them.
+k=8
+channels=""
+tests/e2e/make-busybox-image.sh --agent "$agent" --out "$work/plain.img" >/dev/null
+pids=""
+j=1
+while [ "$j" -le "$k" ]; do
+  cp "$work/plain.img" "$work/plain-$j.img"
+  rm -f "$work/g$j.fifo" && mkfifo "$work/g$j.fifo"
+  setsid linux mem=64M "ubd0=$work/plain-$j.img" root=/dev/ubda rw init=/init con=null \
+    con7=null,fd:3 3<>"$work/g$j.fifo" </dev/null >/dev/null 2>&1 &
+  pids="$pids $!"
+  channels="$channels --channel fifo:$work/g$j.fifo"
+  j=$((j + 1))
+done
+# shellcheck disable=SC2086
+/usr/bin/time -f "%e %U %S %M" -o "$work/scale.time" "$bridge" wait --quiet --json --timeout 120 $channels \
+  >"$work/scale.json" 2>/dev/null || true
+for pid in $pids; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+read -r s_wall s_user s_sys s_rss < "$work/scale.time"
+s_ready=$(grep -c '"type":"ready"' "$work/scale.json" || true)
+
+sim=$(build/tests/bench/bridge_scale 1000 5)
+micro=$(build/tests/bench/protocol_bench --benchmark_min_time=0.5 2>/dev/null | grep '^BM_')
+strip -o "$work/uml-agent.stripped" "$agent"
+size=$(stat -c %s "$work/uml-agent.stripped")
+
+{
+  echo "## Results ($(date -u +%Y-%m-%d), $boots boots per variant)"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name.*: //p' /proc/cpuinfo | head -n 1); kernel $(linux --version 2>/dev/null | head -n 1) (UML)."
+  echo
+  echo "| measure | median | p95 |"
+  echo "|---|---|---|"
+  echo "| kernel start to init (/init runs) $kernel"
+  echo "| init to ready (agent variant) $to_ready"
+  echo "| fixups by uml-agent (kmsg marks around \`uml-agent boot\`, exec included) $agent_cost"
+  echo "| the agent's own total_us (first event to ready) $total_us"
+  echo "| the same fixups by a busybox shell script $shell_cost"
+  echo "| host detection latency of ready (guest write to bridge event) $latency"
+  echo
+  echo "Shell script / agent (medians): **${ratio}x**. Ready runs ok: $ok_runs of $boots."
+  echo
+  echo "Per step (agent variant):"
+  echo
+  echo "| step | median | p95 |"
+  echo "|---|---|---|"
+  for step in $steps; do
+    echo "| $step $(grep -o "\"duration_us\":[0-9]*,\"name\":\"$step\"" "$work/ready.jsonl" | sed 's/"duration_us":\([0-9]*\).*/\1/' | awk '{print $1/1e6}' | stats | row)"
+  done
+  echo
+  echo "Agent: stripped static binary $size bytes; peak RSS during a boot ${rss:-n/a} KiB."
+  echo
+  echo "Scale, real guests: $k UML guests started together, one \`uml-bridge wait\`: $s_ready of $k ready events seen; all ready after ${s_wall} s wall; bridge CPU ${s_user} s user + ${s_sys} s system; bridge peak RSS ${s_rss} KiB."
+  echo
+  echo "Scale, simulated guests (tests/bench/bridge_scale, one GuestSet over socketpairs):"
+  echo
+  echo '```'
+  echo "$sim"
+  echo '```'
+  echo
+  echo "Micro-benchmarks (tests/bench/protocol_bench):"
+  echo
+  echo '```'
+  echo "$micro"
+  echo '```'
+} | tee "$work/report.md"
