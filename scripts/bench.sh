@@ -18,13 +18,16 @@ trap cleanup EXIT
 
 # The same fixups two ways, on an old image (static /dev with ubd minors 0..7, fstab
 # naming /dev/ubd/1 as swap, no hostfs entry), with eth0 on a tap in a namespace.
+# The guest's printk clock ticks in 10 ms steps, so the window is timed with
+# adjtimex(2) (microseconds); a second empty window measures the timing floor.
 cat > "$work/agent.sh" <<'X'
-echo "bench: fixups start" > /dev/kmsg
+adjtimex > /run/t0
 /sbin/uml-agent boot
-echo "bench: fixups end" > /dev/kmsg
+adjtimex > /run/t1
+adjtimex > /run/t2
 X
 cat > "$work/shell.sh" <<'X'
-echo "bench: fixups start" > /dev/kmsg
+adjtimex > /run/t0
 rm -f /dev/ubd/0 /dev/ubd/1; mknod /dev/ubd/0 b 98 0; mknod /dev/ubd/1 b 98 16
 mknod /dev/ubda b 98 0; mknod /dev/ubdb b 98 16; mknod /dev/ubd0 b 98 0; mknod /dev/ubd1 b 98 16
 sed -i 's|^/dev/ubd/1[ 	].*|/dev/ubdb none swap sw 0 0|' /etc/fstab
@@ -35,11 +38,17 @@ mount -t hostfs none /mnt/host
 ifconfig eth0 192.0.2.2 netmask 255.255.255.0 broadcast 192.0.2.255 up
 route add default gw 192.0.2.254
 printf 'nameserver 198.51.100.53\nsearch example.test\n' > /etc/resolv.conf
-echo "bench: fixups end" > /dev/kmsg
+adjtimex > /run/t1
+adjtimex > /run/t2
 X
-# Each variant's boot script does its fixups, prints the marks and powers off.
+# Each variant's boot script does its fixups, prints the window and powers off.
 for variant in agent shell; do
-  printf 'dmesg | grep "bench:" | sed "s/^/kmsg: /"\npoweroff -f\n' >> "$work/$variant.sh"
+  cat >> "$work/$variant.sh" <<'X'
+between() { awk '/tv_sec/{s[FILENAME]=$2} /tv_usec/{u[FILENAME]=$2}
+  END{printf "%d", (s[ARGV[2]]-s[ARGV[1]])*1000000 + u[ARGV[2]]-u[ARGV[1]]}' "$1" "$2"; }
+echo "bench: window_us=$(between /run/t0 /run/t1) floor_us=$(between /run/t1 /run/t2)"
+poweroff -f
+X
 done
 printf '/dev/ubd/0 / ext4 defaults 0 1\n/dev/ubd/1 none swap sw 0 0\n' > "$work/fstab"
 printf '{"dns": {"nameservers": "198.51.100.53", "search": "example.test"}}\n' > "$work/config.json"
@@ -64,17 +73,16 @@ boot_once() {  # VARIANT RUN
     uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=192.0.2.254 \
     >"$work/$1-$2.json" 2>"$work/$1-$2.log" || true
 }
-# ts LINE-PATTERN FILE: the kernel timestamp (seconds) of the first matching line.
-ts() { sed -n "s/^.*\[ *\([0-9.]*\)\] $1.*/\1/p" "$2" | head -n 1; }
+# field NAME FILE: the value of NAME=... on the guest's "bench:" line.
+field() { sed -n "s|^bench: .*$1=\([0-9]*\).*|\1|p" "$2" | head -n 1; }
 i=1
 while [ "$i" -le "$boots" ]; do
   for variant in agent shell; do
     boot_once "$variant" "$i"
     c="$work/$variant-$i.console"
-    init=$(ts "Run /init as init process" "$c")
-    start=$(ts "bench: fixups start" "$c")
-    end=$(ts "bench: fixups end" "$c")
-    echo "$init $start $end" >> "$work/$variant.times"
+    window=$(field window_us "$c")
+    floor=$(field floor_us "$c")
+    [ -n "$window" ] && echo "$window $floor" >> "$work/$variant.times"
     if [ "$variant" = agent ]; then
       grep '"type":"ready"' "$work/agent-$i.json" >> "$work/ready.jsonl" || true
     fi
@@ -89,12 +97,13 @@ stats() {  # prints "median p95" of the numbers on stdin (any unit)
 ms() { awk '{printf "%.2f ms", $1*1000}'; }
 row() { set -- $(cat); printf '| %s | %s |' "$(echo "$1" | ms)" "$(echo "$2" | ms)"; }
 
-kernel=$(awk '$1!=""{print $1}' "$work/agent.times" | stats | row)
-agent_cost=$(awk '$2!=""&&$3!=""{print $3-$2}' "$work/agent.times" | stats | row)
-shell_cost=$(awk '$2!=""&&$3!=""{print $3-$2}' "$work/shell.times" | stats | row)
-to_ready=$(awk '$1!=""&&$3!=""{print $3-$1}' "$work/agent.times" | stats | row)
-agent_median=$(awk '$2!=""&&$3!=""{print $3-$2}' "$work/agent.times" | stats | cut -d' ' -f1)
-shell_median=$(awk '$2!=""&&$3!=""{print $3-$2}' "$work/shell.times" | stats | cut -d' ' -f1)
+touch "$work/agent.times" "$work/shell.times" "$work/ready.jsonl"
+kernel=$(grep -o '"since_boot_us":[0-9]*' "$work"/agent-*.json | cut -d: -f3 | awk '{print $1/1e6}' | stats | row)
+agent_cost=$(awk '{print $1/1e6}' "$work/agent.times" | stats | row)
+shell_cost=$(awk '{print $1/1e6}' "$work/shell.times" | stats | row)
+floor=$(awk '{print $2/1e6}' "$work/agent.times" "$work/shell.times" | stats | row)
+agent_median=$(awk '{print $1}' "$work/agent.times" | stats | cut -d' ' -f1)
+shell_median=$(awk '{print $1}' "$work/shell.times" | stats | cut -d' ' -f1)
 ratio=$(awk -v a="$agent_median" -v s="$shell_median" 'BEGIN{if (a>0) printf "%.1f", s/a; else print "n/a"}')
 total_us=$(grep -o '"total_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
 latency=$(grep -o '"host_latency_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
@@ -136,12 +145,12 @@ size=$(stat -c %s "$work/uml-agent.stripped")
   echo
   echo "| measure | median | p95 |"
   echo "|---|---|---|"
-  echo "| kernel start to init (/init runs) $kernel"
-  echo "| init to ready (agent variant) $to_ready"
-  echo "| fixups by uml-agent (kmsg marks around \`uml-agent boot\`, exec included) $agent_cost"
+  echo "| kernel start to agent start (hello's since_boot_us) $kernel"
+  echo "| fixups by uml-agent (window around \`uml-agent boot\`, exec included) $agent_cost"
   echo "| the agent's own total_us (first event to ready) $total_us"
   echo "| the same fixups by a busybox shell script $shell_cost"
   echo "| host detection latency of ready (guest write to bridge event) $latency"
+  echo "| timing floor (an empty window: the cost of the stamps themselves) $floor"
   echo
   echo "Shell script / agent (medians): **${ratio}x**. Ready runs ok: $ok_runs of $boots."
   echo

@@ -44,7 +44,8 @@ cp "$busybox" "$root/bin/busybox"
 for applet in $("$busybox" --list-full); do
   [ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
 done
-install -m 0755 "$agent" "$root/sbin/uml-agent"
+# Stripped, as an installed agent is: debug info would only slow its exec in UML.
+strip -o "$root/sbin/uml-agent" "$agent" && chmod 0755 "$root/sbin/uml-agent"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"
 : > "$root/etc/fstab"
