@@ -63,11 +63,14 @@ cp "$WORK/root.img" "$WORK/b.img"
 boot_b="mem=64M ubd0=$WORK/b.img root=/dev/ubda rw init=/init"
 rm -f "$WORK/a.fifo" "$WORK/b.fifo" && mkfifo "$WORK/a.fifo" "$WORK/b.fifo"
 start_guest multi-a $boot con=null con7=null,fd:3 3<>"$WORK/a.fifo"
+pid_a=$GUEST_PID
 start_guest multi-b $boot_b con=null con7=null,fd:3 3<>"$WORK/b.fifo"
+pid_b=$GUEST_PID
 bridge_wait multi --channel "fifo:$WORK/a.fifo" --channel "fifo:$WORK/b.fifo" --timeout 60
 assert_eq "$BRIDGE_STATUS" 0 "wait for two guests"
 assert_eq "$(grep -c '"type":"ready"' "$WORK/multi.json")" 2 "ready events for two guests"
 assert_contains "$WORK/multi.json" "\"guest\":\"$WORK/b.fifo\""
+wait_exit "$pid_a" 30 && wait_exit "$pid_b" 30 || fail "the two guests did not power off"
 rm -f "$WORK/a.fifo" "$WORK/b.fifo" && mkfifo "$WORK/a.fifo" "$WORK/b.fifo"
 start_guest mixed-a $boot con=null con7=null,fd:3 3<>"$WORK/a.fifo"
 start_guest mixed-b mem=64M "ubd0=$WORK/die.img" root=/dev/ubda rw init=/init con=null con7=null,fd:3 3<>"$WORK/b.fifo"
