@@ -36,6 +36,13 @@ class ActivateStep : public Step {
       outcome.status = snapshot.status().Annotate("activate");
       return outcome;
     }
+    if (snapshot->mounts.empty()) {
+      // A running system always has its root in /proc/mounts; an image tree (--root)
+      // has none, and swapon or mount there would act on this machine instead.
+      outcome.skipped = true;
+      outcome.skip_reason = "/proc/mounts is empty or missing under the root: not a running system";
+      return outcome;
+    }
     ActivatePlan plan = PlanActivate(*snapshot);
     std::vector<std::string> errors;
     for (const std::string& device : plan.swapon) {
