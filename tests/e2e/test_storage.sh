@@ -3,8 +3,9 @@
 # minors 0..7 and whose fstab names /dev/ubd/1 as swap, booted with
 # devtmpfs.mount=0 ubd0=root ubd1=swap. After ready the nodes are right, the swap is
 # on, /mnt/host is a hostfs mount of the host's files and fstab says so (with a
-# backup); a second boot changes nothing. Then the same with devtmpfs on /dev and
-# an fstab whose swap entry names a disk that does not exist.
+# backup); a second boot changes nothing; with devnodes.prune the stale nodes go.
+# Then the same with devtmpfs on /dev and an fstab whose swap entry names a disk
+# that does not exist. A control run without devnodes shows the seed symptom.
 . "$(dirname "$0")/lib.sh"
 e2e_begin storage
 
@@ -12,12 +13,19 @@ PROBE=$(probe_dir)
 echo "host side of hostfs $$" > "$WORK/marker"
 truncate -s 32M "$WORK/swap.img"
 mkswap -L umlswap "$WORK/swap.img" >/dev/null
+# A disk with an MBR holding two partitions (LBA 2048 and 6144, 4096 sectors each),
+# written byte by byte: no partitioning tool needed on the host.
+truncate -s 8M "$WORK/parts.img"
+printf '\0\0\0\0\203\0\0\0\0\010\0\0\0\020\0\0\0\0\0\0\203\0\0\0\0\030\0\0\0\020\0\0' |
+  dd of="$WORK/parts.img" bs=1 seek=446 conv=notrunc status=none
+printf '\125\252' | dd of="$WORK/parts.img" bs=1 seek=510 conv=notrunc status=none
 
 # What the guest observes after the agent ran, written into $PROBE over hostfs.
 cat > "$WORK/after.sh" <<HOOK
 mkdir -p /probe
 mount -t hostfs none /probe -o $PROBE
 stat -c '%n %F %t %T %a %u %g' /dev/ubda /dev/ubdb /dev/ubd/0 /dev/ubd/1 /dev/ubd0 /dev/ubd1 > /probe/nodes 2>&1
+stat -c '%n %F %t %T' /dev/ubdc /dev/ubdc1 /dev/ubdc2 /dev/ubd/2 > /probe/nodes-parts 2>&1
 ls /dev/ubd > /probe/ubd-dir 2>&1
 cat /proc/swaps > /probe/swaps
 grep -v ' /probe ' /proc/mounts > /probe/mounts
@@ -87,9 +95,13 @@ assert_eq "$(ready_step_status control activate)" ok "activate status next to a 
 assert_contains "$WORK/control.json" 'setting hostfs.mountpoint=\\"relative/dir\\" (from kernel command line)'
 cmp -s "$WORK/control.probe/fstab" "$WORK/seed.fstab" || fail "control: fstab changed although its step failed"
 
-# 1. The seed image on its own static /dev.
-boot seed1 "$WORK/seed.img" devtmpfs.mount=0
+# 1. The seed image on its own static /dev, with a partitioned third disk.
+boot seed1 "$WORK/seed.img" devtmpfs.mount=0 "ubd2=$WORK/parts.img"
 check_guest seed1
+assert_contains "$WORK/seed1.probe/nodes-parts" '^/dev/ubdc block special file 62 20$'
+assert_contains "$WORK/seed1.probe/nodes-parts" '^/dev/ubdc1 block special file 62 21$'
+assert_contains "$WORK/seed1.probe/nodes-parts" '^/dev/ubdc2 block special file 62 22$'
+assert_contains "$WORK/seed1.probe/nodes-parts" '^/dev/ubd/2 block special file 62 20$' 
 ready_step_changes seed1 devnodes > "$WORK/seed1.devnodes"
 assert_contains "$WORK/seed1.devnodes" '"- /dev/ubd/1 b 98:1 0660 0:0"'
 assert_contains "$WORK/seed1.devnodes" '"+ /dev/ubd/1 b 98:16 0660 0:0"'
@@ -107,7 +119,7 @@ cmp -s "$WORK/seed1.probe/fstab.bak" "$WORK/seed.fstab" || fail "seed1: the back
 cmp -s "$WORK/seed1.probe/fstab" "$WORK/seed.expected" || fail "seed1: fstab is not the original plus the hostfs entry"
 
 # 2. The same image again: nodes and fstab are right already.
-boot seed2 "$WORK/seed.img" devtmpfs.mount=0
+boot seed2 "$WORK/seed.img" devtmpfs.mount=0 "ubd2=$WORK/parts.img"
 check_guest seed2
 assert_eq "$(ready_step_changes seed2 devnodes)" "" "devnodes changes on the second boot"
 assert_eq "$(ready_step_changes seed2 fstab)" "" "fstab changes on the second boot"
@@ -139,3 +151,11 @@ check_guest dt2
 assert_eq "$(ready_step_changes dt2 fstab)" "" "fstab changes on the second devtmpfs boot"
 cmp -s "$WORK/dt1.probe/fstab" "$WORK/dt2.probe/fstab" || fail "dt2: fstab changed on the second boot"
 assert_eq "$(ready_step_changes dt2 devnodes)" "$(cat "$WORK/dt1.devnodes")" "devnodes changes on a fresh devtmpfs"
+
+# 5. Pruning is asked for: the stale legacy nodes of disks 3..7 go, nothing else.
+boot seed3 "$WORK/seed.img" devtmpfs.mount=0 "ubd2=$WORK/parts.img" uml_agent.devnodes.prune=yes
+check_guest seed3
+assert_eq "$(ready_step_changes seed3 devnodes | tr '\n' ' ')" \
+  '"- /dev/ubd/3 b 98:3 0660 0:0" "- /dev/ubd/4 b 98:4 0660 0:0" "- /dev/ubd/5 b 98:5 0660 0:0" "- /dev/ubd/6 b 98:6 0660 0:0" "- /dev/ubd/7 b 98:7 0660 0:0" ' \
+  "devnodes changes with prune"
+assert_eq "$(tr '\n' ' ' < "$WORK/seed3.probe/ubd-dir")" "0 1 2 " "/dev/ubd after pruning"
