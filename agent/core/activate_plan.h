@@ -15,7 +15,7 @@ namespace umla::agent {
 struct ActivateSnapshot {
   std::string fstab_text;                          // empty when there is no fstab
   std::vector<SwapDevice> swaps;                   // ubd devices holding swap
-  std::map<std::string, DevNumbers> node_numbers;  // non-ubd paths named, as for fstab
+  PresentPaths present;                            // non-ubd paths named, as for fstab
   std::vector<std::string> active_swaps;           // from /proc/swaps
   std::vector<MountEntry> mounts;                  // from /proc/mounts
 };

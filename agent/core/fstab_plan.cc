@@ -42,7 +42,7 @@ void PlanSwap(const FstabSnapshot& snapshot, FstabFile* file, std::vector<std::s
     const FstabLine& line = file->lines[i];
     if (!line.is_entry || line.type() != "swap") continue;
     any_swap_entry = true;
-    SpecResolution found = ResolveSwapSpec(line.spec(), snapshot.swaps, snapshot.node_numbers);
+    SpecResolution found = ResolveSwapSpec(line.spec(), snapshot.swaps, snapshot.present);
     if (found.match == SpecMatch::kSwap) claimed[found.index] = true;
     if (found.match == SpecMatch::kMissing) to_fix.push_back(i);
   }

@@ -25,8 +25,7 @@ struct FstabOptions {
 struct FstabSnapshot {
   std::optional<std::string> text;  // nullopt: there is no fstab
   std::vector<SwapDevice> swaps;    // ubd devices holding a swap signature
-  // Device numbers of block nodes named by swap entries that are not ubd names.
-  std::map<std::string, DevNumbers> node_numbers;
+  PresentPaths present;  // the paths swap entries name that are not ubd names
   // Which of the hostfs mount points (configured and in fstab) exist as directories.
   std::set<std::string> existing_dirs;
 };

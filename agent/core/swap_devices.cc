@@ -71,7 +71,7 @@ std::optional<SwapSignature> ParseSwapHeader(std::string_view first_page) {
 }
 
 SpecResolution ResolveSwapSpec(std::string_view spec, const std::vector<SwapDevice>& swaps,
-                               const std::map<std::string, DevNumbers>& node_numbers) {
+                               const PresentPaths& present) {
   auto uuid_of = [](const SwapDevice& swap) -> const std::string& { return swap.signature.uuid; };
   auto label_of = [](const SwapDevice& swap) -> const std::string& { return swap.signature.label; };
   if (StartsWith(spec, "UUID=")) return ByField(Lower(Unquote(spec.substr(5))), swaps, uuid_of);
@@ -85,10 +85,10 @@ SpecResolution ResolveSwapSpec(std::string_view spec, const std::vector<SwapDevi
   if (spec.empty() || spec[0] != '/') return {};  // PARTUUID=, ID=, ...: not judged
   // ubd names are judged by the kernel's numbering: the devnodes step makes them right.
   if (std::optional<UbdDevice> ubd = ParseUbdPath(spec)) return ByUbd(*ubd, swaps);
-  auto node = node_numbers.find(DecodeOctalEscapes(spec));
-  if (node == node_numbers.end()) return {SpecMatch::kMissing, 0};
-  if (node->second.major != kUbdMajor) return {};
-  return ByUbd(UbdFromMinor(node->second.minor), swaps);
+  auto node = present.find(DecodeOctalEscapes(spec));
+  if (node == present.end()) return {SpecMatch::kMissing, 0};
+  if (!node->second || node->second->major != kUbdMajor) return {};
+  return ByUbd(UbdFromMinor(node->second->minor), swaps);
 }
 
 }  // namespace umla::agent

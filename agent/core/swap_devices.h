@@ -42,9 +42,13 @@ struct SpecResolution {
   size_t index = 0;
 };
 
-// `node_numbers`: device numbers of the block nodes at paths that are not ubd names
-// (the caller lstats them); a path absent from it is taken as missing.
+// What is at the paths (not ubd names) that entries name: a path that exists maps
+// to its device numbers when it is a block node, to nullopt otherwise (a swap file).
+using PresentPaths = std::map<std::string, std::optional<DevNumbers>>;
+
+// A path absent from `present` is missing; a swap file or a node of another driver
+// cannot be judged here.
 SpecResolution ResolveSwapSpec(std::string_view spec, const std::vector<SwapDevice>& swaps,
-                               const std::map<std::string, DevNumbers>& node_numbers);
+                               const PresentPaths& present);
 
 }  // namespace umla::agent

@@ -74,14 +74,14 @@ class ActivateStep : public Step {
 
     std::vector<std::string> notes;
     Result<std::vector<SwapDevice>> swaps = ProbeSwapDevices(*system.nodes, &notes);
-    if (!swaps.ok()) return swaps.status();
+    if (!swaps.ok()) notes.push_back(swaps.status().message() + "; no swap turned on");
     for (const std::string& note : notes) spdlog::info("activate: {}", note);
-    snapshot.swaps = *swaps;
+    if (swaps.ok()) snapshot.swaps = *swaps;
     std::vector<std::string> paths = snapshot.active_swaps;
     for (const FstabLine& line : ParseFstab(snapshot.fstab_text).lines) {
       if (line.is_entry && line.type() == "swap") paths.push_back(DecodeOctalEscapes(line.spec()));
     }
-    snapshot.node_numbers = NodeNumbersFor(*system.nodes, paths);
+    snapshot.present = LookUpPaths(*system.nodes, paths);
     return snapshot;
   }
 };

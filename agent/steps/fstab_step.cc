@@ -73,14 +73,15 @@ class FstabStep : public Step {
     if (options.swap) {
       std::vector<std::string> notes;
       Result<std::vector<SwapDevice>> swaps = ProbeSwapDevices(*system.nodes, &notes);
-      if (!swaps.ok()) return swaps.status();
+      // Without a device list (an image tree) swap entries are left as they are.
+      if (!swaps.ok()) notes.push_back(swaps.status().message() + "; swap entries left alone");
       for (const std::string& note : notes) spdlog::info("fstab: {}", note);
-      snapshot.swaps = *swaps;
+      if (swaps.ok()) snapshot.swaps = *swaps;
       std::vector<std::string> specs;
       for (const FstabLine& line : file.lines) {
         if (line.is_entry && line.type() == "swap") specs.push_back(DecodeOctalEscapes(line.spec()));
       }
-      snapshot.node_numbers = NodeNumbersFor(*system.nodes, specs);
+      snapshot.present = LookUpPaths(*system.nodes, specs);
     }
     if (options.hostfs) {
       std::vector<std::string> dirs = HostfsMountpoints(file);

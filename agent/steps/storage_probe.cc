@@ -48,17 +48,20 @@ Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes, std::vector
   return swaps;
 }
 
-std::map<std::string, DevNumbers> NodeNumbersFor(DeviceNodes& nodes,
-                                                 const std::vector<std::string>& paths) {
-  std::map<std::string, DevNumbers> numbers;
+PresentPaths LookUpPaths(DeviceNodes& nodes, const std::vector<std::string>& paths) {
+  PresentPaths present;
   for (const std::string& path : paths) {
     if (path.empty() || path[0] != '/' || ParseUbdPath(path)) continue;
     Result<std::optional<NodeStat>> node = nodes.Lstat(path);
-    if (node.ok() && node->has_value() && (*node)->kind == NodeKind::kBlock) {
-      numbers[path] = DevNumbers{(*node)->major, (*node)->minor};
+    if (!node.ok()) {
+      present[path] = std::nullopt;  // unreadable is not missing: do not judge it
+    } else if (node->has_value()) {
+      bool block = (*node)->kind == NodeKind::kBlock;
+      present[path] = block ? std::optional<DevNumbers>(DevNumbers{(*node)->major, (*node)->minor})
+                            : std::nullopt;
     }
   }
-  return numbers;
+  return present;
 }
 
 Result<std::optional<std::string>> ReadOptionalFile(FileSystem& files, const std::string& path) {

@@ -20,9 +20,8 @@ namespace umla::agent {
 // is skipped with a note in `notes`. Fails only when no device list can be read.
 Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes, std::vector<std::string>* notes);
 
-// lstat of each absolute, non-ubd path in `paths`: the block nodes' numbers.
-std::map<std::string, DevNumbers> NodeNumbersFor(DeviceNodes& nodes,
-                                                 const std::vector<std::string>& paths);
+// lstat of each absolute, non-ubd path in `paths` (see PresentPaths).
+PresentPaths LookUpPaths(DeviceNodes& nodes, const std::vector<std::string>& paths);
 
 // The text of `path`, or nullopt when the file does not exist.
 Result<std::optional<std::string>> ReadOptionalFile(FileSystem& files, const std::string& path);

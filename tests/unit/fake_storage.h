@@ -35,7 +35,10 @@ class MemoryFileSystem : public FileSystem {
 
 class FakeDeviceNodes : public DeviceNodes {
  public:
-  Result<std::vector<BlockDeviceInfo>> ListBlockDevices() override { return devices; }
+  Result<std::vector<BlockDeviceInfo>> ListBlockDevices() override {
+    if (!list_error.empty()) return Status::Error(list_error);
+    return devices;
+  }
   Result<std::optional<NodeStat>> Lstat(const std::string& path) override {
     auto it = nodes.find(path);
     if (it == nodes.end()) return std::optional<NodeStat>();
@@ -88,6 +91,7 @@ class FakeDeviceNodes : public DeviceNodes {
   }
 
   std::vector<BlockDeviceInfo> devices;
+  std::string list_error;  // non-empty: ListBlockDevices fails with it
   std::map<std::string, NodeStat> nodes;
   std::map<std::string, std::string> contents;  // what ReadStart returns per node path
   std::vector<std::string> done;

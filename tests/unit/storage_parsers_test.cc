@@ -100,7 +100,9 @@ TEST(SwapHeader, ReadsSignatureUuidAndLabel) {
 TEST(SwapSpec, ResolvesUbdNamesUuidLabelAndNodes) {
   std::vector<SwapDevice> swaps = {
       {{1, 0}, "/dev/ubdb", {"5c0ffee0-1234-4abc-8def-0123456789ab", "umlswap"}}};
-  std::map<std::string, DevNumbers> nodes = {{"/dev/swapdisk", {98, 16}}, {"/dev/sda2", {8, 2}}};
+  PresentPaths nodes = {{"/dev/swapdisk", DevNumbers{98, 16}},
+                        {"/dev/sda2", DevNumbers{8, 2}},
+                        {"/swapfile", std::nullopt}};
   auto match = [&](const char* spec) { return ResolveSwapSpec(spec, swaps, nodes).match; };
   EXPECT_EQ(match("/dev/ubd/1"), SpecMatch::kSwap);
   EXPECT_EQ(match("/dev/ubd1"), SpecMatch::kSwap);
@@ -116,6 +118,8 @@ TEST(SwapSpec, ResolvesUbdNamesUuidLabelAndNodes) {
   EXPECT_EQ(match("/dev/hda2"), SpecMatch::kMissing);
   EXPECT_EQ(match("/dev/sda2"), SpecMatch::kUnknown);
   EXPECT_EQ(match("PARTUUID=1234-02"), SpecMatch::kUnknown);
+  EXPECT_EQ(match("/swapfile"), SpecMatch::kUnknown);  // a swap file is not judged
+  EXPECT_EQ(match("/gone/swapfile"), SpecMatch::kMissing);
 }
 
 }  // namespace

@@ -165,6 +165,28 @@ TEST_F(SeedGuest, ActivateLeavesAnImageTreeAlone) {
   EXPECT_TRUE(mounts.done == std::vector<std::string>{"mkdir /mnt/host"});
 }
 
+TEST_F(SeedGuest, ASwapFileEntryIsLeftAloneAndNoSwapEntryIsAdded) {
+  files.files["/etc/fstab"] = "/swapfile none swap sw 0 0\nnone /mnt/host hostfs defaults 0 0\n";
+  nodes.nodes["/swapfile"] = NodeStat{};  // a regular file
+  nodes.AddDirectory("/mnt/host");
+  std::vector<StepOutcome> outcomes = Boot();
+  EXPECT_TRUE(outcomes[1].changes.empty()) << outcomes[1].changes.front();
+  EXPECT_TRUE(files.writes.empty());
+  EXPECT_EQ(outcomes[2].changes, (std::vector<std::string>{"+ mount -t hostfs none /mnt/host"}));
+}
+
+TEST_F(SeedGuest, WithoutADeviceListOnlyDevnodesFails) {
+  nodes.list_error = "cannot list block devices: no /sys/block, no /proc/partitions";
+  std::vector<StepOutcome> outcomes = Boot();
+  EXPECT_EQ(outcomes[0].status.message(), nodes.list_error);
+  EXPECT_TRUE(outcomes[1].status.ok());  // hostfs is still added; swap left alone
+  EXPECT_EQ(files.files["/etc/fstab"],
+            "/dev/ubd/0 / ext3 defaults 0 1\n/dev/ubd/1 none swap sw 0 0\n"
+            "# uml-agent: host files\nnone /mnt/host hostfs defaults 0 0\n");
+  EXPECT_TRUE(outcomes[2].status.ok());
+  EXPECT_EQ(mounts.done, (std::vector<std::string>{"mkdir /mnt/host", "mount hostfs none /mnt/host data="}));
+}
+
 TEST_F(SeedGuest, AlreadyActiveSwapUnderALegacyNameIsNotTurnedOnAgain) {
   mounts.swaps += "/dev/ubd/1 partition 32764 0 -2\n";
   mounts.mounts += "none /mnt/host hostfs rw 0 0\n";
