@@ -95,6 +95,8 @@ std::vector<std::string> HostfsMountpoints(const FstabFile& file) {
   return mountpoints;
 }
 
+std::string DescribeMountPoint(const std::string& dir) { return "+ " + dir + "/ d 0755"; }
+
 FstabPlan PlanFstab(const FstabSnapshot& snapshot, const FstabOptions& options) {
   FstabPlan plan;
   FstabFile file = ParseFstab(snapshot.text.value_or(""));
@@ -108,7 +110,6 @@ FstabPlan PlanFstab(const FstabSnapshot& snapshot, const FstabOptions& options) 
       bool known = std::find(plan.make_dirs.begin(), plan.make_dirs.end(), dir) != plan.make_dirs.end();
       if (!known && !snapshot.existing_dirs.count(dir)) {
         plan.make_dirs.push_back(dir);
-        plan.changes.push_back("+ " + dir + "/ d 0755");
       }
     }
   }

@@ -33,9 +33,12 @@ struct FstabSnapshot {
 struct FstabPlan {
   std::string text;                     // the new fstab
   bool changed = false;                 // text differs from the snapshot's
-  std::vector<std::string> changes;     // "- old line", "+ new line", "+ /mnt/host/ d 0755"
+  std::vector<std::string> changes;     // the fstab diff: "- old line", "+ new line"
   std::vector<std::string> make_dirs;   // hostfs mount points to create
 };
+
+// The plan line of a mount point to create: "+ /mnt/host/ d 0755".
+std::string DescribeMountPoint(const std::string& dir);
 
 // The line the hostfs options ask for, e.g. "none /mnt/host hostfs defaults 0 0".
 std::string HostfsLine(const FstabOptions& options);

@@ -44,22 +44,21 @@ class FstabStep : public Step {
       return outcome;
     }
     FstabPlan plan = PlanFstab(*snapshot, options);
-    if (!context.dry_run) {
-      if (plan.changed) {
-        Status written = context.system->files->WriteFileAtomic(kFstabPath, plan.text);
-        if (!written.ok()) {
-          outcome.status = written;
-          return outcome;
-        }
+    if (plan.changed && !context.dry_run) {
+      Status written = context.system->files->WriteFileAtomic(kFstabPath, plan.text);
+      if (!written.ok()) {
+        outcome.status = written;
+        return outcome;
       }
-      std::vector<std::string> errors;
-      for (const std::string& dir : plan.make_dirs) {
-        Status made = context.system->mounts->MakeMountPoint(dir);
-        if (!made.ok()) errors.push_back(made.message());
-      }
-      outcome.status = JoinErrors(errors);
     }
     for (const std::string& line : plan.changes) ReportChange(context, outcome, line);
+    std::vector<std::string> errors;
+    for (const std::string& dir : plan.make_dirs) {
+      Status made = context.dry_run ? Status::Ok() : context.system->mounts->MakeMountPoint(dir);
+      if (made.ok()) ReportChange(context, outcome, DescribeMountPoint(dir));
+      else errors.push_back(made.message());
+    }
+    outcome.status = JoinErrors(errors);
     return outcome;
   }
 
