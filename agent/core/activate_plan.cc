@@ -22,8 +22,8 @@ bool HasOption(const FstabLine& line, std::string_view option) {
 MountRequest HostfsRequest(const std::string& source, const std::string& target,
                            const std::string& options) {
   static const std::vector<std::string_view> kGeneric = {
-      "defaults", "rw", "auto", "noauto", "nofail", "user", "nouser", "users", "_netdev",
-      "exec", "suid", "dev", "async"};
+      "defaults", "rw",      "auto", "noauto", "nofail", "user", "nouser",
+      "users",    "_netdev", "exec", "suid",   "dev",    "async"};
   MountRequest request{source, target, "hostfs", false, ""};
   for (std::string_view option : Split(options, ',')) {
     if (option == "ro") {

@@ -13,15 +13,15 @@
 namespace umla::agent {
 
 struct ActivateSnapshot {
-  std::string fstab_text;                          // empty when there is no fstab
-  std::vector<SwapDevice> swaps;                   // ubd devices holding swap
-  PresentPaths present;                            // non-ubd paths named, as for fstab
-  std::vector<std::string> active_swaps;           // from /proc/swaps
-  std::vector<MountEntry> mounts;                  // from /proc/mounts
+  std::string fstab_text;                 // empty when there is no fstab
+  std::vector<SwapDevice> swaps;          // ubd devices holding swap
+  PresentPaths present;                   // non-ubd paths named, as for fstab
+  std::vector<std::string> active_swaps;  // from /proc/swaps
+  std::vector<MountEntry> mounts;         // from /proc/mounts
 };
 
 struct ActivatePlan {
-  std::vector<std::string> swapon;    // canonical device nodes, e.g. /dev/ubdb
+  std::vector<std::string> swapon;  // canonical device nodes, e.g. /dev/ubdb
   std::vector<MountRequest> mounts;
 };
 

@@ -21,7 +21,7 @@ struct NodeStat {
   NodeKind kind = NodeKind::kOther;
   uint32_t major = 0;  // device numbers, for kBlock and kChar only
   uint32_t minor = 0;
-  uint32_t mode = 0;   // permission bits (07777)
+  uint32_t mode = 0;  // permission bits (07777)
   uint32_t uid = 0;
   uint32_t gid = 0;
 };

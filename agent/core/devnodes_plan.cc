@@ -24,8 +24,8 @@ const std::optional<NodeStat>* Find(const DevnodesSnapshot& snapshot, const std:
 std::string Describe(const std::string& path, const NodeStat& node) {
   char text[64];
   char type = node.kind == NodeKind::kBlock ? 'b' : node.kind == NodeKind::kChar ? 'c' : '?';
-  std::snprintf(text, sizeof text, " %c %u:%u %04o %u:%u", type, node.major, node.minor,
-                node.mode, node.uid, node.gid);
+  std::snprintf(text, sizeof text, " %c %u:%u %04o %u:%u", type, node.major, node.minor, node.mode,
+                node.uid, node.gid);
   return path + text;
 }
 
@@ -121,7 +121,8 @@ std::vector<std::string> DescribeNodeAction(const NodeAction& action) {
     case NodeActionKind::kCreate:
       return {"+ " + Describe(action.path, action.after)};
     case NodeActionKind::kReplace:
-      return {"- " + Describe(action.path, action.before), "+ " + Describe(action.path, action.after)};
+      return {"- " + Describe(action.path, action.before),
+              "+ " + Describe(action.path, action.after)};
     case NodeActionKind::kRemove:
       return {"- " + Describe(action.path, action.before)};
   }

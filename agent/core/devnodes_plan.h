@@ -45,7 +45,7 @@ struct NodeAction {
 };
 
 struct DevnodesPlan {
-  std::vector<NodeAction> actions;  // in the order to apply (directories first)
+  std::vector<NodeAction> actions;    // in the order to apply (directories first)
   std::vector<std::string> warnings;  // paths left alone because they are not nodes
 };
 

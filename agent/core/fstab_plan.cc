@@ -90,7 +90,8 @@ std::string HostfsLine(const FstabOptions& options) {
 std::vector<std::string> HostfsMountpoints(const FstabFile& file) {
   std::vector<std::string> mountpoints;
   for (const FstabLine& line : file.lines) {
-    if (line.is_entry && line.type() == "hostfs") mountpoints.push_back(DecodeOctalEscapes(line.file()));
+    if (line.is_entry && line.type() == "hostfs")
+      mountpoints.push_back(DecodeOctalEscapes(line.file()));
   }
   return mountpoints;
 }
@@ -107,7 +108,8 @@ FstabPlan PlanFstab(const FstabSnapshot& snapshot, const FstabOptions& options) 
   plan.changed = snapshot.text ? plan.text != *snapshot.text : !plan.text.empty();
   if (options.hostfs) {
     for (const std::string& dir : HostfsMountpoints(file)) {
-      bool known = std::find(plan.make_dirs.begin(), plan.make_dirs.end(), dir) != plan.make_dirs.end();
+      bool known =
+          std::find(plan.make_dirs.begin(), plan.make_dirs.end(), dir) != plan.make_dirs.end();
       if (!known && !snapshot.existing_dirs.count(dir)) {
         plan.make_dirs.push_back(dir);
       }

@@ -25,16 +25,16 @@ struct FstabOptions {
 struct FstabSnapshot {
   std::optional<std::string> text;  // nullopt: there is no fstab
   std::vector<SwapDevice> swaps;    // ubd devices holding a swap signature
-  PresentPaths present;  // the paths swap entries name that are not ubd names
+  PresentPaths present;             // the paths swap entries name that are not ubd names
   // Which of the hostfs mount points (configured and in fstab) exist as directories.
   std::set<std::string> existing_dirs;
 };
 
 struct FstabPlan {
-  std::string text;                     // the new fstab
-  bool changed = false;                 // text differs from the snapshot's
-  std::vector<std::string> changes;     // the fstab diff: "- old line", "+ new line"
-  std::vector<std::string> make_dirs;   // hostfs mount points to create
+  std::string text;                    // the new fstab
+  bool changed = false;                // text differs from the snapshot's
+  std::vector<std::string> changes;    // the fstab diff: "- old line", "+ new line"
+  std::vector<std::string> make_dirs;  // hostfs mount points to create
 };
 
 // The plan line of a mount point to create: "+ /mnt/host/ d 0755".

@@ -23,7 +23,8 @@ FstabFile ParseFstab(std::string_view text) {
   if (text.empty()) return file;
   file.final_newline = text.back() == '\n';
   if (file.final_newline) text.remove_suffix(1);
-  for (std::string_view line : Split(text, '\n')) file.lines.push_back(ParseFstabLine(std::string(line)));
+  for (std::string_view line : Split(text, '\n'))
+    file.lines.push_back(ParseFstabLine(std::string(line)));
   return file;
 }
 

@@ -10,7 +10,7 @@ struct MountRequest {
   std::string target;  // guest path of the mount point
   std::string type;    // "hostfs"
   bool read_only = false;
-  std::string data;    // file-system options, e.g. the host directory for hostfs
+  std::string data;  // file-system options, e.g. the host directory for hostfs
 };
 
 }  // namespace umla::agent

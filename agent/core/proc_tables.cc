@@ -23,8 +23,8 @@ std::vector<BlockDeviceInfo> ParseProcPartitions(std::string_view text) {
     auto major = ParseUnsigned(fields[0], UINT32_MAX);
     auto minor = ParseUnsigned(fields[1], UINT32_MAX);
     if (!major || !minor) continue;
-    devices.push_back({std::string(fields[3]), static_cast<uint32_t>(*major),
-                       static_cast<uint32_t>(*minor)});
+    devices.push_back(
+        {std::string(fields[3]), static_cast<uint32_t>(*major), static_cast<uint32_t>(*minor)});
   }
   return devices;
 }

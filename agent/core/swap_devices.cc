@@ -92,4 +92,3 @@ SpecResolution ResolveSwapSpec(std::string_view spec, const std::vector<SwapDevi
 }
 
 }  // namespace umla::agent
-

@@ -8,9 +8,7 @@ UbdDevice UbdFromMinor(uint32_t minor) {
   return {minor / kUbdMinorsPerDisk, minor % kUbdMinorsPerDisk};
 }
 
-uint32_t UbdMinor(const UbdDevice& device) {
-  return device.disk * kUbdMinorsPerDisk + device.part;
-}
+uint32_t UbdMinor(const UbdDevice& device) { return device.disk * kUbdMinorsPerDisk + device.part; }
 
 std::string UbdLetters(uint32_t disk) {
   std::string letters;
@@ -43,7 +41,8 @@ std::optional<UbdDevice> ParseUbdPath(std::string_view path) {
   std::string_view rest = path.substr(8);
   if (auto disk = ParseUnsigned(rest, kMaxDisk)) return UbdDevice{static_cast<uint32_t>(*disk), 0};
   size_t letters = 0;
-  while (letters < rest.size() && letters < 4 && rest[letters] >= 'a' && rest[letters] <= 'z') ++letters;
+  while (letters < rest.size() && letters < 4 && rest[letters] >= 'a' && rest[letters] <= 'z')
+    ++letters;
   if (letters == 0) return std::nullopt;
   uint64_t disk = 0;
   for (size_t i = 0; i < letters; ++i) disk = disk * 26 + static_cast<uint64_t>(rest[i] - 'a' + 1);

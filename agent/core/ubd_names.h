@@ -18,9 +18,7 @@ inline constexpr uint32_t kUbdMinorsPerDisk = 16;
 struct UbdDevice {
   uint32_t disk = 0;
   uint32_t part = 0;  // 0: the whole disk
-  bool operator==(const UbdDevice& other) const {
-    return disk == other.disk && part == other.part;
-  }
+  bool operator==(const UbdDevice& other) const { return disk == other.disk && part == other.part; }
 };
 
 UbdDevice UbdFromMinor(uint32_t minor);

@@ -47,13 +47,17 @@ class ActivateStep : public Step {
     std::vector<std::string> errors;
     for (const std::string& device : plan.swapon) {
       Status done = context.dry_run ? Status::Ok() : context.system->mounts->Swapon(device);
-      if (done.ok()) ReportChange(context, outcome, DescribeSwapon(device));
-      else errors.push_back(done.message());
+      if (done.ok())
+        ReportChange(context, outcome, DescribeSwapon(device));
+      else
+        errors.push_back(done.message());
     }
     for (const MountRequest& request : plan.mounts) {
       Status done = context.dry_run ? Status::Ok() : context.system->mounts->Mount(request);
-      if (done.ok()) ReportChange(context, outcome, DescribeMount(request));
-      else errors.push_back(done.message());
+      if (done.ok())
+        ReportChange(context, outcome, DescribeMount(request));
+      else
+        errors.push_back(done.message());
     }
     outcome.status = JoinErrors(errors);
     return outcome;

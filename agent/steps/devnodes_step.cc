@@ -47,7 +47,8 @@ class DevnodesStep : public Step {
         errors.push_back(applied.message());
         continue;
       }
-      for (const std::string& line : DescribeNodeAction(action)) ReportChange(context, outcome, line);
+      for (const std::string& line : DescribeNodeAction(action))
+        ReportChange(context, outcome, line);
     }
     outcome.status = JoinErrors(errors);
     return outcome;
@@ -60,7 +61,8 @@ class DevnodesStep : public Step {
     if (!devices.ok()) return devices.status();
     snapshot.devices = *devices;
     std::vector<std::string> paths = {kLegacyUbdDir};
-    for (const WantedNode& node : WantedUbdNodes(snapshot.devices, options.legacy)) paths.push_back(node.path);
+    for (const WantedNode& node : WantedUbdNodes(snapshot.devices, options.legacy))
+      paths.push_back(node.path);
     if (options.prune) {
       for (const std::string& dir : {std::string("/dev"), std::string(kLegacyUbdDir)}) {
         Result<std::vector<std::string>> names = nodes.ListDirectory(dir);
@@ -81,10 +83,13 @@ class DevnodesStep : public Step {
 
   static Status Apply(DeviceNodes& nodes, const NodeAction& action) {
     switch (action.kind) {
-      case NodeActionKind::kMakeDirectory: return nodes.MakeDirectory(action.path, action.after.mode);
+      case NodeActionKind::kMakeDirectory:
+        return nodes.MakeDirectory(action.path, action.after.mode);
       case NodeActionKind::kCreate:
-      case NodeActionKind::kReplace: return nodes.MakeBlockNode(action.path, action.after);
-      case NodeActionKind::kRemove: return nodes.Remove(action.path);
+      case NodeActionKind::kReplace:
+        return nodes.MakeBlockNode(action.path, action.after);
+      case NodeActionKind::kRemove:
+        return nodes.Remove(action.path);
     }
     return Status::Ok();
   }

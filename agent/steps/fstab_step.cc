@@ -55,8 +55,10 @@ class FstabStep : public Step {
     std::vector<std::string> errors;
     for (const std::string& dir : plan.make_dirs) {
       Status made = context.dry_run ? Status::Ok() : context.system->mounts->MakeMountPoint(dir);
-      if (made.ok()) ReportChange(context, outcome, DescribeMountPoint(dir));
-      else errors.push_back(made.message());
+      if (made.ok())
+        ReportChange(context, outcome, DescribeMountPoint(dir));
+      else
+        errors.push_back(made.message());
     }
     outcome.status = JoinErrors(errors);
     return outcome;
@@ -78,7 +80,8 @@ class FstabStep : public Step {
       if (swaps.ok()) snapshot.swaps = *swaps;
       std::vector<std::string> specs;
       for (const FstabLine& line : file.lines) {
-        if (line.is_entry && line.type() == "swap") specs.push_back(DecodeOctalEscapes(line.spec()));
+        if (line.is_entry && line.type() == "swap")
+          specs.push_back(DecodeOctalEscapes(line.spec()));
       }
       snapshot.present = LookUpPaths(*system.nodes, specs);
     }

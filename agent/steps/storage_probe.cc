@@ -14,7 +14,8 @@ bool IsRightNode(const Result<std::optional<NodeStat>>& node, const BlockDeviceI
 
 }  // namespace
 
-Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes, std::vector<std::string>* notes) {
+Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes,
+                                                 std::vector<std::string>* notes) {
   Result<std::vector<BlockDeviceInfo>> devices = nodes.ListBlockDevices();
   if (!devices.ok()) return devices.status();
   std::vector<SwapDevice> swaps;

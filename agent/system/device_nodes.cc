@@ -57,7 +57,8 @@ void AddSysfsDevice(const std::string& dir, const std::string& name,
                     std::vector<BlockDeviceInfo>* devices) {
   Result<std::string> dev = ReadHostFile(dir + "/dev", 64);
   if (!dev.ok()) return;
-  if (auto numbers = ParseDevNumbers(*dev)) devices->push_back({name, numbers->major, numbers->minor});
+  if (auto numbers = ParseDevNumbers(*dev))
+    devices->push_back({name, numbers->major, numbers->minor});
 }
 
 }  // namespace
@@ -92,8 +93,8 @@ Result<std::vector<BlockDeviceInfo>> LinuxDeviceNodes::ListBlockDevices() {
   Result<std::string> text = ReadHostFile(partitions, 1 << 20);
   if (!text.ok()) {
     return Status::Error("cannot list block devices: " +
-                         Status::FromErrno("opendir " + sys_block, sys_errno).message() +
-                         "; " + text.status().message());
+                         Status::FromErrno("opendir " + sys_block, sys_errno).message() + "; " +
+                         text.status().message());
   }
   return ParseProcPartitions(*text);
 }
@@ -106,10 +107,14 @@ Result<std::optional<NodeStat>> LinuxDeviceNodes::Lstat(const std::string& path)
     return Status::FromErrno("lstat " + host, errno);
   }
   NodeStat node;
-  if (S_ISBLK(st.st_mode)) node.kind = NodeKind::kBlock;
-  else if (S_ISCHR(st.st_mode)) node.kind = NodeKind::kChar;
-  else if (S_ISDIR(st.st_mode)) node.kind = NodeKind::kDirectory;
-  else if (S_ISLNK(st.st_mode)) node.kind = NodeKind::kSymlink;
+  if (S_ISBLK(st.st_mode))
+    node.kind = NodeKind::kBlock;
+  else if (S_ISCHR(st.st_mode))
+    node.kind = NodeKind::kChar;
+  else if (S_ISDIR(st.st_mode))
+    node.kind = NodeKind::kDirectory;
+  else if (S_ISLNK(st.st_mode))
+    node.kind = NodeKind::kSymlink;
   if (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)) {
     node.major = ::major(st.st_rdev);
     node.minor = ::minor(st.st_rdev);
@@ -133,7 +138,8 @@ Status LinuxDeviceNodes::MakeBlockNode(const std::string& path, const NodeStat& 
   }
   Status status;
   // chown first: it may clear set-id bits that the chmod then puts back.
-  if (::lchown(temp.c_str(), node.uid, node.gid) != 0) status = Status::FromErrno("chown " + temp, errno);
+  if (::lchown(temp.c_str(), node.uid, node.gid) != 0)
+    status = Status::FromErrno("chown " + temp, errno);
   if (status.ok() && ::chmod(temp.c_str(), node.mode & 07777) != 0) {
     status = Status::FromErrno("chmod " + temp, errno);
   }
@@ -146,7 +152,8 @@ Status LinuxDeviceNodes::MakeBlockNode(const std::string& path, const NodeStat& 
 
 Status LinuxDeviceNodes::Remove(const std::string& path) {
   std::string host = root_.HostPath(path);
-  if (::unlink(host.c_str()) != 0 && errno != ENOENT) return Status::FromErrno("unlink " + host, errno);
+  if (::unlink(host.c_str()) != 0 && errno != ENOENT)
+    return Status::FromErrno("unlink " + host, errno);
   return Status::Ok();
 }
 

@@ -17,7 +17,7 @@ std::string GuestRoot::HostPath(const std::string& path) const {
 
 Status GuestRoot::MakeDirectories(const std::string& path, unsigned mode) const {
   std::string host = HostPath(path);
-  for (size_t slash = host.find('/', 1); ; slash = host.find('/', slash + 1)) {
+  for (size_t slash = host.find('/', 1);; slash = host.find('/', slash + 1)) {
     std::string prefix = slash == std::string::npos ? host : host.substr(0, slash);
     if (::mkdir(prefix.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST) {
       return Status::FromErrno("mkdir " + prefix, errno);

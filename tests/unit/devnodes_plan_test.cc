@@ -1,14 +1,14 @@
 // The devnodes planner: missing, wrong minor, wrong type, correct, partitions,
 // legacy names, prune, and a second plan after applying the first being empty.
-#include <gtest/gtest.h>
-
 #include "agent/core/devnodes_plan.h"
+
+#include <gtest/gtest.h>
 
 namespace umla::agent {
 namespace {
 
-NodeStat Node(NodeKind kind, uint32_t major, uint32_t minor, uint32_t mode = 0660,
-              uint32_t uid = 0, uint32_t gid = 0) {
+NodeStat Node(NodeKind kind, uint32_t major, uint32_t minor, uint32_t mode = 0660, uint32_t uid = 0,
+              uint32_t gid = 0) {
   NodeStat node;
   node.kind = kind;
   node.major = major;
@@ -33,8 +33,10 @@ DevnodesSnapshot SeedSnapshot() {
 // What the plan's actions do to the snapshot (as the fakes would).
 void ApplyTo(DevnodesSnapshot* snapshot, const DevnodesPlan& plan) {
   for (const NodeAction& action : plan.actions) {
-    if (action.kind == NodeActionKind::kRemove) snapshot->nodes.erase(action.path);
-    else snapshot->nodes[action.path] = action.after;
+    if (action.kind == NodeActionKind::kRemove)
+      snapshot->nodes.erase(action.path);
+    else
+      snapshot->nodes[action.path] = action.after;
   }
 }
 
@@ -50,12 +52,9 @@ TEST(DevnodesPlan, SeedImageGetsRightMinorsKeepingModeAndOwner) {
   DevnodesSnapshot snapshot = SeedSnapshot();
   DevnodesPlan plan = PlanDevnodes(snapshot, DevnodesOptions{});
   EXPECT_EQ(Lines(plan), (std::vector<std::string>{
-                             "+ /dev/ubda b 98:0 0660 0:0",
-                             "+ /dev/ubd0 b 98:0 0660 0:0",
-                             "+ /dev/ubdb b 98:16 0660 0:0",
-                             "- /dev/ubd/1 b 98:1 0640 0:6",
-                             "+ /dev/ubd/1 b 98:16 0640 0:6",
-                             "+ /dev/ubd1 b 98:16 0660 0:0"}));
+                             "+ /dev/ubda b 98:0 0660 0:0", "+ /dev/ubd0 b 98:0 0660 0:0",
+                             "+ /dev/ubdb b 98:16 0660 0:0", "- /dev/ubd/1 b 98:1 0640 0:6",
+                             "+ /dev/ubd/1 b 98:16 0640 0:6", "+ /dev/ubd1 b 98:16 0660 0:0"}));
   EXPECT_TRUE(plan.warnings.empty());
   ApplyTo(&snapshot, plan);
   EXPECT_TRUE(PlanDevnodes(snapshot, DevnodesOptions{}).actions.empty());
@@ -72,7 +71,8 @@ TEST(DevnodesPlan, WrongTypeIsReplacedCorrectNodesAndUnrelatedOnesAreLeft) {
   DevnodesPlan plan = PlanDevnodes(snapshot, DevnodesOptions{});
   EXPECT_EQ(Lines(plan), (std::vector<std::string>{"- /dev/ubda c 98:0 0600 5:5",
                                                    "+ /dev/ubda b 98:0 0600 5:5"}));
-  EXPECT_EQ(plan.warnings, (std::vector<std::string>{"/dev/ubd/0 is not a device node; left alone"}));
+  EXPECT_EQ(plan.warnings,
+            (std::vector<std::string>{"/dev/ubd/0 is not a device node; left alone"}));
 }
 
 TEST(DevnodesPlan, PartitionsAndNoLegacyDirectoryYet) {
@@ -80,12 +80,9 @@ TEST(DevnodesPlan, PartitionsAndNoLegacyDirectoryYet) {
   snapshot.devices = {{"ubdc", 98, 32}, {"ubdc1", 98, 33}, {"ubdc2", 98, 34}};
   DevnodesPlan plan = PlanDevnodes(snapshot, DevnodesOptions{});
   EXPECT_EQ(Lines(plan), (std::vector<std::string>{
-                             "+ /dev/ubd/ d 0755",
-                             "+ /dev/ubdc b 98:32 0660 0:0",
-                             "+ /dev/ubd/2 b 98:32 0660 0:0",
-                             "+ /dev/ubd2 b 98:32 0660 0:0",
-                             "+ /dev/ubdc1 b 98:33 0660 0:0",
-                             "+ /dev/ubdc2 b 98:34 0660 0:0"}));
+                             "+ /dev/ubd/ d 0755", "+ /dev/ubdc b 98:32 0660 0:0",
+                             "+ /dev/ubd/2 b 98:32 0660 0:0", "+ /dev/ubd2 b 98:32 0660 0:0",
+                             "+ /dev/ubdc1 b 98:33 0660 0:0", "+ /dev/ubdc2 b 98:34 0660 0:0"}));
   DevnodesOptions no_legacy;
   no_legacy.legacy = false;
   EXPECT_EQ(PlanDevnodes(snapshot, no_legacy).actions.size(), 3u);
@@ -108,9 +105,9 @@ TEST(DevnodesPlan, PruneRemovesOnlyStaleUbdBlockNodesAndOnlyWhenAsked) {
     ASSERT_EQ(action.kind, NodeActionKind::kRemove);
     removed.push_back(action.path);
   }
-  EXPECT_EQ(removed, (std::vector<std::string>{"/dev/ubd/2", "/dev/ubd/3", "/dev/ubd/4",
-                                               "/dev/ubd/5", "/dev/ubd/6", "/dev/ubd/7",
-                                               "/dev/ubdb3", "/dev/ubdh"}));
+  EXPECT_EQ(removed,
+            (std::vector<std::string>{"/dev/ubd/2", "/dev/ubd/3", "/dev/ubd/4", "/dev/ubd/5",
+                                      "/dev/ubd/6", "/dev/ubd/7", "/dev/ubdb3", "/dev/ubdh"}));
   ApplyTo(&without, plan);
   EXPECT_TRUE(PlanDevnodes(without, prune).actions.empty());
 }

@@ -1,11 +1,11 @@
 // The fstab planner against golden files (tests/golden/fstab/NAME.in -> NAME.out,
 // no NAME.in: no fstab at all), and idempotence: planning NAME.out changes nothing.
+#include "agent/core/fstab_plan.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
-
-#include "agent/core/fstab_plan.h"
 
 namespace umla::agent {
 namespace {
@@ -58,8 +58,7 @@ TEST(FstabPlan, ChangesAreTheDiffAndMountPointsAreListed) {
   EXPECT_EQ(plan.changes, (std::vector<std::string>{
                               "- /dev/ubd/2\tnone\tswap\tsw\t0\t0",
                               "+ # uml-agent: swap on /dev/ubdb (was /dev/ubd/2)",
-                              "+ /dev/ubdb\tnone\tswap\tsw\t0\t0",
-                              "+ # uml-agent: host files",
+                              "+ /dev/ubdb\tnone\tswap\tsw\t0\t0", "+ # uml-agent: host files",
                               "+ none /mnt/host hostfs defaults 0 0"}));
   EXPECT_EQ(plan.make_dirs, (std::vector<std::string>{"/mnt/host"}));
   EXPECT_EQ(DescribeMountPoint("/mnt/host"), "+ /mnt/host/ d 0755");

@@ -2,7 +2,6 @@
 // sysfs and from /proc/partitions, node replacement keeping mode and owner, /proc
 // files missing from an image tree.
 #include <gtest/gtest.h>
-
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -45,7 +44,8 @@ TEST_F(RootTree, BlockDevicesFromSysfsWithPartitions) {
 }
 
 TEST_F(RootTree, BlockDevicesFallBackToProcPartitions) {
-  Write("/proc/partitions", "major minor  #blocks  name\n\n  98  0  65536 ubda\n  98  16  32768 ubdb\n");
+  Write("/proc/partitions",
+        "major minor  #blocks  name\n\n  98  0  65536 ubda\n  98  16  32768 ubdb\n");
   LinuxDeviceNodes nodes(root);
   auto devices = nodes.ListBlockDevices();
   ASSERT_TRUE(devices.ok());

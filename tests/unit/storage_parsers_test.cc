@@ -47,7 +47,8 @@ TEST(ProcTables, PartitionsSwapsMountsAndDevFiles) {
       "partition\t32764\t\t0\t\t-2\n/swap\\040file file 100 0 -3\n");
   EXPECT_EQ(swaps, (std::vector<std::string>{"/dev/ubdb", "/swap file"}));
 
-  auto mounts = ParseProcMounts("/dev/root / ext4 rw 0 0\nnone /mnt/my\\040host hostfs rw 0 0\nbad\n");
+  auto mounts =
+      ParseProcMounts("/dev/root / ext4 rw 0 0\nnone /mnt/my\\040host hostfs rw 0 0\nbad\n");
   ASSERT_EQ(mounts.size(), 2u);
   EXPECT_EQ(mounts[1].target, "/mnt/my host");
   EXPECT_EQ(mounts[1].type, "hostfs");

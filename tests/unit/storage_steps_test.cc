@@ -40,7 +40,8 @@ class SeedGuest : public testing::Test {
   // devnodes, fstab, activate, as the registry orders them.
   std::vector<StepOutcome> Boot(bool dry_run = false) {
     std::vector<StepOutcome> outcomes;
-    for (auto* step : {devnodes.get(), fstab.get(), activate.get()}) outcomes.push_back(Run(*step, dry_run));
+    for (auto* step : {devnodes.get(), fstab.get(), activate.get()})
+      outcomes.push_back(Run(*step, dry_run));
     return outcomes;
   }
 
@@ -57,13 +58,13 @@ class SeedGuest : public testing::Test {
 
 TEST_F(SeedGuest, FirstBootFixesNodesFstabAndActivates) {
   std::vector<StepOutcome> outcomes = Boot();
-  for (const StepOutcome& outcome : outcomes) EXPECT_TRUE(outcome.status.ok()) << outcome.status.message();
-  EXPECT_EQ(nodes.done, (std::vector<std::string>{
-                            "mknod /dev/ubda 98:0 mode 432 owner 0:0",
-                            "mknod /dev/ubd0 98:0 mode 432 owner 0:0",
-                            "mknod /dev/ubdb 98:16 mode 432 owner 0:0",
-                            "mknod /dev/ubd/1 98:16 mode 432 owner 0:0",
-                            "mknod /dev/ubd1 98:16 mode 432 owner 0:0"}));
+  for (const StepOutcome& outcome : outcomes)
+    EXPECT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(nodes.done, (std::vector<std::string>{"mknod /dev/ubda 98:0 mode 432 owner 0:0",
+                                                  "mknod /dev/ubd0 98:0 mode 432 owner 0:0",
+                                                  "mknod /dev/ubdb 98:16 mode 432 owner 0:0",
+                                                  "mknod /dev/ubd/1 98:16 mode 432 owner 0:0",
+                                                  "mknod /dev/ubd1 98:16 mode 432 owner 0:0"}));
   EXPECT_EQ(outcomes[0].changes.size(), 6u);
   EXPECT_EQ(files.files["/etc/fstab"],
             "/dev/ubd/0 / ext3 defaults 0 1\n/dev/ubd/1 none swap sw 0 0\n"
@@ -75,8 +76,8 @@ TEST_F(SeedGuest, FirstBootFixesNodesFstabAndActivates) {
                                                            "+ /mnt/host/ d 0755"}));
   EXPECT_EQ(mounts.done, (std::vector<std::string>{"mkdir /mnt/host", "swapon /dev/ubdb",
                                                    "mount hostfs none /mnt/host data="}));
-  EXPECT_EQ(outcomes[2].changes, (std::vector<std::string>{
-                                     "+ swapon /dev/ubdb", "+ mount -t hostfs none /mnt/host"}));
+  EXPECT_EQ(outcomes[2].changes,
+            (std::vector<std::string>{"+ swapon /dev/ubdb", "+ mount -t hostfs none /mnt/host"}));
 }
 
 TEST_F(SeedGuest, SecondBootChangesNothing) {
@@ -106,7 +107,9 @@ TEST_F(SeedGuest, DryRunPrintsThePlanAndChangesNothing) {
   EXPECT_TRUE(mounts.done.empty());
   EXPECT_EQ(files.files, before_files);
   std::string plan = plan_out.str();
-  EXPECT_NE(plan.find("- /dev/ubd/1 b 98:1 0660 0:0\n+ /dev/ubd/1 b 98:16 0660 0:0\n"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("- /dev/ubd/1 b 98:1 0660 0:0\n+ /dev/ubd/1 b 98:16 0660 0:0\n"),
+            std::string::npos)
+      << plan;
   EXPECT_NE(plan.find("+ none /mnt/host hostfs defaults 0 0\n"), std::string::npos) << plan;
   // The swap can only be read once its node is right: in dry-run on a static /dev
   // only the (right) legacy node /dev/ubd/0 is there, so no swapon is planned.
@@ -120,7 +123,8 @@ TEST_F(SeedGuest, StaleSwapEntryIsPointedAtTheRealSwap) {
             "/dev/ubd/0 / ext3 defaults 0 1\n# uml-agent: swap on /dev/ubdb (was /dev/ubd/2)\n"
             "/dev/ubdb\tnone\tswap\tsw\t0\t0\n# uml-agent: host files\n"
             "none /mnt/host hostfs defaults 0 0\n");
-  EXPECT_NE(std::find(mounts.done.begin(), mounts.done.end(), "swapon /dev/ubdb"), mounts.done.end());
+  EXPECT_NE(std::find(mounts.done.begin(), mounts.done.end(), "swapon /dev/ubdb"),
+            mounts.done.end());
 }
 
 TEST_F(SeedGuest, BadSettingFailsOnlyThatStepNamingTheKey) {
@@ -184,7 +188,8 @@ TEST_F(SeedGuest, WithoutADeviceListOnlyDevnodesFails) {
             "/dev/ubd/0 / ext3 defaults 0 1\n/dev/ubd/1 none swap sw 0 0\n"
             "# uml-agent: host files\nnone /mnt/host hostfs defaults 0 0\n");
   EXPECT_TRUE(outcomes[2].status.ok());
-  EXPECT_EQ(mounts.done, (std::vector<std::string>{"mkdir /mnt/host", "mount hostfs none /mnt/host data="}));
+  EXPECT_EQ(mounts.done,
+            (std::vector<std::string>{"mkdir /mnt/host", "mount hostfs none /mnt/host data="}));
 }
 
 TEST_F(SeedGuest, AlreadyActiveSwapUnderALegacyNameIsNotTurnedOnAgain) {

@@ -11,7 +11,8 @@ inline std::string SwapPage(const std::string& uuid, const std::string& label) {
   page.replace(4086, 10, "SWAPSPACE2");
   page[1024] = 1;  // version 1
   std::string hex;
-  for (char c : uuid) if (c != '-') hex += c;
+  for (char c : uuid)
+    if (c != '-') hex += c;
   for (size_t i = 0; i + 1 < hex.size() && i / 2 < 16; i += 2) {
     page[1036 + i / 2] = static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
   }
