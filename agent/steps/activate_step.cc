@@ -75,6 +75,7 @@ class ActivateStep : public Step {
     Result<std::string> mounts_text = system.mounts->ReadMounts();
     if (!mounts_text.ok()) return mounts_text.status();
     snapshot.mounts = ParseProcMounts(*mounts_text);
+    if (snapshot.mounts.empty()) return snapshot;  // not a running system: Run skips
 
     std::vector<std::string> notes;
     Result<std::vector<SwapDevice>> swaps = ProbeSwapDevices(*system.nodes, &notes);
