@@ -13,8 +13,10 @@
 #include "agent/core/boot_runner.h"
 #include "agent/steps/registry.h"
 #include "agent/system/console_line.h"
+#include "agent/system/device_nodes.h"
 #include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
+#include "agent/system/mounts.h"
 #include "agent/system/seams.h"
 
 namespace umla::agent {
@@ -79,6 +81,10 @@ int RunBoot(const BootOptions& options) {
   RealFileSystem files(options.root);
   SystemSeams system;
   system.files = &files;
+  LinuxDeviceNodes nodes(options.root);
+  system.nodes = &nodes;
+  LinuxMounts mounts(options.root);
+  system.mounts = &mounts;
   std::vector<std::string> config_problems;
   Settings settings = LoadSettings(options, files, &config_problems);
 

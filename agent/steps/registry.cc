@@ -1,9 +1,16 @@
 #include "agent/steps/registry.h"
 
+#include "agent/steps/activate_step.h"
+#include "agent/steps/devnodes_step.h"
+#include "agent/steps/fstab_step.h"
+
 namespace umla::agent {
 
 std::vector<std::unique_ptr<Step>> MakeBootSteps() {
   std::vector<std::unique_ptr<Step>> steps;
+  steps.push_back(MakeDevnodesStep());
+  steps.push_back(MakeFstabStep());
+  steps.push_back(MakeActivateStep());
   return steps;
 }
 

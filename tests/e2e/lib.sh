@@ -117,3 +117,18 @@ bridge_wait() {
   BRIDGE_STATUS=$?
   set -e
 }
+
+# The changes step STEP listed in run NAME's ready event, one JSON string per line
+# (empty when none). Relies on the agent's JSON keys being sorted (nlohmann's
+# default): {"changes":[...],"duration_us":N,"name":"STEP",...}.
+ready_step_changes() {
+  ready_event "$1" |
+    grep -o "\"changes\":\[[^]]*\],\"duration_us\":[0-9]*,\"name\":\"$2\"" |
+    sed 's/^"changes":\[//; s/\],"duration_us".*//; s/","/"\n"/g'
+}
+
+# The status ("ok", "failed", "skipped") of step STEP in run NAME's ready event.
+ready_step_status() {
+  ready_event "$1" | grep -o "\"name\":\"$2\",[^}]*\"status\":\"[a-z]*\"" |
+    sed 's/.*"status":"\([a-z]*\)"/\1/'
+}

@@ -1,0 +1,47 @@
+#include "agent/core/fstab_text.h"
+
+#include "common/strings.h"
+
+namespace umla::agent {
+
+bool FstabLine::IsMarker() const { return StartsWith(Trim(text), kOwnedMarker); }
+
+FstabLine ParseFstabLine(std::string text) {
+  FstabLine line;
+  line.text = std::move(text);
+  std::string_view content = Trim(line.text);
+  if (content.empty() || content[0] == '#') return line;
+  std::vector<std::string_view> fields = SplitWhitespace(content);
+  if (fields.size() < 3) return line;
+  line.is_entry = true;
+  for (std::string_view field : fields) line.fields.emplace_back(field);
+  return line;
+}
+
+FstabFile ParseFstab(std::string_view text) {
+  FstabFile file;
+  if (text.empty()) return file;
+  file.final_newline = text.back() == '\n';
+  if (file.final_newline) text.remove_suffix(1);
+  for (std::string_view line : Split(text, '\n'))
+    file.lines.push_back(ParseFstabLine(std::string(line)));
+  return file;
+}
+
+std::string RenderFstab(const FstabFile& file) {
+  std::string text;
+  for (size_t i = 0; i < file.lines.size(); ++i) {
+    if (i > 0) text += '\n';
+    text += file.lines[i].text;
+  }
+  if (!file.lines.empty() && file.final_newline) text += '\n';
+  return text;
+}
+
+std::string ReplaceSpec(const FstabLine& line, std::string_view spec) {
+  size_t begin = line.text.find_first_not_of(" \t");
+  size_t end = line.text.find_first_of(" \t", begin);
+  return line.text.substr(0, begin) + std::string(spec) + line.text.substr(end);
+}
+
+}  // namespace umla::agent

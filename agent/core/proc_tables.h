@@ -1,0 +1,44 @@
+// Parsers for the kernel's text tables the storage steps read: /proc/partitions,
+// /proc/swaps, /proc/mounts and sysfs `dev` files. Pure: text in, structs out.
+// Lines that do not parse are skipped (these files come from the kernel, and a
+// damaged line must not hide the others).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/core/block_device.h"
+
+namespace umla::agent {
+
+struct DevNumbers {
+  uint32_t major = 0;
+  uint32_t minor = 0;
+};
+
+// "98:16\n" (a sysfs `dev` file) -> {98, 16}.
+std::optional<DevNumbers> ParseDevNumbers(std::string_view text);
+
+// /proc/partitions: "major minor #blocks name" after a header line.
+std::vector<BlockDeviceInfo> ParseProcPartitions(std::string_view text);
+
+// /proc/swaps: the device (first column, octal escapes decoded) of each active swap.
+std::vector<std::string> ParseProcSwaps(std::string_view text);
+
+struct MountEntry {
+  std::string source;
+  std::string target;
+  std::string type;
+};
+// /proc/mounts (also /etc/mtab): source, target and type, octal escapes decoded.
+std::vector<MountEntry> ParseProcMounts(std::string_view text);
+
+// Decodes the \040-style octal escapes the kernel and fstab use for spaces etc.
+std::string DecodeOctalEscapes(std::string_view text);
+// The inverse for the bytes fstab cannot hold raw: space, tab, newline, backslash.
+std::string EncodeOctalEscapes(std::string_view text);
+
+}  // namespace umla::agent

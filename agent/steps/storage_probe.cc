@@ -1,0 +1,105 @@
+#include "agent/steps/storage_probe.h"
+
+#include "agent/core/ubd_names.h"
+#include "agent/system/file_system.h"
+#include "common/strings.h"
+
+namespace umla::agent {
+namespace {
+
+bool IsRightNode(const Result<std::optional<NodeStat>>& node, const BlockDeviceInfo& device) {
+  return node.ok() && node->has_value() && (*node)->kind == NodeKind::kBlock &&
+         (*node)->major == device.major && (*node)->minor == device.minor;
+}
+
+}  // namespace
+
+Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes,
+                                                 std::vector<std::string>* notes) {
+  Result<std::vector<BlockDeviceInfo>> devices = nodes.ListBlockDevices();
+  if (!devices.ok()) return devices.status();
+  std::vector<SwapDevice> swaps;
+  for (const BlockDeviceInfo& device : *devices) {
+    if (device.major != kUbdMajor || !StartsWith(device.name, "ubd")) continue;
+    UbdDevice ubd = UbdFromMinor(device.minor);
+    std::vector<std::string> candidates = {"/dev/" + device.name};
+    if (ubd.part == 0) {
+      for (const std::string& legacy : UbdLegacyPaths(ubd.disk)) candidates.push_back(legacy);
+    }
+    std::optional<std::string> readable;
+    for (const std::string& path : candidates) {
+      if (IsRightNode(nodes.Lstat(path), device)) {
+        readable = path;
+        break;
+      }
+    }
+    if (!readable) {
+      notes->push_back("no node for " + device.name + " yet; not checked for swap");
+      continue;
+    }
+    Result<std::string> page = nodes.ReadStart(*readable, kSwapPageSize);
+    if (!page.ok()) {
+      notes->push_back(page.status().message() + "; not checked for swap");
+      continue;
+    }
+    if (std::optional<SwapSignature> signature = ParseSwapHeader(*page)) {
+      swaps.push_back({ubd, "/dev/" + device.name, *signature});
+    }
+  }
+  return swaps;
+}
+
+PresentPaths LookUpPaths(DeviceNodes& nodes, const std::vector<std::string>& paths) {
+  PresentPaths present;
+  for (const std::string& path : paths) {
+    if (path.empty() || path[0] != '/' || ParseUbdPath(path)) continue;
+    Result<std::optional<NodeStat>> node = nodes.Lstat(path);
+    if (!node.ok()) {
+      present[path] = std::nullopt;  // unreadable is not missing: do not judge it
+    } else if (node->has_value()) {
+      bool block = (*node)->kind == NodeKind::kBlock;
+      present[path] = block ? std::optional<DevNumbers>(DevNumbers{(*node)->major, (*node)->minor})
+                            : std::nullopt;
+    }
+  }
+  return present;
+}
+
+Result<std::optional<std::string>> ReadOptionalFile(FileSystem& files, const std::string& path) {
+  if (!files.Exists(path)) return std::optional<std::string>();
+  Result<std::string> text = files.ReadFile(path);
+  if (!text.ok()) return text.status();
+  return std::optional<std::string>(std::move(*text));
+}
+
+bool SettingReader::Bool(const std::string& key, bool fallback) {
+  Result<bool> value = settings_.Bool(key, fallback);
+  if (value.ok()) return *value;
+  if (status_.ok()) status_ = value.status();
+  return fallback;
+}
+
+std::string SettingReader::Path(const std::string& key, std::string_view fallback,
+                                bool allow_empty) {
+  Result<std::string> value = settings_.Path(key, fallback, allow_empty);
+  if (value.ok()) return *value;
+  if (status_.ok()) status_ = value.status();
+  return std::string(fallback);
+}
+
+void ReportChange(StepContext& context, StepOutcome& outcome, const std::string& line) {
+  if (context.dry_run) {
+    if (context.plan_out) *context.plan_out << line << "\n";
+  } else {
+    outcome.changes.push_back(line);
+  }
+}
+
+Status JoinErrors(const std::vector<std::string>& errors) {
+  if (errors.empty()) return Status::Ok();
+  std::string message;
+  for (const std::string& error : errors) message += (message.empty() ? "" : "; ") + error;
+  return Status::Error(message);
+}
+
+}  // namespace umla::agent

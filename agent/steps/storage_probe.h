@@ -1,0 +1,50 @@
+// Snapshot helpers shared by the fstab and activate steps: which ubd devices hold
+// swap (read through the DeviceNodes seam), and what block nodes non-ubd paths are.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/core/step.h"
+#include "agent/core/swap_devices.h"
+#include "agent/system/device_nodes.h"
+#include "agent/system/file_system.h"
+
+namespace umla::agent {
+
+// Reads the first page of every ubd disk and partition through a node that is known
+// to be right (its canonical name, else a legacy one: never a node with other
+// numbers). A device without such a node yet (e.g. in --dry-run on a static /dev)
+// is skipped with a note in `notes`. Fails only when no device list can be read.
+Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes,
+                                                 std::vector<std::string>* notes);
+
+// lstat of each absolute, non-ubd path in `paths` (see PresentPaths).
+PresentPaths LookUpPaths(DeviceNodes& nodes, const std::vector<std::string>& paths);
+
+// The text of `path`, or nullopt when the file does not exist.
+Result<std::optional<std::string>> ReadOptionalFile(FileSystem& files, const std::string& path);
+
+// Reads a step's settings one by one and keeps the first bad one as the step's error,
+// so a step can read all its keys and then fail once, naming the key.
+class SettingReader {
+ public:
+  explicit SettingReader(const Settings& settings) : settings_(settings) {}
+  bool Bool(const std::string& key, bool fallback);
+  std::string Path(const std::string& key, std::string_view fallback, bool allow_empty = false);
+  const Status& status() const { return status_; }
+
+ private:
+  const Settings& settings_;
+  Status status_;
+};
+
+// Prints a plan line in --dry-run, or records it as a change once it was applied.
+void ReportChange(StepContext& context, StepOutcome& outcome, const std::string& line);
+
+// Joins the errors of actions that failed (each names its path); ok when none.
+Status JoinErrors(const std::vector<std::string>& errors);
+
+}  // namespace umla::agent

@@ -1,0 +1,168 @@
+#include "agent/system/device_nodes.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "agent/core/proc_tables.h"
+
+namespace umla::agent {
+namespace {
+
+// Reads up to `limit` bytes of a host path.
+Result<std::string> ReadHostFile(const std::string& host, size_t limit) {
+  int fd = ::open(host.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno("open " + host, errno);
+  std::string content(limit, '\0');
+  size_t done = 0;
+  while (done < limit) {
+    ssize_t n = ::read(fd, content.data() + done, limit - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return Status::FromErrno("read " + host, err);
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  content.resize(done);
+  return content;
+}
+
+Result<std::vector<std::string>> ListHostDirectory(const std::string& host) {
+  std::vector<std::string> names;
+  DIR* dir = ::opendir(host.c_str());
+  if (!dir) {
+    if (errno == ENOENT) return names;
+    return Status::FromErrno("opendir " + host, errno);
+  }
+  while (struct dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A device from a sysfs directory with a `dev` file ("98:16"), if it has one.
+void AddSysfsDevice(const std::string& dir, const std::string& name,
+                    std::vector<BlockDeviceInfo>* devices) {
+  Result<std::string> dev = ReadHostFile(dir + "/dev", 64);
+  if (!dev.ok()) return;
+  if (auto numbers = ParseDevNumbers(*dev))
+    devices->push_back({name, numbers->major, numbers->minor});
+}
+
+}  // namespace
+
+LinuxDeviceNodes::LinuxDeviceNodes(std::string root) : root_(std::move(root)) {}
+
+Result<std::vector<BlockDeviceInfo>> LinuxDeviceNodes::ListBlockDevices() {
+  std::string sys_block = root_.HostPath("/sys/block");
+  std::vector<BlockDeviceInfo> devices;
+  DIR* probe = ::opendir(sys_block.c_str());
+  if (probe) {
+    ::closedir(probe);
+    Result<std::vector<std::string>> disks = ListHostDirectory(sys_block);
+    if (disks.ok()) {
+      for (const std::string& disk : *disks) {
+        std::string disk_dir = sys_block + "/" + disk;
+        AddSysfsDevice(disk_dir, disk, &devices);
+        Result<std::vector<std::string>> entries = ListHostDirectory(disk_dir);
+        if (!entries.ok()) continue;
+        for (const std::string& entry : *entries) {
+          // Partitions are the subdirectories named after the disk (ubdb/ubdb1).
+          if (entry.size() > disk.size() && entry.compare(0, disk.size(), disk) == 0) {
+            AddSysfsDevice(disk_dir + "/" + entry, entry, &devices);
+          }
+        }
+      }
+      return devices;
+    }
+  }
+  int sys_errno = errno;
+  std::string partitions = root_.HostPath("/proc/partitions");
+  Result<std::string> text = ReadHostFile(partitions, 1 << 20);
+  if (!text.ok()) {
+    return Status::Error("cannot list block devices: " +
+                         Status::FromErrno("opendir " + sys_block, sys_errno).message() + "; " +
+                         text.status().message());
+  }
+  return ParseProcPartitions(*text);
+}
+
+Result<std::optional<NodeStat>> LinuxDeviceNodes::Lstat(const std::string& path) {
+  std::string host = root_.HostPath(path);
+  struct stat st;
+  if (::lstat(host.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<NodeStat>();
+    return Status::FromErrno("lstat " + host, errno);
+  }
+  NodeStat node;
+  if (S_ISBLK(st.st_mode))
+    node.kind = NodeKind::kBlock;
+  else if (S_ISCHR(st.st_mode))
+    node.kind = NodeKind::kChar;
+  else if (S_ISDIR(st.st_mode))
+    node.kind = NodeKind::kDirectory;
+  else if (S_ISLNK(st.st_mode))
+    node.kind = NodeKind::kSymlink;
+  if (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)) {
+    node.major = ::major(st.st_rdev);
+    node.minor = ::minor(st.st_rdev);
+  }
+  node.mode = st.st_mode & 07777;
+  node.uid = st.st_uid;
+  node.gid = st.st_gid;
+  return std::optional<NodeStat>(node);
+}
+
+Result<std::vector<std::string>> LinuxDeviceNodes::ListDirectory(const std::string& path) {
+  return ListHostDirectory(root_.HostPath(path));
+}
+
+Status LinuxDeviceNodes::MakeBlockNode(const std::string& path, const NodeStat& node) {
+  std::string host = root_.HostPath(path);
+  std::string temp = host + ".uml-agent.tmp";
+  ::unlink(temp.c_str());  // a leftover from a crash
+  if (::mknod(temp.c_str(), S_IFBLK | 0600, ::makedev(node.major, node.minor)) != 0) {
+    return Status::FromErrno("mknod " + temp, errno);
+  }
+  Status status;
+  // chown first: it may clear set-id bits that the chmod then puts back.
+  if (::lchown(temp.c_str(), node.uid, node.gid) != 0)
+    status = Status::FromErrno("chown " + temp, errno);
+  if (status.ok() && ::chmod(temp.c_str(), node.mode & 07777) != 0) {
+    status = Status::FromErrno("chmod " + temp, errno);
+  }
+  if (status.ok() && ::rename(temp.c_str(), host.c_str()) != 0) {
+    status = Status::FromErrno("rename " + temp + " to " + host, errno);
+  }
+  if (!status.ok()) ::unlink(temp.c_str());
+  return status;
+}
+
+Status LinuxDeviceNodes::Remove(const std::string& path) {
+  std::string host = root_.HostPath(path);
+  if (::unlink(host.c_str()) != 0 && errno != ENOENT)
+    return Status::FromErrno("unlink " + host, errno);
+  return Status::Ok();
+}
+
+Status LinuxDeviceNodes::MakeDirectory(const std::string& path, uint32_t mode) {
+  return root_.MakeDirectories(path, mode);
+}
+
+Result<std::string> LinuxDeviceNodes::ReadStart(const std::string& path, size_t bytes) {
+  return ReadHostFile(root_.HostPath(path), bytes);
+}
+
+}  // namespace umla::agent

@@ -1,0 +1,24 @@
+// Guest paths ("/dev/ubdb") resolved under the root tree the agent acts on (--root),
+// shared by the storage seams' Linux implementations.
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+
+namespace umla::agent {
+
+class GuestRoot {
+ public:
+  explicit GuestRoot(std::string root);
+  // `path` (absolute, as seen in the guest) as a path on this machine.
+  std::string HostPath(const std::string& path) const;
+  // mkdir -p of a guest path with `mode` for the directories it creates; ok when
+  // the directory already exists, an error naming the path otherwise.
+  Status MakeDirectories(const std::string& path, unsigned mode) const;
+
+ private:
+  std::string root_;
+};
+
+}  // namespace umla::agent

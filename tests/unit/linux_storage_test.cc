@@ -1,0 +1,103 @@
+// The Linux storage seams on a real directory tree (--root): block devices from
+// sysfs and from /proc/partitions, node replacement keeping mode and owner, /proc
+// files missing from an image tree.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "agent/system/device_nodes.h"
+#include "agent/system/mounts.h"
+
+namespace umla::agent {
+namespace {
+
+class RootTree : public testing::Test {
+ protected:
+  RootTree() {
+    char pattern[] = "/tmp/umla-storage-test.XXXXXX";
+    root = mkdtemp(pattern);
+  }
+  ~RootTree() override { std::filesystem::remove_all(root); }
+  void Write(const std::string& path, const std::string& text) {
+    std::filesystem::create_directories(std::filesystem::path(root + path).parent_path());
+    std::ofstream(root + path) << text;
+  }
+  std::string root;
+};
+
+TEST_F(RootTree, BlockDevicesFromSysfsWithPartitions) {
+  Write("/sys/block/ubda/dev", "98:0\n");
+  Write("/sys/block/ubdb/dev", "98:16\n");
+  Write("/sys/block/ubdb/ubdb1/dev", "98:17\n");
+  Write("/sys/block/ubdb/queue/scheduler", "none\n");  // not a partition
+  LinuxDeviceNodes nodes(root);
+  auto devices = nodes.ListBlockDevices();
+  ASSERT_TRUE(devices.ok()) << devices.status().message();
+  ASSERT_EQ(devices->size(), 3u);
+  EXPECT_EQ((*devices)[2].name, "ubdb1");
+  EXPECT_EQ((*devices)[2].minor, 17u);
+}
+
+TEST_F(RootTree, BlockDevicesFallBackToProcPartitions) {
+  Write("/proc/partitions",
+        "major minor  #blocks  name\n\n  98  0  65536 ubda\n  98  16  32768 ubdb\n");
+  LinuxDeviceNodes nodes(root);
+  auto devices = nodes.ListBlockDevices();
+  ASSERT_TRUE(devices.ok());
+  ASSERT_EQ(devices->size(), 2u);
+  EXPECT_EQ((*devices)[1].name, "ubdb");
+}
+
+TEST_F(RootTree, NoSourceAtAllNamesBoth) {
+  LinuxDeviceNodes nodes(root);
+  auto devices = nodes.ListBlockDevices();
+  ASSERT_FALSE(devices.ok());
+  EXPECT_NE(devices.status().message().find("/sys/block"), std::string::npos);
+  EXPECT_NE(devices.status().message().find("/proc/partitions"), std::string::npos);
+}
+
+TEST_F(RootTree, ReplacingANodeKeepsModeAndOwner) {
+  if (geteuid() != 0) GTEST_SKIP() << "mknod needs root";
+  std::filesystem::create_directories(root + "/dev/ubd");
+  ASSERT_EQ(mknod((root + "/dev/ubd/1").c_str(), S_IFBLK | 0600, makedev(98, 1)), 0);
+  LinuxDeviceNodes nodes(root);
+  auto before = nodes.Lstat("/dev/ubd/1");
+  ASSERT_TRUE(before.ok() && before->has_value());
+  NodeStat wanted = **before;
+  wanted.minor = 16;
+  wanted.mode = 0640;
+  wanted.gid = 6;
+  ASSERT_TRUE(nodes.MakeBlockNode("/dev/ubd/1", wanted).ok());
+  struct stat st;
+  ASSERT_EQ(lstat((root + "/dev/ubd/1").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISBLK(st.st_mode));
+  EXPECT_EQ(minor(st.st_rdev), 16u);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  EXPECT_EQ(st.st_gid, 6u);
+  EXPECT_FALSE(std::filesystem::exists(root + "/dev/ubd/1.uml-agent.tmp"));
+  auto missing = nodes.Lstat("/dev/ubd/9");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  ASSERT_TRUE(nodes.Remove("/dev/ubd/1").ok());
+  EXPECT_TRUE(nodes.ListDirectory("/dev/ubd")->empty());
+}
+
+TEST_F(RootTree, AnImageTreeHasNoProcTablesAndGetsMountPoints) {
+  LinuxMounts mounts(root);
+  auto swaps = mounts.ReadSwaps();
+  ASSERT_TRUE(swaps.ok());
+  EXPECT_EQ(*swaps, "");
+  ASSERT_TRUE(mounts.MakeMountPoint("/mnt/host").ok());
+  EXPECT_TRUE(std::filesystem::is_directory(root + "/mnt/host"));
+  ASSERT_TRUE(mounts.MakeMountPoint("/mnt/host").ok());  // already there: fine
+  Write("/file", "x");
+  EXPECT_FALSE(mounts.MakeMountPoint("/file").ok());
+}
+
+}  // namespace
+}  // namespace umla::agent
