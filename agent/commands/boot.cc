@@ -13,6 +13,7 @@
 #include "agent/system/console_line.h"
 #include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
+#include "agent/system/network_control.h"
 #include "agent/system/seams.h"
 
 namespace umla::agent {
@@ -77,6 +78,10 @@ int RunBoot(const BootOptions& options) {
   RealFileSystem files(options.root);
   SystemSeams system;
   system.files = &files;
+  // With --root the agent works on an image tree, not the running system: the
+  // interfaces it would change are the host's, so the network is left alone.
+  LinuxNetworkControl network;
+  if (options.root == "/") system.network = &network;
   std::vector<std::string> config_problems;
   Settings settings = LoadSettings(options, files, &config_problems);
 

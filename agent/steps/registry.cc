@@ -1,9 +1,14 @@
 #include "agent/steps/registry.h"
 
+#include "agent/steps/net/dns_step.h"
+#include "agent/steps/net/net_step.h"
+
 namespace umla::agent {
 
 std::vector<std::unique_ptr<Step>> MakeBootSteps() {
   std::vector<std::unique_ptr<Step>> steps;
+  steps.push_back(MakeNetStep());
+  steps.push_back(MakeDnsStep());
   return steps;
 }
 
