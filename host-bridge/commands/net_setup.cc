@@ -106,6 +106,7 @@ Status Up(netlink::Socket& socket, const NetSetupOptions& options, std::optional
     }
     if (join && name == options.uplink) {
       state->uplink = name;
+      state->uplink_was_down = !port->up;
       saved = SaveState(state_path, *state);
       if (!saved.ok()) return saved;
     }
@@ -124,7 +125,8 @@ Status Down(netlink::Socket& socket, const NetSetupState& state) {
     auto uplink = Link(socket, state.uplink);
     auto bridge = Link(socket, state.bridge);
     if (uplink.ok() && bridge.ok() && uplink->master == bridge->index) {
-      Status set = socket.SetLink(*uplink, std::nullopt, 0, 0);
+      std::optional<bool> up = state.uplink_was_down ? std::optional<bool>(false) : std::nullopt;
+      Status set = socket.SetLink(*uplink, up, 0, 0);
       if (!set.ok()) return set;
       std::cout << state.uplink << ": no longer a port of " << state.bridge << "\n";
     }

@@ -9,7 +9,8 @@ std::string NetSetupStateToJson(const NetSetupState& state) {
                                  {"tap", state.tap},
                                  {"created_bridge", state.created_bridge},
                                  {"created_tap", state.created_tap},
-                                 {"uplink", state.uplink}};
+                                 {"uplink", state.uplink},
+                                 {"uplink_was_down", state.uplink_was_down}};
   return json.dump(2) + "\n";
 }
 
@@ -25,6 +26,7 @@ Result<NetSetupState> NetSetupStateFromJson(std::string_view text, const std::st
     state.created_bridge = json.value("created_bridge", false);
     state.created_tap = json.value("created_tap", false);
     state.uplink = json.value("uplink", "");
+    state.uplink_was_down = json.value("uplink_was_down", false);
   } catch (const nlohmann::json::exception& error) {
     return Status::Error(source + ": " + error.what());
   }

@@ -18,6 +18,7 @@ struct NetSetupState {
   bool created_bridge = false;
   bool created_tap = false;
   std::string uplink;          // set only when net-setup made it a port of the bridge
+  bool uplink_was_down = false;  // net-setup set it up; --down sets it down again
 };
 
 std::string NetSetupStateToJson(const NetSetupState& state);
