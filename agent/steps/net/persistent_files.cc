@@ -88,7 +88,7 @@ std::string AdaptIfupdownInterfaces(std::string_view current, const std::string&
     if (StartsWith(keyword, "source") && line.find("interfaces.d") != std::string_view::npos) {
       sources_parts = true;
     }
-    if (in_our_stanza) {
+    if (in_our_stanza && !words.empty()) {  // blank and comment lines are nobody's
       out += kDisabledPrefix + std::string(line) + "\n";
       continue;
     }
