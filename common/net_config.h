@@ -44,6 +44,9 @@ struct GuestNetConfig {
   ResolverConfig dns;
 };
 
+// The interface the agent configures unless net.iface says otherwise.
+inline constexpr const char* kDefaultGuestIface = "eth0";
+
 // Settings keys (without the uml_agent. prefix). Lists are comma-separated.
 inline constexpr const char* kNetIfaceKey = "net.iface";
 inline constexpr const char* kNetAddressKey = "net.address";

@@ -100,11 +100,13 @@ int RunCommand(const std::vector<std::string>& args) {
     std::cerr << "uml-bridge run: --mirror and --guest-ip go together\n";
     return kExitUsage;
   }
+  run.kernel = *(separator + 1);
+  run.kernel_args.assign(separator + 2, args.end());
   if (!mirror.empty()) {
     // On the kernel command line: there before the agent starts, and again after a
     // reboot of the guest, without any exchange over the console line.
     std::vector<std::string> warnings;
-    auto network = MirrorArguments(mirror, guest_ip, &warnings);
+    auto network = MirrorArguments(mirror, guest_ip, run.kernel_args, &warnings);
     for (const auto& warning : warnings) std::cerr << "uml-bridge run: warning: " << warning << "\n";
     if (!network.ok()) {
       std::cerr << "uml-bridge run: " << network.status().message() << "\n";
@@ -112,8 +114,7 @@ int RunCommand(const std::vector<std::string>& args) {
     }
     run.extra_args.insert(run.extra_args.end(), network->begin(), network->end());
   }
-  run.kernel = *(separator + 1);
-  run.kernel_args.assign(separator + 2, args.end());
+
   return RunGuest(run);
 }
 

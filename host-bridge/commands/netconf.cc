@@ -48,11 +48,18 @@ int RunNetconf(const NetconfOptions& options) {
 
 Result<std::vector<std::string>> MirrorArguments(const std::string& mirror,
                                                  const std::string& guest_ip,
+                                                 const std::vector<std::string>& kernel_args,
                                                  std::vector<std::string>* warnings) {
   auto plan = PlanFromHost(mirror, guest_ip);
   if (!plan.ok()) return plan.status();
   warnings->insert(warnings->end(), plan->warnings.begin(), plan->warnings.end());
-  return MirrorKernelArgs(plan->config);
+  std::vector<std::string> args = MirrorKernelArgs(plan->config);
+  auto device = GuestNetDevice(kernel_args);
+  if (!device) warnings->push_back("no eth0= or vec0: among the kernel arguments: the guest has no network card");
+  if (device && *device != kDefaultGuestIface) {
+    args.push_back(std::string("uml_agent.") + kNetIfaceKey + "=" + *device);
+  }
+  return args;
 }
 
 }  // namespace umla::bridge

@@ -18,10 +18,12 @@ struct NetconfOptions {
 // Prints the config on stdout, warnings on stderr. Exit 0, or 2 on any error.
 int RunNetconf(const NetconfOptions& options);
 
-// The uml_agent.net.* / dns.* kernel arguments for `run --mirror`; warnings go to
-// `warnings`. Fails with the same messages as netconf.
+// The uml_agent.net.* / dns.* kernel arguments for `run --mirror`, plus net.iface
+// when `kernel_args` give the guest vecN instead of eth0; warnings go to `warnings`.
+// Fails with the same messages as netconf.
 Result<std::vector<std::string>> MirrorArguments(const std::string& mirror,
                                                  const std::string& guest_ip,
+                                                 const std::vector<std::string>& kernel_args,
                                                  std::vector<std::string>* warnings);
 
 }  // namespace umla::bridge

@@ -37,6 +37,21 @@ std::string MirrorJson(const MirrorPlan& plan, const std::string& iface) {
   return json.dump(2) + "\n";
 }
 
+std::optional<std::string> GuestNetDevice(const std::vector<std::string>& kernel_args) {
+  for (const auto& arg : kernel_args) {
+    size_t end = arg.find_first_of("=:");
+    if (end == std::string::npos) continue;
+    std::string name = arg.substr(0, end);
+    bool eth = name.rfind("eth", 0) == 0 && arg[end] == '=';
+    bool vec = name.rfind("vec", 0) == 0 && arg[end] == ':';
+    std::string number = name.substr(3);
+    if ((eth || vec) && !number.empty() && number.find_first_not_of("0123456789") == std::string::npos) {
+      return name;
+    }
+  }
+  return std::nullopt;
+}
+
 size_t CommandLineLength(const std::vector<std::string>& args) {
   size_t length = 0;
   for (const auto& arg : args) length += arg.size() + 1;

@@ -2,6 +2,7 @@
 // as `run --mirror` passes it (uml_agent.* kernel arguments). Pure.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ std::vector<std::string> MirrorKernelArgs(const GuestNetConfig& config);
 
 // One JSON object (pretty-printed, newline-terminated) with the config and warnings.
 std::string MirrorJson(const MirrorPlan& plan, const std::string& iface);
+
+// The guest interface the kernel arguments create first: "eth0" for eth0=..., "vec0"
+// for vec0:... (UML's vector driver); nullopt when there is none.
+std::optional<std::string> GuestNetDevice(const std::vector<std::string>& kernel_args);
 
 // Length of the command line the kernel assembles from `args` (joined by spaces).
 size_t CommandLineLength(const std::vector<std::string>& args);

@@ -128,5 +128,15 @@ TEST(ResolvConf, StubWithoutUpstreamFileIsKeptWithANote) {
   EXPECT_TRUE(notes.empty());
 }
 
+TEST(GuestNetDevice, FindsEthOrVectorInterfaces) {
+  EXPECT_EQ(GuestNetDevice({"mem=64M", "eth0=tuntap,tap0"}), "eth0");
+  EXPECT_EQ(GuestNetDevice({"vec0:transport=tap,ifname=tap0"}), "vec0");
+  EXPECT_EQ(GuestNetDevice({"ether=1", "eth=2", "root=/dev/ubda"}), std::nullopt);
+}
+
+TEST(CommandLine, LengthCountsSeparators) {
+  EXPECT_EQ(CommandLineLength({"ab", "c"}), 5u);
+}
+
 }  // namespace
 }  // namespace umla::bridge

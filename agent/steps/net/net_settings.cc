@@ -47,7 +47,7 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
   for (std::string_view key : NetKeys()) any = any || settings.Get(std::string(key));
   if (!any) return std::optional<NetSettings>();
   NetSettings net;
-  auto iface = settings.String(kNetIfaceKey, kDefaultIface);
+  auto iface = settings.String(kNetIfaceKey, kDefaultGuestIface);
   if (!iface.ok()) return iface.status();
   if (!IsIfaceName(*iface)) return Bad(settings, kNetIfaceKey, "an interface name of 1 to 15 characters");
   net.iface = *iface;

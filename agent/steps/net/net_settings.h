@@ -13,10 +13,8 @@
 
 namespace umla::agent {
 
-inline constexpr const char* kDefaultIface = "eth0";
-
 struct NetSettings {
-  std::string iface = kDefaultIface;
+  std::string iface = kDefaultGuestIface;
   GuestNetConfig config;   // dns left empty: the dns step reads that
   bool persist = true;     // also write the distribution's interface files
 };
