@@ -24,7 +24,11 @@ class NetStep : public Step {
       outcome.skip_reason = "no network configured (uml_agent.net.address is not set)";
       return outcome;
     }
-    const NetSettings& wanted = **net;
+    NetSettings wanted = **net;
+    // The distribution files also carry the resolvers, for resolvconf and resolved;
+    // bad dns.* values are the dns step's to report.
+    auto dns = ReadDnsSettings(context.settings);
+    if (dns.ok()) wanted.config.dns = *dns;
     NetworkControl* network = context.system->network;  // null: files only (--root)
     FileSystem* files = context.system->files;
     std::vector<NetAction> actions;

@@ -10,12 +10,18 @@ namespace {
 
 std::string Header() {
   return std::string(kAgentFileMarker) +
-         " (net step) from the uml_agent.net.* settings; replaced at each boot.\n";
+         " (net step) from its net.* and dns.* settings; replaced at each boot.\n";
 }
 
 std::string RouteLine(const NetRoute& route) {
   std::string text = FormatIpv4Prefix(route.destination);
   if (route.gateway) text += " via " + FormatIpv4(*route.gateway);
+  return text;
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : " ") + item;
   return text;
 }
 
@@ -51,6 +57,9 @@ std::string RenderIfupdownStanza(const std::string& iface, const GuestNetConfig&
   text += "    broadcast " + FormatIpv4(config.broadcast) + "\n";
   if (config.gateway) text += "    gateway " + FormatIpv4(*config.gateway) + "\n";
   if (config.mtu) text += "    mtu " + std::to_string(config.mtu) + "\n";
+  // Used by the resolvconf package, when /etc/resolv.conf is its symlink.
+  if (!config.dns.nameservers.empty()) text += "    dns-nameservers " + Joined(config.dns.nameservers) + "\n";
+  if (!config.dns.search.empty()) text += "    dns-search " + Joined(config.dns.search) + "\n";
   for (const auto& route : config.routes) {
     text += "    up ip route replace " + RouteLine(route) + " dev " + iface + "\n";
   }
@@ -63,6 +72,9 @@ std::string RenderNetworkdUnit(const std::string& iface, const GuestNetConfig& c
   if (config.mtu) text += "\n[Link]\nMTUBytes=" + std::to_string(config.mtu) + "\n";
   text += "\n[Network]\n";
   if (config.gateway) text += "Gateway=" + FormatIpv4(*config.gateway) + "\n";
+  // For systemd-resolved, when /etc/resolv.conf is its stub.
+  for (const auto& server : config.dns.nameservers) text += "DNS=" + server + "\n";
+  if (!config.dns.search.empty()) text += "Domains=" + Joined(config.dns.search) + "\n";
   text += "\n[Address]\nAddress=" + FormatIpv4Prefix(config.address) + "\n";
   text += "Broadcast=" + FormatIpv4(config.broadcast) + "\n";
   for (const auto& route : config.routes) {

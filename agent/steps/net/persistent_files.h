@@ -29,9 +29,10 @@ inline constexpr const char* kNetworkdBinaries[] = {"/lib/systemd/systemd-networ
 std::string RenderIfcfg(const std::string& iface, const GuestNetConfig& config);
 // route-IFACE ("DEST/LEN via GW dev IFACE" lines); empty when there are no routes.
 std::string RenderRedHatRoutes(const std::string& iface, const GuestNetConfig& config);
-// /etc/network/interfaces.d/uml-agent-IFACE: "auto IFACE" and a static stanza.
+// /etc/network/interfaces.d/uml-agent-IFACE: "auto IFACE" and a static stanza, with
+// dns-* lines for the resolvconf package.
 std::string RenderIfupdownStanza(const std::string& iface, const GuestNetConfig& config);
-// 10-uml-agent-IFACE.network for systemd-networkd.
+// 10-uml-agent-IFACE.network for systemd-networkd, with DNS= for systemd-resolved.
 std::string RenderNetworkdUnit(const std::string& iface, const GuestNetConfig& config);
 
 // /etc/network/interfaces made to read interfaces.d (a source line appended when no

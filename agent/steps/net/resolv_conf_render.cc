@@ -8,7 +8,7 @@ namespace umla::agent {
 
 std::string RenderResolvConf(const ResolverConfig& dns) {
   std::string text = std::string(kAgentFileMarker) +
-                     " (dns step) from the uml_agent.dns.* settings; replaced at each boot.\n";
+                     " (dns step) from its dns.* settings; replaced at each boot.\n";
   for (const auto& server : dns.nameservers) text += "nameserver " + server + "\n";
   auto line = [&](const char* keyword, const std::vector<std::string>& items) {
     if (items.empty()) return;
