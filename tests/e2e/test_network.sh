@@ -131,7 +131,34 @@ i=0
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
 if kill -0 "$pid" 2>/dev/null; then fail "the guest did not power off"; fi
 
-# 4. --down removes what net-setup made, and the namespace is as it was.
+# 4. A bad address fails only the net step, naming the key; the dns step still runs.
+busybox_image "$WORK/plain.img"
+BRIDGE_WRAP="ip netns exec $NS" bridge_run bad --timeout 60 -- \
+  "$UML_KERNEL" mem=64M "ubd0=$WORK/plain.img" root=/dev/ubda rw init=/init eth0=tuntap,tap0 \
+  uml_agent.net.address=192.0.2.300/24 uml_agent.dns.nameservers=198.51.100.53
+assert_eq "$BRIDGE_STATUS" 1 "bridge exit status when the net step failed"
+grep '"type":"step"' "$WORK/bad.json" | grep '"name":"net"' | grep '"status":"failed"' \
+  | grep -q 'setting net.address=.*192.0.2.300/24.*expected ADDR/PREFIX' \
+  || fail "net step did not fail naming net.address: $(grep '"name":"net"' "$WORK/bad.json")"
+grep '"type":"step"' "$WORK/bad.json" | grep '"name":"dns"' | grep -q '"status":"ok"' \
+  || fail "dns step did not run after the failed net step"
+
+# 4b. A guest on UML's vector driver has vec0, not eth0: run --mirror says so.
+BRIDGE_WRAP="ip netns exec $NS" bridge_run vec --timeout 60 --mirror br0 --guest-ip 192.0.2.3/24 -- \
+  "$UML_KERNEL" mem=64M "ubd0=$WORK/plain.img" root=/dev/ubda rw init=/init \
+  vec0:transport=tap,ifname=tap0
+assert_eq "$BRIDGE_STATUS" 0 "bridge exit status for a vec0 guest"
+assert_contains "$WORK/vec.json" '+ address 192.0.2.3/24 brd 192.0.2.255 dev vec0'
+assert_contains "$WORK/vec.json" '+ route default via 192.0.2.254 dev vec0'
+
+# 5. run --mirror refuses a guest address that cannot work, before starting anything.
+BRIDGE_WRAP="ip netns exec $NS" bridge_run own --timeout 60 --mirror br0 --guest-ip 192.0.2.1/24 -- \
+  "$UML_KERNEL" mem=64M "ubd0=$WORK/plain.img" root=/dev/ubda rw init=/init eth0=tuntap,tap0
+assert_eq "$BRIDGE_STATUS" 2 "run --mirror with the host's own address"
+assert_contains "$WORK/own.log" "is the host's own address on br0"
+assert_not_contains "$WORK/own.log" "started"
+
+# 6. --down removes what net-setup made, and the namespace is as it was.
 nsx "$UML_BRIDGE" net-setup --bridge br0 --down > "$WORK/down.out" || fail "net-setup --down failed"
 assert_contains "$WORK/down.out" "removed tap0"
 assert_contains "$WORK/down.out" "removed br0"
