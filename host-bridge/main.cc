@@ -31,21 +31,22 @@ void AddWatchOptions(po::options_description& options, WatchOptions* watch) {
 
 // Parses `args` against `options`; prints help or the error. Returns -1 to go on.
 int Parse(const std::string& usage, po::options_description& options,
-          const std::vector<std::string>& args) {
+          const std::vector<std::string>& args, const char* exit_help = kExitStatusHelp) {
   po::options_description all(usage);
   all.add_options()("help,h", "show this help");
   all.add(options);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(all).run(), vm);
+    // --help before notify(): notify() fails on missing required options.
+    if (vm.count("help")) {
+      std::cout << all << "\n" << exit_help;
+      return 0;
+    }
     po::notify(vm);
   } catch (const po::error& error) {
     std::cerr << "uml-bridge: " << error.what() << "\n(try --help)\n";
     return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << all << "\n" << kExitStatusHelp;
-    return 0;
   }
   return -1;
 }
@@ -135,6 +136,8 @@ int WaitCommand(const std::vector<std::string>& args) {
   return WaitForGuest(wait);
 }
 
+const char* kNetExitHelp = "Exit status: 0 done; 2 usage error or failure (the message says which).\n";
+
 int NetconfCommand(const std::vector<std::string>& args) {
   NetconfOptions netconf;
   po::options_description options;
@@ -151,7 +154,7 @@ int NetconfCommand(const std::vector<std::string>& args) {
       "servers of systemd-resolved when it is the 127.0.0.53 stub). Warnings go to\n"
       "stderr. Exit status 2 when IFACE has no IPv4 address or the guest address does\n"
       "not fit its subnet.\n\nOptions",
-      options, args);
+      options, args, kNetExitHelp);
   if (parsed >= 0) return parsed;
   return RunNetconf(netconf);
 }
@@ -173,7 +176,7 @@ int NetSetupCommand(const std::vector<std::string>& args) {
       "rtnetlink and /dev/net/tun; running it again changes nothing. What it created is\n"
       "recorded in /run/uml-bridge/net-setup.NETNS.BR.json, and --down removes exactly\n"
       "that (and takes the uplink out of the bridge if net-setup put it there).\n\nOptions",
-      options, args);
+      options, args, kNetExitHelp);
   if (parsed >= 0) return parsed;
   if (!setup.down && setup.tap.empty()) {
     std::cerr << "uml-bridge net-setup: --tap is required (except with --down)\n";
