@@ -8,6 +8,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "host-bridge/commands/net_setup.h"
+#include "host-bridge/commands/netconf.h"
 #include "host-bridge/commands/run.h"
 #include "host-bridge/commands/wait.h"
 #include "host-bridge/watch/exit_codes.h"
@@ -29,21 +31,22 @@ void AddWatchOptions(po::options_description& options, WatchOptions* watch) {
 
 // Parses `args` against `options`; prints help or the error. Returns -1 to go on.
 int Parse(const std::string& usage, po::options_description& options,
-          const std::vector<std::string>& args) {
+          const std::vector<std::string>& args, const char* exit_help = kExitStatusHelp) {
   po::options_description all(usage);
   all.add_options()("help,h", "show this help");
   all.add(options);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(all).run(), vm);
+    // --help before notify(): notify() fails on missing required options.
+    if (vm.count("help")) {
+      std::cout << all << "\n" << exit_help;
+      return 0;
+    }
     po::notify(vm);
   } catch (const po::error& error) {
     std::cerr << "uml-bridge: " << error.what() << "\n(try --help)\n";
     return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << all << "\n" << kExitStatusHelp;
-    return 0;
   }
   return -1;
 }
@@ -62,6 +65,8 @@ bool CheckWatch(const WatchOptions& watch) {
 
 int RunCommand(const std::vector<std::string>& args) {
   RunOptions run;
+  std::string mirror;
+  std::string guest_ip;
   auto separator = std::find(args.begin(), args.end(), "--");
   std::vector<std::string> ours(args.begin(), separator);
   po::options_description options;
@@ -71,7 +76,10 @@ int RunCommand(const std::vector<std::string>& args) {
        "write the guest's main console (con0) to FILE instead of this terminal")
       ("detach", po::bool_switch(&run.detach),
        "return once the guest is ready and leave it running")
-      ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F");
+      ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F")
+      ("mirror", po::value(&mirror),
+       "give the guest a network like this host's on IFACE (see netconf); needs --guest-ip")
+      ("guest-ip", po::value(&guest_ip), "with --mirror: the guest's ADDR/PREFIX");
   int parsed = Parse(
       "Usage: uml-bridge run [OPTIONS] -- KERNEL [KERNEL-ARGS...]\n\n"
       "Starts a UML kernel with the agent's console line wired to the bridge and waits\n"
@@ -89,8 +97,25 @@ int RunCommand(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (!CheckWatch(run.watch)) return kExitUsage;
+  if (mirror.empty() != guest_ip.empty()) {
+    std::cerr << "uml-bridge run: --mirror and --guest-ip go together\n";
+    return kExitUsage;
+  }
   run.kernel = *(separator + 1);
   run.kernel_args.assign(separator + 2, args.end());
+  if (!mirror.empty()) {
+    // On the kernel command line: there before the agent starts, and again after a
+    // reboot of the guest, without any exchange over the console line.
+    std::vector<std::string> warnings;
+    auto network = MirrorArguments(mirror, guest_ip, run.kernel_args, &warnings);
+    for (const auto& warning : warnings) std::cerr << "uml-bridge run: warning: " << warning << "\n";
+    if (!network.ok()) {
+      std::cerr << "uml-bridge run: " << network.status().message() << "\n";
+      return kExitUsage;
+    }
+    run.extra_args.insert(run.extra_args.end(), network->begin(), network->end());
+  }
+
   return RunGuest(run);
 }
 
@@ -113,6 +138,55 @@ int WaitCommand(const std::vector<std::string>& args) {
   return WaitForGuest(wait);
 }
 
+const char* kNetExitHelp = "Exit status: 0 done; 2 usage error or failure (the message says which).\n";
+
+int NetconfCommand(const std::vector<std::string>& args) {
+  NetconfOptions netconf;
+  po::options_description options;
+  options.add_options()
+      ("mirror", po::value(&netconf.mirror)->required(), "host interface the guest is bridged to (br0)")
+      ("guest-ip", po::value(&netconf.guest_ip)->required(), "the guest's ADDR/PREFIX on that subnet")
+      ("format", po::value(&netconf.format)->default_value(netconf.format),
+       "json, or cmdline (the uml_agent.* kernel arguments `run --mirror` adds)");
+  int parsed = Parse(
+      "Usage: uml-bridge netconf --mirror IFACE --guest-ip ADDR/PREFIX [--format json|cmdline]\n\n"
+      "Prints the network a guest on IFACE's subnet should have, read from this host:\n"
+      "the subnet's prefix, broadcast and MTU, the host's default gateway, the routes\n"
+      "the host has through IFACE, and the resolvers of /etc/resolv.conf (the upstream\n"
+      "servers of systemd-resolved when it is the 127.0.0.53 stub). Warnings go to\n"
+      "stderr. Exit status 2 when IFACE has no IPv4 address or the guest address does\n"
+      "not fit its subnet.\n\nOptions",
+      options, args, kNetExitHelp);
+  if (parsed >= 0) return parsed;
+  return RunNetconf(netconf);
+}
+
+int NetSetupCommand(const std::vector<std::string>& args) {
+  NetSetupOptions setup;
+  po::options_description options;
+  options.add_options()
+      ("bridge", po::value(&setup.bridge)->required(), "bridge to create or reuse (br0)")
+      ("tap", po::value(&setup.tap), "persistent tap to create or reuse as its port")
+      ("user", po::value(&setup.user), "owner of the tap (user name or uid)")
+      ("uplink", po::value(&setup.uplink),
+       "also make this host interface a port of the bridge (its addresses stay on it)")
+      ("down", po::bool_switch(&setup.down), "remove what earlier runs created, nothing else");
+  int parsed = Parse(
+      "Usage: uml-bridge net-setup --bridge BR --tap TAP [--user USER] [--uplink IF]\n"
+      "       uml-bridge net-setup --bridge BR --down\n\n"
+      "Creates (if missing) bridge BR and persistent tap TAP as its port, both up, through\n"
+      "rtnetlink and /dev/net/tun; running it again changes nothing. What it created is\n"
+      "recorded in /run/uml-bridge/net-setup.NETNS.BR.json, and --down removes exactly\n"
+      "that (and takes the uplink out of the bridge if net-setup put it there).\n\nOptions",
+      options, args, kNetExitHelp);
+  if (parsed >= 0) return parsed;
+  if (!setup.down && setup.tap.empty()) {
+    std::cerr << "uml-bridge net-setup: --tap is required (except with --down)\n";
+    return kExitUsage;
+  }
+  return RunNetSetup(setup);
+}
+
 struct Subcommand {
   const char* name;
   const char* summary;
@@ -123,6 +197,8 @@ const std::vector<Subcommand>& Subcommands() {
   static const std::vector<Subcommand> table = {
       {"run", "start a UML guest and wait until its agent reports ready", RunCommand},
       {"wait", "wait for the agent of a guest started elsewhere", WaitCommand},
+      {"netconf", "print the network a guest mirroring a host interface gets", NetconfCommand},
+      {"net-setup", "create (or --down remove) a bridge with a persistent tap", NetSetupCommand},
   };
   return table;
 }

@@ -17,6 +17,7 @@
 #include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
 #include "agent/system/mounts.h"
+#include "agent/system/network_control.h"
 #include "agent/system/seams.h"
 
 namespace umla::agent {
@@ -85,6 +86,10 @@ int RunBoot(const BootOptions& options) {
   system.nodes = &nodes;
   LinuxMounts mounts(options.root);
   system.mounts = &mounts;
+  // With --root the agent works on an image tree, not the running system: the
+  // interfaces it would change are the host's, so the network is left alone.
+  LinuxNetworkControl network;
+  if (options.root == "/") system.network = &network;
   std::vector<std::string> config_problems;
   Settings settings = LoadSettings(options, files, &config_problems);
 

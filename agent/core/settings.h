@@ -45,8 +45,11 @@ class Settings {
   // Keys that no step knows, to warn about (typos would otherwise pass silently).
   std::vector<std::string> UnknownKeys(const std::vector<std::string_view>& known) const;
 
- private:
+  // 'setting KEY="VALUE" (from SOURCE)': the start of every message about a bad value,
+  // for steps that validate values themselves (addresses, lists).
   std::string Describe(const std::string& key, const Setting& setting) const;
+
+ private:
   std::map<std::string, Setting> values_;
 };
 

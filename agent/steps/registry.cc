@@ -3,6 +3,8 @@
 #include "agent/steps/activate_step.h"
 #include "agent/steps/devnodes_step.h"
 #include "agent/steps/fstab_step.h"
+#include "agent/steps/net/dns_step.h"
+#include "agent/steps/net/net_step.h"
 
 namespace umla::agent {
 
@@ -11,6 +13,8 @@ std::vector<std::unique_ptr<Step>> MakeBootSteps() {
   steps.push_back(MakeDevnodesStep());
   steps.push_back(MakeFstabStep());
   steps.push_back(MakeActivateStep());
+  steps.push_back(MakeNetStep());
+  steps.push_back(MakeDnsStep());
   return steps;
 }
 

@@ -144,4 +144,18 @@ Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::strin
   return ReplaceFile(host, content, existed ? &st : nullptr);
 }
 
+Result<std::string> RealFileSystem::ReadLink(const std::string& path) {
+  std::string host = HostPath(path);
+  char target[4096];
+  ssize_t n = ::readlink(host.c_str(), target, sizeof target - 1);
+  if (n < 0) return Status::FromErrno("readlink " + host, errno);
+  return std::string(target, static_cast<size_t>(n));
+}
+
+Status RealFileSystem::MakeDirectory(const std::string& path) {
+  std::string host = HostPath(path);
+  if (::mkdir(host.c_str(), 0755) != 0 && errno != EEXIST) return Status::FromErrno("mkdir " + host, errno);
+  return Status::Ok();
+}
+
 }  // namespace umla::agent

@@ -19,6 +19,15 @@ class FileSystem {
   // When the old content differs it is first kept as `path` + ".uml-agent.bak"
   // (itself written atomically). Keeps the old file's mode, owner and group.
   virtual Status WriteFileAtomic(const std::string& path, const std::string& content) = 0;
+  // The target of symlink `path` as stored (may be relative); fails when `path` is
+  // not a symlink. Not pure virtual, so fakes that never meet a symlink need nothing.
+  virtual Result<std::string> ReadLink(const std::string& path) {
+    return Status::Error(path + " is not a symlink");
+  }
+  // Creates directory `path` (mode 0755) if missing; its parent must exist.
+  virtual Status MakeDirectory(const std::string& path) {
+    return Status::Error("mkdir " + path + ": not supported here");
+  }
 };
 
 // The real filesystem under `root` ("/" in a guest).
@@ -28,6 +37,8 @@ class RealFileSystem : public FileSystem {
   Result<std::string> ReadFile(const std::string& path) override;
   bool Exists(const std::string& path) override;
   Status WriteFileAtomic(const std::string& path, const std::string& content) override;
+  Result<std::string> ReadLink(const std::string& path) override;
+  Status MakeDirectory(const std::string& path) override;
   std::string HostPath(const std::string& path) const;
 
  private:

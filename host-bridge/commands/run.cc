@@ -16,6 +16,7 @@
 #include "host-bridge/guest/guest_process.h"
 #include "host-bridge/guest/kernel_args.h"
 #include "host-bridge/guest/mconsole.h"
+#include "host-bridge/hostnet/mirror_render.h"
 #include "host-bridge/watch/console_tail.h"
 #include "host-bridge/watch/exit_codes.h"
 
@@ -114,6 +115,13 @@ int RunGuest(const RunOptions& options) {
   LaunchSpec spec;
   spec.kernel = options.kernel;
   spec.args = BuildKernelArgs(options.kernel_args, wiring);
+  if (CommandLineLength(spec.args) >= kUmlCommandLineSize) {
+    session.Say("the kernel command line would be " + std::to_string(CommandLineLength(spec.args)) +
+                " bytes; UML accepts at most " + std::to_string(kUmlCommandLineSize - 1));
+    close(pair[0]);
+    close(pair[1]);
+    return kExitUsage;
+  }
   spec.agent_fd = pair[1];
   spec.agent_fd_number = wiring.agent_fd;
   spec.console_to_pipe = !options.detach;

@@ -54,12 +54,13 @@ busybox_image() {
 
 # bridge_run NAME [bridge options...] -- [kernel args...]: runs uml-bridge run with
 # the kernel, JSON events in $WORK/NAME.json, progress in $WORK/NAME.log, console in
-# $WORK/NAME.console.log; sets BRIDGE_STATUS.
+# $WORK/NAME.console.log; sets BRIDGE_STATUS. $BRIDGE_WRAP, when set, is a command
+# prefix (e.g. "ip netns exec NAME") the bridge runs under.
 bridge_run() {
   name=$1
   shift
   set +e
-  "$UML_BRIDGE" run --json --console-log "$WORK/$name.console.log" "$@" \
+  ${BRIDGE_WRAP:-} "$UML_BRIDGE" run --json --console-log "$WORK/$name.console.log" "$@" \
     >"$WORK/$name.json" 2>"$WORK/$name.log"
   BRIDGE_STATUS=$?
   set -e

@@ -1,0 +1,106 @@
+#include "agent/steps/net/net_settings.h"
+
+#include "common/strings.h"
+
+namespace umla::agent {
+namespace {
+
+Status Bad(const Settings& settings, const std::string& key, const std::string& expected) {
+  return Status::Error(settings.Describe(key, *settings.Get(key)) + ": expected " + expected);
+}
+
+// A comma list; every item must satisfy `valid`. Empty items (",,") are errors too.
+Result<std::vector<std::string>> List(const Settings& settings, const std::string& key,
+                                      bool (*valid)(std::string_view), const std::string& expected) {
+  std::vector<std::string> items;
+  auto setting = settings.Get(key);
+  if (!setting || setting->value.empty()) return items;
+  for (std::string_view item : Split(setting->value, ',')) {
+    item = Trim(item);
+    if (!valid(item)) return Bad(settings, key, expected + " (bad item \"" + std::string(item) + "\")");
+    items.emplace_back(item);
+  }
+  return items;
+}
+
+bool IsIpv4(std::string_view text) { return ParseIpv4(text).has_value(); }
+
+bool IsIfaceName(std::string_view name) {
+  if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
+  for (char c : name) {
+    if (c <= ' ' || c >= 127 || c == '/' || c == ':') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string_view> NetKeys() {
+  return {kNetIfaceKey, kNetAddressKey, kNetBroadcastKey, kNetGatewayKey,
+          kNetMtuKey,   kNetRoutesKey,  kNetPersistKey};
+}
+
+std::vector<std::string_view> DnsKeys() { return {kDnsNameserversKey, kDnsSearchKey, kDnsOptionsKey}; }
+
+Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
+  bool any = false;
+  for (std::string_view key : NetKeys()) any = any || settings.Get(std::string(key));
+  if (!any) return std::optional<NetSettings>();
+  NetSettings net;
+  auto iface = settings.String(kNetIfaceKey, kDefaultGuestIface);
+  if (!iface.ok()) return iface.status();
+  if (!IsIfaceName(*iface)) return Bad(settings, kNetIfaceKey, "an interface name of 1 to 15 characters");
+  net.iface = *iface;
+
+  auto address_setting = settings.Get(kNetAddressKey);
+  if (!address_setting) {
+    return Status::Error(std::string(kNetAddressKey) + " is not set, but other net.* settings are");
+  }
+  auto address = ParseIpv4Prefix(address_setting->value);
+  if (!address || address->length == 0) return Bad(settings, kNetAddressKey, "ADDR/PREFIX such as 192.0.2.2/24");
+  GuestNetConfig& config = net.config;
+  config.address = *address;
+  config.broadcast = BroadcastOf(*address);
+  if (auto setting = settings.Get(kNetBroadcastKey)) {
+    auto broadcast = ParseIpv4(setting->value);
+    if (!broadcast) return Bad(settings, kNetBroadcastKey, "an IPv4 address");
+    config.broadcast = *broadcast;
+  }
+  if (auto setting = settings.Get(kNetGatewayKey); setting && !setting->value.empty()) {
+    auto gateway = ParseIpv4(setting->value);
+    if (!gateway) return Bad(settings, kNetGatewayKey, "an IPv4 address");
+    if (!InSubnet(*address, *gateway) || *gateway == address->address) {
+      return Bad(settings, kNetGatewayKey, "another address in " + FormatIpv4Prefix(*address) + "'s subnet");
+    }
+    config.gateway = *gateway;
+  }
+  auto mtu = settings.Unsigned(kNetMtuKey, 0, 65535);
+  if (!mtu.ok()) return mtu.status();
+  if (*mtu != 0 && *mtu < 68) return Bad(settings, kNetMtuKey, "an MTU from 68 to 65535");
+  config.mtu = static_cast<uint32_t>(*mtu);
+  auto routes = List(settings, kNetRoutesKey, [](std::string_view item) {
+    return ParseNetRoute(item).has_value();
+  }, "DEST/PREFIX, DEST/PREFIX@GATEWAY or \"DEST/PREFIX via GATEWAY\"");
+  if (!routes.ok()) return routes.status();
+  for (const auto& item : *routes) config.routes.push_back(*ParseNetRoute(item));
+  auto persist = settings.Bool(kNetPersistKey, true);
+  if (!persist.ok()) return persist.status();
+  net.persist = *persist;
+  return std::optional<NetSettings>(net);
+}
+
+Result<ResolverConfig> ReadDnsSettings(const Settings& settings) {
+  ResolverConfig dns;
+  auto servers = List(settings, kDnsNameserversKey, IsIpv4, "IPv4 addresses separated by commas");
+  if (!servers.ok()) return servers.status();
+  auto search = List(settings, kDnsSearchKey, IsPlainListItem, "domains separated by commas");
+  if (!search.ok()) return search.status();
+  auto options = List(settings, kDnsOptionsKey, IsPlainListItem, "resolver options separated by commas");
+  if (!options.ok()) return options.status();
+  dns.nameservers = *servers;
+  dns.search = *search;
+  dns.options = *options;
+  return dns;
+}
+
+}  // namespace umla::agent

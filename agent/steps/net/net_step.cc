@@ -1,0 +1,85 @@
+#include "agent/steps/net/net_step.h"
+
+#include "agent/steps/net/net_plan.h"
+#include "agent/steps/net/net_settings.h"
+#include "agent/steps/net/persistent_plan.h"
+#include "agent/system/file_system.h"
+#include "agent/system/network_control.h"
+#include "agent/system/seams.h"
+
+namespace umla::agent {
+namespace {
+
+class NetStep : public Step {
+ public:
+  std::string_view name() const override { return "net"; }
+  std::vector<std::string_view> keys() const override { return NetKeys(); }
+
+  StepOutcome Run(StepContext& context) override {
+    StepOutcome outcome;
+    auto net = ReadNetSettings(context.settings);
+    if (!net.ok()) return Failed(net.status());
+    if (!*net) {
+      outcome.skipped = true;
+      outcome.skip_reason = "no network configured (uml_agent.net.address is not set)";
+      return outcome;
+    }
+    NetSettings wanted = **net;
+    // The distribution files also carry the resolvers, for resolvconf and resolved;
+    // bad dns.* values are the dns step's to report.
+    auto dns = ReadDnsSettings(context.settings);
+    if (dns.ok()) wanted.config.dns = *dns;
+    NetworkControl* network = context.system->network;  // null: files only (--root)
+    FileSystem* files = context.system->files;
+    std::vector<NetAction> actions;
+    if (network) {
+      auto snapshot = network->Read(wanted.iface);
+      if (!snapshot.ok()) return Failed(snapshot.status());
+      if (!snapshot->exists) {
+        return Failed(Status::Error("no network interface " + wanted.iface +
+                                    " (give the guest one, e.g. eth0=tuntap,TAP, or set net.iface)"));
+      }
+      actions = PlanInterface(wanted.config, *snapshot);
+    } else {
+      outcome.skip_reason = "interfaces left alone: not the running system (--root)";
+    }
+    std::vector<FileWrite> writes;
+    if (wanted.persist) {
+      Result<std::string> interfaces = files->ReadFile(kIfupdownInterfaces);
+      writes = ChangedFiles(*files, PlanPersistentFiles(DetectNetworkLayout(*files), wanted.iface,
+                                                        wanted.config,
+                                                        interfaces.ok() ? *interfaces : ""));
+    }
+    if (context.dry_run) {
+      for (const auto& action : actions) *context.plan_out << DescribeNetAction(action, wanted.iface) << "\n";
+      for (const auto& write : writes) *context.plan_out << "+ write " << write.path << "\n";
+      return outcome;
+    }
+    // Interface changes stop at the first failure (later ones build on it); the
+    // files are written regardless, so the next boot of the distribution agrees.
+    for (const auto& action : actions) {
+      Status applied = ApplyNetAction(action, wanted.iface, *network);
+      if (!applied.ok()) {
+        outcome.status = applied;
+        break;
+      }
+      outcome.changes.push_back(DescribeNetAction(action, wanted.iface));
+    }
+    Status written = WriteFiles(*files, writes, &outcome.changes);
+    if (outcome.status.ok()) outcome.status = written;
+    return outcome;
+  }
+
+ private:
+  static StepOutcome Failed(Status status) {
+    StepOutcome outcome;
+    outcome.status = std::move(status);
+    return outcome;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Step> MakeNetStep() { return std::make_unique<NetStep>(); }
+
+}  // namespace umla::agent

@@ -1,0 +1,127 @@
+#include "agent/steps/net/persistent_files.h"
+
+#include <vector>
+
+#include "agent/steps/net/resolv_conf_render.h"
+#include "common/strings.h"
+
+namespace umla::agent {
+namespace {
+
+std::string Header() {
+  return std::string(kAgentFileMarker) +
+         " (net step) from its net.* and dns.* settings; replaced at each boot.\n";
+}
+
+std::string RouteLine(const NetRoute& route) {
+  std::string text = FormatIpv4Prefix(route.destination);
+  if (route.gateway) text += " via " + FormatIpv4(*route.gateway);
+  return text;
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : " ") + item;
+  return text;
+}
+
+// Lines of the image's own stanza for the interface are kept, commented out with this.
+const char* kDisabledPrefix = "#uml-agent: ";
+
+}  // namespace
+
+std::string RenderIfcfg(const std::string& iface, const GuestNetConfig& config) {
+  std::string text = Header();
+  text += "DEVICE=" + iface + "\nBOOTPROTO=none\nONBOOT=yes\nTYPE=Ethernet\n";
+  text += "IPADDR=" + FormatIpv4(config.address.address) + "\n";
+  text += "PREFIX=" + std::to_string(config.address.length) + "\n";
+  text += "NETMASK=" + FormatIpv4(Netmask(config.address.length)) + "\n";
+  text += "BROADCAST=" + FormatIpv4(config.broadcast) + "\n";
+  if (config.gateway) text += "GATEWAY=" + FormatIpv4(*config.gateway) + "\nDEFROUTE=yes\n";
+  if (config.mtu) text += "MTU=" + std::to_string(config.mtu) + "\n";
+  text += "PEERDNS=no\n";  // resolv.conf is the dns step's
+  return text;
+}
+
+std::string RenderRedHatRoutes(const std::string& iface, const GuestNetConfig& config) {
+  if (config.routes.empty()) return "";
+  std::string text = Header();
+  for (const auto& route : config.routes) text += RouteLine(route) + " dev " + iface + "\n";
+  return text;
+}
+
+std::string RenderIfupdownStanza(const std::string& iface, const GuestNetConfig& config) {
+  std::string text = Header();
+  text += "auto " + iface + "\niface " + iface + " inet static\n";
+  text += "    address " + FormatIpv4Prefix(config.address) + "\n";
+  text += "    broadcast " + FormatIpv4(config.broadcast) + "\n";
+  if (config.gateway) text += "    gateway " + FormatIpv4(*config.gateway) + "\n";
+  if (config.mtu) text += "    mtu " + std::to_string(config.mtu) + "\n";
+  // Used by the resolvconf package, when /etc/resolv.conf is its symlink.
+  if (!config.dns.nameservers.empty()) text += "    dns-nameservers " + Joined(config.dns.nameservers) + "\n";
+  if (!config.dns.search.empty()) text += "    dns-search " + Joined(config.dns.search) + "\n";
+  for (const auto& route : config.routes) {
+    text += "    up ip route replace " + RouteLine(route) + " dev " + iface + "\n";
+  }
+  return text;
+}
+
+std::string RenderNetworkdUnit(const std::string& iface, const GuestNetConfig& config) {
+  std::string text = Header();
+  text += "[Match]\nName=" + iface + "\n";
+  if (config.mtu) text += "\n[Link]\nMTUBytes=" + std::to_string(config.mtu) + "\n";
+  text += "\n[Network]\n";
+  if (config.gateway) text += "Gateway=" + FormatIpv4(*config.gateway) + "\n";
+  // For systemd-resolved, when /etc/resolv.conf is its stub.
+  for (const auto& server : config.dns.nameservers) text += "DNS=" + server + "\n";
+  if (!config.dns.search.empty()) text += "Domains=" + Joined(config.dns.search) + "\n";
+  text += "\n[Address]\nAddress=" + FormatIpv4Prefix(config.address) + "\n";
+  text += "Broadcast=" + FormatIpv4(config.broadcast) + "\n";
+  for (const auto& route : config.routes) {
+    text += "\n[Route]\nDestination=" + FormatIpv4Prefix(route.destination) + "\n";
+    if (route.gateway) text += "Gateway=" + FormatIpv4(*route.gateway) + "\n";
+    else text += "Scope=link\n";
+  }
+  return text;
+}
+
+std::string AdaptIfupdownInterfaces(std::string_view current, const std::string& iface) {
+  if (current.empty()) current = "auto lo\niface lo inet loopback\n";
+  if (current.back() == '\n') current.remove_suffix(1);  // else Split yields a last empty line
+  std::string out;
+  bool sources_parts = false;
+  bool in_our_stanza = false;
+  for (std::string_view line : Split(current, '\n')) {
+    auto words = SplitWhitespace(line.substr(0, line.find('#')));
+    std::string_view keyword = words.empty() ? "" : words[0];
+    bool stanza_start = keyword == "iface" || keyword == "auto" || keyword == "mapping" ||
+                        StartsWith(keyword, "allow-") || StartsWith(keyword, "source");
+    if (stanza_start) in_our_stanza = keyword == "iface" && words.size() > 1 && words[1] == iface;
+    if (StartsWith(keyword, "source") && line.find("interfaces.d") != std::string_view::npos) {
+      sources_parts = true;
+    }
+    if (in_our_stanza && !words.empty()) {  // blank and comment lines are nobody's
+      out += kDisabledPrefix + std::string(line) + "\n";
+      continue;
+    }
+    bool names_iface = false;
+    for (size_t i = 1; i < words.size(); ++i) names_iface = names_iface || words[i] == iface;
+    if ((keyword == "auto" || StartsWith(keyword, "allow-")) && names_iface) {
+      std::string kept(keyword);
+      for (size_t i = 1; i < words.size(); ++i) {
+        if (words[i] != iface) kept += " " + std::string(words[i]);
+      }
+      out += kDisabledPrefix + std::string(line) + "\n";
+      if (kept != keyword) out += kept + "\n";
+      continue;
+    }
+    out += std::string(line) + "\n";
+  }
+  if (!sources_parts) {
+    out += "\n# Added by uml-agent: read the interface files in interfaces.d\n";
+    out += std::string("source ") + kIfupdownPartsDir + "/*\n";
+  }
+  return out;
+}
+
+}  // namespace umla::agent

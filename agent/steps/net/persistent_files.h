@@ -1,0 +1,43 @@
+// The distribution's own network configuration for the interface, so that its
+// scripts bring the interface up the same way instead of undoing the agent's work.
+// Renderers are pure; each file starts with the agent's marker.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/net_config.h"
+
+namespace umla::agent {
+
+// Which kinds of network configuration the guest image uses (from what exists).
+struct NetworkLayout {
+  bool redhat = false;    // /etc/sysconfig/network-scripts exists
+  bool ifupdown = false;  // /etc/network exists
+  bool networkd = false;  // systemd-networkd is installed
+};
+
+inline constexpr const char* kRedHatDir = "/etc/sysconfig/network-scripts";
+inline constexpr const char* kIfupdownDir = "/etc/network";
+inline constexpr const char* kIfupdownInterfaces = "/etc/network/interfaces";
+inline constexpr const char* kIfupdownPartsDir = "/etc/network/interfaces.d";
+inline constexpr const char* kNetworkdDir = "/etc/systemd/network";
+inline constexpr const char* kNetworkdBinaries[] = {"/lib/systemd/systemd-networkd",
+                                                   "/usr/lib/systemd/systemd-networkd"};
+
+// ifcfg-IFACE: static, on boot, with gateway and MTU.
+std::string RenderIfcfg(const std::string& iface, const GuestNetConfig& config);
+// route-IFACE ("DEST/LEN via GW dev IFACE" lines); empty when there are no routes.
+std::string RenderRedHatRoutes(const std::string& iface, const GuestNetConfig& config);
+// /etc/network/interfaces.d/uml-agent-IFACE: "auto IFACE" and a static stanza, with
+// dns-* lines for the resolvconf package.
+std::string RenderIfupdownStanza(const std::string& iface, const GuestNetConfig& config);
+// 10-uml-agent-IFACE.network for systemd-networkd, with DNS= for systemd-resolved.
+std::string RenderNetworkdUnit(const std::string& iface, const GuestNetConfig& config);
+
+// /etc/network/interfaces made to read interfaces.d (a source line appended when no
+// line sources it) and with its own stanza for IFACE commented out (it would clash
+// with ours). Everything else is kept as it was. Empty `current`: a minimal file.
+std::string AdaptIfupdownInterfaces(std::string_view current, const std::string& iface);
+
+}  // namespace umla::agent

@@ -1,0 +1,58 @@
+#include "agent/steps/net/persistent_plan.h"
+
+namespace umla::agent {
+
+NetworkLayout DetectNetworkLayout(FileSystem& files) {
+  NetworkLayout layout;
+  layout.redhat = files.Exists(kRedHatDir);
+  layout.ifupdown = files.Exists(kIfupdownDir);
+  for (const char* binary : kNetworkdBinaries) layout.networkd = layout.networkd || files.Exists(binary);
+  return layout;
+}
+
+std::vector<FileWrite> PlanPersistentFiles(const NetworkLayout& layout, const std::string& iface,
+                                           const GuestNetConfig& config,
+                                           const std::string& current_interfaces) {
+  std::vector<FileWrite> writes;
+  if (layout.redhat) {
+    writes.push_back({std::string(kRedHatDir) + "/ifcfg-" + iface, RenderIfcfg(iface, config)});
+    std::string routes = RenderRedHatRoutes(iface, config);
+    if (!routes.empty()) writes.push_back({std::string(kRedHatDir) + "/route-" + iface, routes});
+  }
+  if (layout.ifupdown) {
+    writes.push_back({kIfupdownInterfaces, AdaptIfupdownInterfaces(current_interfaces, iface)});
+    writes.push_back({std::string(kIfupdownPartsDir) + "/uml-agent-" + iface,
+                      RenderIfupdownStanza(iface, config)});
+  }
+  if (layout.networkd) {
+    writes.push_back({std::string(kNetworkdDir) + "/10-uml-agent-" + iface + ".network",
+                      RenderNetworkdUnit(iface, config)});
+  }
+  return writes;
+}
+
+std::vector<FileWrite> ChangedFiles(FileSystem& files, const std::vector<FileWrite>& writes) {
+  std::vector<FileWrite> changed;
+  for (const auto& write : writes) {
+    Result<std::string> current = files.ReadFile(write.path);
+    if (!current.ok() || *current != write.content) changed.push_back(write);
+  }
+  return changed;
+}
+
+Status WriteFiles(FileSystem& files, const std::vector<FileWrite>& writes,
+                  std::vector<std::string>* changes) {
+  for (const auto& write : writes) {
+    std::string dir = write.path.substr(0, write.path.rfind('/'));
+    if (!dir.empty() && !files.Exists(dir)) {
+      Status made = files.MakeDirectory(dir);
+      if (!made.ok()) return made;
+    }
+    Status written = files.WriteFileAtomic(write.path, write.content);
+    if (!written.ok()) return written;
+    changes->push_back("+ write " + write.path);
+  }
+  return Status::Ok();
+}
+
+}  // namespace umla::agent

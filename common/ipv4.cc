@@ -1,0 +1,53 @@
+#include "common/ipv4.h"
+
+#include "common/strings.h"
+
+namespace umla {
+
+std::optional<Ipv4> ParseIpv4(std::string_view text) {
+  auto fields = Split(text, '.');
+  if (fields.size() != 4) return std::nullopt;
+  Ipv4 address = 0;
+  for (std::string_view field : fields) {
+    if (field.empty() || field.size() > 3) return std::nullopt;
+    auto value = ParseUnsigned(field, 255);
+    if (!value) return std::nullopt;
+    address = (address << 8) | static_cast<Ipv4>(*value);
+  }
+  return address;
+}
+
+std::string FormatIpv4(Ipv4 address) {
+  return std::to_string(address >> 24) + "." + std::to_string((address >> 16) & 255) + "." +
+         std::to_string((address >> 8) & 255) + "." + std::to_string(address & 255);
+}
+
+std::optional<Ipv4Prefix> ParseIpv4Prefix(std::string_view text) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto address = ParseIpv4(text.substr(0, slash));
+  std::string_view length_text = text.substr(slash + 1);
+  auto length = length_text.size() <= 2 ? ParseUnsigned(length_text, 32) : std::nullopt;
+  if (!address || !length) return std::nullopt;
+  return Ipv4Prefix{*address, static_cast<int>(*length)};
+}
+
+std::string FormatIpv4Prefix(const Ipv4Prefix& prefix) {
+  return FormatIpv4(prefix.address) + "/" + std::to_string(prefix.length);
+}
+
+Ipv4 Netmask(int length) {
+  if (length <= 0) return 0;
+  if (length >= 32) return 0xFFFFFFFFu;
+  return ~((1u << (32 - length)) - 1);
+}
+
+Ipv4 NetworkOf(const Ipv4Prefix& prefix) { return prefix.address & Netmask(prefix.length); }
+
+Ipv4 BroadcastOf(const Ipv4Prefix& prefix) { return prefix.address | ~Netmask(prefix.length); }
+
+bool InSubnet(const Ipv4Prefix& prefix, Ipv4 address) {
+  return (address & Netmask(prefix.length)) == NetworkOf(prefix);
+}
+
+}  // namespace umla

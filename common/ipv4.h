@@ -1,0 +1,36 @@
+// IPv4 addresses and prefixes as plain values (host byte order), with strict parsing
+// and formatting. Pure; shared by the host's planner and the guest's network step.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace umla {
+
+using Ipv4 = uint32_t;  // host byte order: 192.0.2.1 is 0xC0000201
+
+// Dotted quad, exactly four decimal fields 0..255; nullopt otherwise.
+std::optional<Ipv4> ParseIpv4(std::string_view text);
+std::string FormatIpv4(Ipv4 address);
+
+struct Ipv4Prefix {
+  Ipv4 address = 0;
+  int length = 0;  // 0..32
+  bool operator==(const Ipv4Prefix& other) const {
+    return address == other.address && length == other.length;
+  }
+};
+
+// "ADDR/LEN" with LEN 0..32; nullopt otherwise. The address keeps its host bits.
+std::optional<Ipv4Prefix> ParseIpv4Prefix(std::string_view text);
+std::string FormatIpv4Prefix(const Ipv4Prefix& prefix);
+
+Ipv4 Netmask(int length);
+Ipv4 NetworkOf(const Ipv4Prefix& prefix);    // host bits cleared
+Ipv4 BroadcastOf(const Ipv4Prefix& prefix);  // host bits set
+// Whether `address` lies in the subnet of `prefix`.
+bool InSubnet(const Ipv4Prefix& prefix, Ipv4 address);
+
+}  // namespace umla

@@ -1,0 +1,76 @@
+#include "common/net_config.h"
+
+#include "common/strings.h"
+
+namespace umla {
+
+std::optional<NetRoute> ParseNetRoute(std::string_view text) {
+  text = Trim(text);
+  std::string_view destination = text;
+  std::string_view gateway;
+  size_t at = text.find('@');
+  if (at != std::string_view::npos) {
+    destination = text.substr(0, at);
+    gateway = text.substr(at + 1);
+  } else {
+    auto words = SplitWhitespace(text);
+    if (words.size() == 3 && words[1] == "via") {
+      destination = words[0];
+      gateway = words[2];
+    } else if (words.size() != 1) {
+      return std::nullopt;
+    }
+  }
+  auto prefix = ParseIpv4Prefix(destination);
+  if (!prefix || NetworkOf(*prefix) != prefix->address) return std::nullopt;
+  NetRoute route{*prefix, std::nullopt};
+  if (at != std::string_view::npos || !gateway.empty()) {
+    auto via = ParseIpv4(gateway);
+    if (!via) return std::nullopt;
+    route.gateway = *via;
+  }
+  return route;
+}
+
+std::string FormatNetRoute(const NetRoute& route) {
+  std::string text = FormatIpv4Prefix(route.destination);
+  if (route.gateway) text += "@" + FormatIpv4(*route.gateway);
+  return text;
+}
+
+std::string JoinComma(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const auto& item : items) {
+    if (!joined.empty()) joined += ',';
+    joined += item;
+  }
+  return joined;
+}
+
+bool IsPlainListItem(std::string_view token) {
+  if (token.empty()) return false;
+  for (char c : token) {
+    if (c <= ' ' || c >= 127 || c == ',' || c == '"' || c == '\'' || c == '\\') return false;
+  }
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> NetConfigSettings(const GuestNetConfig& config) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&](const char* key, std::string value) {
+    if (!value.empty()) out.emplace_back(key, std::move(value));
+  };
+  add(kNetAddressKey, FormatIpv4Prefix(config.address));
+  add(kNetBroadcastKey, FormatIpv4(config.broadcast));
+  if (config.mtu) add(kNetMtuKey, std::to_string(config.mtu));
+  if (config.gateway) add(kNetGatewayKey, FormatIpv4(*config.gateway));
+  std::vector<std::string> routes;
+  for (const auto& route : config.routes) routes.push_back(FormatNetRoute(route));
+  add(kNetRoutesKey, JoinComma(routes));
+  add(kDnsNameserversKey, JoinComma(config.dns.nameservers));
+  add(kDnsSearchKey, JoinComma(config.dns.search));
+  add(kDnsOptionsKey, JoinComma(config.dns.options));
+  return out;
+}
+
+}  // namespace umla

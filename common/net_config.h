@@ -1,0 +1,71 @@
+// The guest's network configuration as the host computes it and the guest applies it,
+// and the settings keys that carry it (uml_agent.net.* / uml_agent.dns.* on the guest
+// kernel command line). Pure; the one place both sides agree on the format.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/ipv4.h"
+
+namespace umla {
+
+struct NetRoute {
+  Ipv4Prefix destination;        // network address (host bits clear)
+  std::optional<Ipv4> gateway;   // none: on-link
+  bool operator==(const NetRoute& other) const {
+    return destination == other.destination && gateway == other.gateway;
+  }
+};
+
+// "DEST/LEN", "DEST/LEN via GW" or "DEST/LEN@GW" (the last has no spaces, so it fits
+// a kernel command line unquoted). Host bits in DEST are an error, as in `ip route`.
+std::optional<NetRoute> ParseNetRoute(std::string_view text);
+// "DEST/LEN@GW" or "DEST/LEN".
+std::string FormatNetRoute(const NetRoute& route);
+
+struct ResolverConfig {
+  std::vector<std::string> nameservers;  // IPv4 dotted quads
+  std::vector<std::string> search;
+  std::vector<std::string> options;      // e.g. "ndots:2", "edns0"
+  bool empty() const { return nameservers.empty() && search.empty() && options.empty(); }
+};
+
+struct GuestNetConfig {
+  Ipv4Prefix address;        // the guest's own address with the subnet's length
+  Ipv4 broadcast = 0;
+  uint32_t mtu = 0;          // 0: leave the interface's MTU alone
+  std::optional<Ipv4> gateway;
+  std::vector<NetRoute> routes;  // beyond the subnet and the default route
+  ResolverConfig dns;
+};
+
+// The interface the agent configures unless net.iface says otherwise.
+inline constexpr const char* kDefaultGuestIface = "eth0";
+
+// Settings keys (without the uml_agent. prefix). Lists are comma-separated.
+inline constexpr const char* kNetIfaceKey = "net.iface";
+inline constexpr const char* kNetAddressKey = "net.address";
+inline constexpr const char* kNetBroadcastKey = "net.broadcast";
+inline constexpr const char* kNetGatewayKey = "net.gateway";
+inline constexpr const char* kNetMtuKey = "net.mtu";
+inline constexpr const char* kNetRoutesKey = "net.routes";
+inline constexpr const char* kNetPersistKey = "net.persist";
+inline constexpr const char* kDnsNameserversKey = "dns.nameservers";
+inline constexpr const char* kDnsSearchKey = "dns.search";
+inline constexpr const char* kDnsOptionsKey = "dns.options";
+
+// KEY=VALUE pairs for `config`, in a fixed order; empty values are left out.
+std::vector<std::pair<std::string, std::string>> NetConfigSettings(const GuestNetConfig& config);
+
+// Whether `token` can travel as one item of a comma list on a kernel command line
+// (printable ASCII, no space, comma, quote or backslash).
+bool IsPlainListItem(std::string_view token);
+
+std::string JoinComma(const std::vector<std::string>& items);
+
+}  // namespace umla

@@ -1,0 +1,76 @@
+// rtnetlink over an AF_NETLINK socket, for the few things both programs need: list
+// links, IPv4 addresses and routes; set a link up, its MTU or master; add and delete
+// addresses, routes and bridges. Every failure names the operation and the device.
+// This is the only code that speaks netlink; the agent wraps it in NetworkControl,
+// the bridge in hostnet/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/ipv4.h"
+#include "common/net_config.h"
+#include "common/status.h"
+
+namespace umla::netlink {
+
+struct LinkInfo {
+  int index = 0;
+  std::string name;
+  uint32_t mtu = 0;
+  bool up = false;         // IFF_UP (administratively up)
+  int master = 0;          // ifindex of the bridge it is a port of, 0 if none
+  std::string kind;        // IFLA_INFO_KIND: "bridge", "tun", "dummy", "" (physical)
+};
+
+struct AddressInfo {
+  int index = 0;
+  Ipv4Prefix prefix;       // the address itself with its prefix length
+  Ipv4 broadcast = 0;
+};
+
+struct RouteInfo {
+  uint32_t table = 0;      // RT_TABLE_MAIN is 254
+  NetRoute route;
+  int oif = 0;
+  uint8_t protocol = 0;    // RTPROT_KERNEL (2) for routes the kernel added itself
+  uint8_t type = 0;        // RTN_UNICAST (1) for ordinary routes
+};
+
+class Socket {
+ public:
+  Socket() = default;
+  ~Socket();
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+
+  Status Open();
+  Result<std::vector<LinkInfo>> Links();
+  Result<std::vector<AddressInfo>> Addresses();  // IPv4 only
+  Result<std::vector<RouteInfo>> Routes();       // IPv4 only, every table
+
+  // Sets what is given: up/down, MTU (0 keeps it), master (0 releases).
+  Status SetLink(const LinkInfo& link, std::optional<bool> up, uint32_t mtu,
+                 std::optional<int> master);
+  Status AddAddress(const LinkInfo& link, const Ipv4Prefix& prefix, Ipv4 broadcast);
+  Status DeleteAddress(const LinkInfo& link, const Ipv4Prefix& prefix);
+  // In the main table; `replace` turns an existing route to the same destination
+  // into this one instead of failing.
+  Status AddRoute(const LinkInfo& link, const NetRoute& route, bool replace);
+  Status DeleteRoute(const LinkInfo& link, const NetRoute& route);
+  Status CreateBridge(const std::string& name);
+  Status DeleteLink(const LinkInfo& link);
+
+ private:
+  Status Transact(const std::string& request, const std::string& what);
+  Result<std::vector<std::string>> Dump(const std::string& request, const std::string& what);
+  int fd_ = -1;
+  uint32_t seq_ = 1;
+};
+
+// The link called `name` among `links`, or nullopt.
+std::optional<LinkInfo> FindLink(const std::vector<LinkInfo>& links, const std::string& name);
+
+}  // namespace umla::netlink

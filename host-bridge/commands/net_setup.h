@@ -1,0 +1,20 @@
+// `uml-bridge net-setup`: a bridge with a persistent tap as its port (and the uplink,
+// when asked), created idempotently; `--down` removes what an earlier run created.
+#pragma once
+
+#include <string>
+
+namespace umla::bridge {
+
+struct NetSetupOptions {
+  std::string bridge;
+  std::string tap;
+  std::string user;    // owner of the tap (name or uid); empty: root only
+  std::string uplink;  // host interface to make a port of the bridge; empty: none
+  bool down = false;
+};
+
+// Prints one line per change on stdout. Exit 0, or 2 naming what failed.
+int RunNetSetup(const NetSetupOptions& options);
+
+}  // namespace umla::bridge

@@ -1,0 +1,41 @@
+#include "host-bridge/hostnet/net_setup_state.h"
+
+#include <nlohmann/json.hpp>
+
+namespace umla::bridge {
+
+std::string NetSetupStateToJson(const NetSetupState& state) {
+  nlohmann::ordered_json json = {{"bridge", state.bridge},
+                                 {"tap", state.tap},
+                                 {"created_bridge", state.created_bridge},
+                                 {"created_tap", state.created_tap},
+                                 {"uplink", state.uplink},
+                                 {"uplink_was_down", state.uplink_was_down}};
+  return json.dump(2) + "\n";
+}
+
+Result<NetSetupState> NetSetupStateFromJson(std::string_view text, const std::string& source) {
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("bridge")) {
+    return Status::Error(source + ": not a net-setup state file");
+  }
+  NetSetupState state;
+  try {
+    state.bridge = json.at("bridge").get<std::string>();
+    state.tap = json.value("tap", "");
+    state.created_bridge = json.value("created_bridge", false);
+    state.created_tap = json.value("created_tap", false);
+    state.uplink = json.value("uplink", "");
+    state.uplink_was_down = json.value("uplink_was_down", false);
+  } catch (const nlohmann::json::exception& error) {
+    return Status::Error(source + ": " + error.what());
+  }
+  return state;
+}
+
+std::string NetSetupStatePath(unsigned long netns_inode, const std::string& bridge) {
+  return std::string(kNetSetupStateDir) + "/net-setup." + std::to_string(netns_inode) + "." +
+         bridge + ".json";
+}
+
+}  // namespace umla::bridge

@@ -1,0 +1,31 @@
+// What `net-setup` created, so that `net-setup --down` removes exactly that and
+// nothing the host had before. Kept as JSON under /run/uml-bridge/ (gone at reboot,
+// as the devices are), one file per network namespace and bridge. Pure.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace umla::bridge {
+
+inline constexpr const char* kNetSetupStateDir = "/run/uml-bridge";
+
+struct NetSetupState {
+  std::string bridge;
+  std::string tap;
+  bool created_bridge = false;
+  bool created_tap = false;
+  std::string uplink;          // set only when net-setup made it a port of the bridge
+  bool uplink_was_down = false;  // net-setup set it up; --down sets it down again
+};
+
+std::string NetSetupStateToJson(const NetSetupState& state);
+// Fails naming `source` when the text is not a state file of ours.
+Result<NetSetupState> NetSetupStateFromJson(std::string_view text, const std::string& source);
+// "/run/uml-bridge/net-setup.<netns inode>.<bridge>.json": bridges of the same name
+// in different namespaces (tests, containers) keep separate records.
+std::string NetSetupStatePath(unsigned long netns_inode, const std::string& bridge);
+
+}  // namespace umla::bridge

@@ -1,0 +1,70 @@
+#include "common/ipv4.h"
+
+#include <gtest/gtest.h>
+
+#include "common/net_config.h"
+
+namespace umla {
+namespace {
+
+TEST(Ipv4, ParsesOnlyDottedQuads) {
+  EXPECT_EQ(ParseIpv4("192.0.2.1"), 0xC0000201u);
+  EXPECT_EQ(FormatIpv4(0xC0000201u), "192.0.2.1");
+  for (const char* bad : {"192.0.2", "192.0.2.256", "192.0.2.1.", "a.b.c.d", "", "1..2.3", "1.2.3.0001"}) {
+    EXPECT_FALSE(ParseIpv4(bad)) << bad;
+  }
+}
+
+TEST(Ipv4, PrefixMathKeepsHostBits) {
+  auto prefix = ParseIpv4Prefix("192.0.2.2/24");
+  ASSERT_TRUE(prefix);
+  EXPECT_EQ(FormatIpv4Prefix(*prefix), "192.0.2.2/24");
+  EXPECT_EQ(FormatIpv4(NetworkOf(*prefix)), "192.0.2.0");
+  EXPECT_EQ(FormatIpv4(BroadcastOf(*prefix)), "192.0.2.255");
+  EXPECT_EQ(FormatIpv4(Netmask(20)), "255.255.240.0");
+  EXPECT_EQ(Netmask(0), 0u);
+  EXPECT_TRUE(InSubnet(*prefix, *ParseIpv4("192.0.2.254")));
+  EXPECT_FALSE(InSubnet(*prefix, *ParseIpv4("192.0.3.1")));
+  for (const char* bad : {"192.0.2.2", "192.0.2.2/33", "192.0.2.2/", "192.0.2.2/2x", "/24"}) {
+    EXPECT_FALSE(ParseIpv4Prefix(bad)) << bad;
+  }
+}
+
+TEST(NetRoute, ParsesAllThreeForms) {
+  auto via = ParseNetRoute("203.0.113.0/24 via 192.0.2.9");
+  auto at = ParseNetRoute("203.0.113.0/24@192.0.2.9");
+  ASSERT_TRUE(via && at);
+  EXPECT_EQ(*via, *at);
+  EXPECT_EQ(FormatNetRoute(*via), "203.0.113.0/24@192.0.2.9");
+  auto onlink = ParseNetRoute("198.51.100.0/24");
+  ASSERT_TRUE(onlink);
+  EXPECT_FALSE(onlink->gateway);
+  for (const char* bad : {"203.0.113.1/24@192.0.2.9", "203.0.113.0/24 via", "203.0.113.0/24@x",
+                          "203.0.113.0/24 by 192.0.2.9", ""}) {
+    EXPECT_FALSE(ParseNetRoute(bad)) << bad;
+  }
+}
+
+TEST(NetConfigSettings, ListsEveryKeyWithoutSpaces) {
+  GuestNetConfig config;
+  config.address = *ParseIpv4Prefix("192.0.2.2/24");
+  config.broadcast = BroadcastOf(config.address);
+  config.mtu = 1500;
+  config.gateway = *ParseIpv4("192.0.2.254");
+  config.routes.push_back(*ParseNetRoute("203.0.113.0/24 via 192.0.2.9"));
+  config.dns.nameservers = {"198.51.100.53", "198.51.100.54"};
+  config.dns.search = {"example.test"};
+  auto pairs = NetConfigSettings(config);
+  std::string joined;
+  for (const auto& [key, value] : pairs) joined += key + "=" + value + " ";
+  EXPECT_EQ(joined,
+            "net.address=192.0.2.2/24 net.broadcast=192.0.2.255 net.mtu=1500 "
+            "net.gateway=192.0.2.254 net.routes=203.0.113.0/24@192.0.2.9 "
+            "dns.nameservers=198.51.100.53,198.51.100.54 dns.search=example.test ");
+  EXPECT_FALSE(IsPlainListItem("a b"));
+  EXPECT_FALSE(IsPlainListItem("a,b"));
+  EXPECT_TRUE(IsPlainListItem("ndots:2"));
+}
+
+}  // namespace
+}  // namespace umla

@@ -1,0 +1,90 @@
+#include "agent/steps/net/net_settings.h"
+
+#include <gtest/gtest.h>
+
+namespace umla::agent {
+namespace {
+
+Settings FromCmdline(const std::string& cmdline) {
+  Settings settings;
+  std::vector<std::string> warnings;
+  settings.LoadKernelCmdline(cmdline, &warnings);
+  return settings;
+}
+
+TEST(NetSettings, NothingSetMeansNothingToDo) {
+  auto net = ReadNetSettings(FromCmdline("root=/dev/ubda"));
+  ASSERT_TRUE(net.ok());
+  EXPECT_FALSE(*net);
+  auto dns = ReadDnsSettings(FromCmdline("root=/dev/ubda"));
+  ASSERT_TRUE(dns.ok());
+  EXPECT_TRUE(dns->empty());
+}
+
+TEST(NetSettings, ReadsWhatTheBridgePuts) {
+  auto net = ReadNetSettings(FromCmdline(
+      "uml_agent.net.address=192.0.2.2/24 uml_agent.net.broadcast=192.0.2.255 "
+      "uml_agent.net.mtu=1400 uml_agent.net.gateway=192.0.2.254 "
+      "uml_agent.net.routes=203.0.113.0/24@192.0.2.9,198.51.100.0/24 uml_agent.net.iface=vec0"));
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  ASSERT_TRUE(*net);
+  const NetSettings& s = **net;
+  EXPECT_EQ(s.iface, "vec0");
+  EXPECT_EQ(FormatIpv4Prefix(s.config.address), "192.0.2.2/24");
+  EXPECT_EQ(s.config.mtu, 1400u);
+  EXPECT_EQ(FormatIpv4(*s.config.gateway), "192.0.2.254");
+  ASSERT_EQ(s.config.routes.size(), 2u);
+  EXPECT_EQ(FormatNetRoute(s.config.routes[0]), "203.0.113.0/24@192.0.2.9");
+  EXPECT_TRUE(s.persist);
+}
+
+TEST(NetSettings, ConfigFileListsAndViaForm) {
+  Settings settings;
+  ASSERT_TRUE(settings.LoadJson(R"({"net":{"address":"192.0.2.2/24",
+      "routes":["203.0.113.0/24 via 192.0.2.9"]},
+      "dns":{"nameservers":["198.51.100.53"],"search":["example.test"]}})", "config.json").ok());
+  auto net = ReadNetSettings(settings);
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  EXPECT_EQ(FormatIpv4((*net)->config.broadcast), "192.0.2.255");
+  EXPECT_EQ((*net)->iface, "eth0");
+  auto dns = ReadDnsSettings(settings);
+  ASSERT_TRUE(dns.ok());
+  EXPECT_EQ(dns->search, std::vector<std::string>{"example.test"});
+}
+
+TEST(NetSettings, BadValuesNameTheKeyValueAndSource) {
+  struct Case {
+    const char* cmdline;
+    const char* message;
+  } cases[] = {
+      {"uml_agent.net.address=192.0.2.2",
+       "setting net.address=\"192.0.2.2\" (from kernel command line): expected ADDR/PREFIX such as "
+       "192.0.2.2/24"},
+      {"uml_agent.net.address=192.0.2.2/33", "setting net.address=\"192.0.2.2/33\""},
+      {"uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=198.51.100.1",
+       "setting net.gateway=\"198.51.100.1\" (from kernel command line): expected another address "
+       "in 192.0.2.2/24's subnet"},
+      {"uml_agent.net.address=192.0.2.2/24 uml_agent.net.mtu=20",
+       "setting net.mtu=\"20\" (from kernel command line): expected an MTU from 68 to 65535"},
+      {"uml_agent.net.address=192.0.2.2/24 uml_agent.net.routes=203.0.113.0/24@x",
+       "setting net.routes=\"203.0.113.0/24@x\""},
+      {"uml_agent.net.address=192.0.2.2/24 uml_agent.net.iface=a/b", "setting net.iface=\"a/b\""},
+      {"uml_agent.net.gateway=192.0.2.254", "net.address is not set, but other net.* settings are"},
+  };
+  for (const auto& c : cases) {
+    auto net = ReadNetSettings(FromCmdline(c.cmdline));
+    ASSERT_FALSE(net.ok()) << c.cmdline;
+    EXPECT_EQ(net.status().message().rfind(c.message, 0), 0u) << net.status().message();
+  }
+}
+
+TEST(DnsSettings, BadNameserverNamesTheItem) {
+  auto dns = ReadDnsSettings(FromCmdline("uml_agent.dns.nameservers=198.51.100.53,resolver.test"));
+  ASSERT_FALSE(dns.ok());
+  EXPECT_EQ(dns.status().message(),
+            "setting dns.nameservers=\"198.51.100.53,resolver.test\" (from kernel command line): "
+            "expected IPv4 addresses separated by commas (bad item \"resolver.test\")");
+}
+
+}  // namespace
+}  // namespace umla::agent

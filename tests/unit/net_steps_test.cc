@@ -1,0 +1,149 @@
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "agent/steps/net/dns_step.h"
+#include "agent/steps/net/net_step.h"
+#include "agent/steps/net/persistent_files.h"
+#include "agent/steps/net/resolv_conf_render.h"
+#include "agent/system/seams.h"
+#include "tests/unit/golden.h"
+#include "tests/unit/net_fakes.h"
+
+namespace umla::agent {
+namespace {
+
+const char* kCmdline =
+    "root=/dev/ubda uml_agent.net.address=192.0.2.2/24 uml_agent.net.broadcast=192.0.2.255 "
+    "uml_agent.net.mtu=1500 uml_agent.net.gateway=192.0.2.254 "
+    "uml_agent.net.routes=203.0.113.0/24@192.0.2.9 "
+    "uml_agent.dns.nameservers=198.51.100.53,198.51.100.54 "
+    "uml_agent.dns.search=example.test,lab.example.test uml_agent.dns.options=ndots:2";
+
+class NetStepsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    files.dirs = {"/etc", "/etc/network", "/etc/sysconfig/network-scripts", "/etc/systemd/network",
+                  "/lib/systemd"};
+    files.files["/lib/systemd/systemd-networkd"] = "";
+    files.files["/etc/network/interfaces"] = umla::testing::ReadGolden("net/interfaces.in");
+    network.interfaces["eth0"] = {true, false, 1500, {}, {}};
+    system.files = &files;
+    system.network = &network;
+  }
+  StepOutcome Run(Step& step, const std::string& cmdline, bool dry_run = false) {
+    Settings settings;
+    std::vector<std::string> warnings;
+    settings.LoadKernelCmdline(cmdline, &warnings);
+    StepContext context{settings, &system, dry_run, &plan};
+    return step.Run(context);
+  }
+  FakeFileSystem files;
+  FakeNetworkControl network;
+  SystemSeams system;
+  std::ostringstream plan;
+};
+
+TEST_F(NetStepsTest, WritesEveryDistributionFileAndGoldensMatch) {
+  auto net = MakeNetStep();
+  StepOutcome outcome = Run(*net, kCmdline);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(outcome.changes.size(), 9u);  // up, address, 2 routes (MTU is right), 5 files
+  using umla::testing::ExpectGolden;
+  ExpectGolden("net/ifcfg-eth0", files.files["/etc/sysconfig/network-scripts/ifcfg-eth0"]);
+  ExpectGolden("net/route-eth0", files.files["/etc/sysconfig/network-scripts/route-eth0"]);
+  ExpectGolden("net/interfaces.out", files.files["/etc/network/interfaces"]);
+  ExpectGolden("net/uml-agent-eth0", files.files["/etc/network/interfaces.d/uml-agent-eth0"]);
+  ExpectGolden("net/10-uml-agent-eth0.network",
+               files.files["/etc/systemd/network/10-uml-agent-eth0.network"]);
+
+  auto dns = MakeDnsStep();
+  outcome = Run(*dns, kCmdline);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(outcome.changes, std::vector<std::string>{"+ write /etc/resolv.conf"});
+  ExpectGolden("net/resolv.conf", files.files["/etc/resolv.conf"]);
+
+  // A second run plans and changes nothing.
+  EXPECT_TRUE(Run(*net, kCmdline, true).changes.empty());
+  EXPECT_TRUE(Run(*net, kCmdline).changes.empty());
+  EXPECT_TRUE(Run(*dns, kCmdline).changes.empty());
+  EXPECT_EQ(plan.str(), "");
+}
+
+TEST_F(NetStepsTest, DryRunPrintsThePlanAndChangesNothing) {
+  auto net = MakeNetStep();
+  files.dirs = {"/etc"};  // no distribution network layout
+  files.files.clear();
+  StepOutcome outcome = Run(*net, kCmdline, true);
+  EXPECT_TRUE(outcome.status.ok());
+  EXPECT_TRUE(outcome.changes.empty());
+  EXPECT_TRUE(network.calls.empty());
+  EXPECT_EQ(plan.str(),
+            "+ link eth0 up\n+ address 192.0.2.2/24 brd 192.0.2.255 dev eth0\n"
+            "+ route 203.0.113.0/24 via 192.0.2.9 dev eth0\n"
+            "+ route default via 192.0.2.254 dev eth0\n");
+}
+
+TEST_F(NetStepsTest, SkippedWithoutConfigAndFailsOnBadAddressNamingTheKey) {
+  auto net = MakeNetStep();
+  StepOutcome outcome = Run(*net, "root=/dev/ubda");
+  EXPECT_TRUE(outcome.skipped);
+  EXPECT_NE(outcome.skip_reason.find("net.address"), std::string::npos);
+  outcome = Run(*net, "uml_agent.net.address=192.0.2.300/24");
+  EXPECT_FALSE(outcome.status.ok());
+  EXPECT_NE(outcome.status.message().find("net.address=\"192.0.2.300/24\""), std::string::npos);
+  EXPECT_TRUE(network.calls.empty());
+  EXPECT_TRUE(files.writes.empty());
+  // The dns step still does its work with the same (bad) net settings around.
+  auto dns = MakeDnsStep();
+  outcome = Run(*dns, "uml_agent.net.address=192.0.2.300/24 uml_agent.dns.nameservers=198.51.100.53");
+  EXPECT_TRUE(outcome.status.ok());
+  EXPECT_EQ(files.writes, std::vector<std::string>{"/etc/resolv.conf"});
+}
+
+TEST_F(NetStepsTest, MissingInterfaceAndKernelRefusalAreReported) {
+  auto net = MakeNetStep();
+  StepOutcome outcome = Run(*net, "uml_agent.net.address=192.0.2.2/24 uml_agent.net.iface=vec0");
+  EXPECT_EQ(outcome.status.message().rfind("no network interface vec0", 0), 0u);
+  network.fail_on = "ReplaceRoute";
+  outcome = Run(*net, kCmdline);
+  EXPECT_EQ(outcome.status.message(), "ReplaceRoute eth0: Network is unreachable");
+  // The files are written all the same, so the distribution agrees at the next boot.
+  EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth0"));
+}
+
+TEST_F(NetStepsTest, ResolverDaemonSymlinkIsLeftAlone) {
+  auto dns = MakeDnsStep();
+  files.symlinks["/etc/resolv.conf"] = "../run/systemd/resolve/stub-resolv.conf";
+  StepOutcome outcome = Run(*dns, kCmdline);
+  EXPECT_TRUE(outcome.skipped);
+  EXPECT_EQ(outcome.skip_reason,
+            "/etc/resolv.conf is a symlink to ../run/systemd/resolve/stub-resolv.conf, managed by "
+            "a resolver daemon: left alone");
+  EXPECT_TRUE(files.writes.empty());
+  // A symlink elsewhere is replaced by the agent's file.
+  files.symlinks["/etc/resolv.conf"] = "/etc/resolv.conf.static";
+  outcome = Run(*dns, kCmdline);
+  EXPECT_FALSE(outcome.skipped);
+  EXPECT_EQ(files.writes, std::vector<std::string>{"/etc/resolv.conf"});
+}
+
+TEST(ResolverManagedTarget, ResolvesRelativeTargets) {
+  EXPECT_TRUE(IsResolverManagedTarget("/etc/resolv.conf", "/run/resolvconf/resolv.conf"));
+  EXPECT_TRUE(IsResolverManagedTarget("/etc/resolv.conf", "../var/run/NetworkManager/resolv.conf"));
+  EXPECT_FALSE(IsResolverManagedTarget("/etc/resolv.conf", "resolv.conf.d/x"));
+  EXPECT_FALSE(IsResolverManagedTarget("/etc/resolv.conf", "/run/systemd/resolved-not"));
+}
+
+TEST(IfupdownInterfaces, MinimalFileWhenMissingAndIdempotent) {
+  std::string first = AdaptIfupdownInterfaces("", "eth0");
+  EXPECT_EQ(first,
+            "auto lo\niface lo inet loopback\n\n# Added by uml-agent: read the interface files in "
+            "interfaces.d\nsource /etc/network/interfaces.d/*\n");
+  EXPECT_EQ(AdaptIfupdownInterfaces(first, "eth0"), first);
+  std::string adapted = AdaptIfupdownInterfaces(umla::testing::ReadGolden("net/interfaces.in"), "eth0");
+  EXPECT_EQ(AdaptIfupdownInterfaces(adapted, "eth0"), adapted);
+}
+
+}  // namespace
+}  // namespace umla::agent
