@@ -101,7 +101,9 @@ DevnodesPlan PlanDevnodes(const DevnodesSnapshot& snapshot, const DevnodesOption
     plan.actions.push_back({NodeActionKind::kReplace, node.path, have, want});
   }
   if (options.prune) {
-    for (const auto& [path, node] : snapshot.nodes) {
+    for (const auto& entry : snapshot.nodes) {
+      const std::string& path = entry.first;  // named, not bound: lambdas capture it
+      const auto& node = entry.second;
       if (!node || !IsStale(path, *node, snapshot.devices)) continue;
       bool is_wanted = std::any_of(wanted.begin(), wanted.end(),
                                    [&](const WantedNode& w) { return w.path == path; });

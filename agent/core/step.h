@@ -14,7 +14,7 @@
 
 namespace umla::agent {
 
-class SystemSeams;  // agent/system/seams.h: every OS resource a step may touch
+struct SystemSeams;  // agent/system/seams.h: every OS resource a step may touch
 
 struct StepContext {
   const Settings& settings;
