@@ -28,6 +28,25 @@ FstabFile ParseFstab(std::string_view text) {
   return file;
 }
 
+std::vector<std::string> DescribeUnreadableLines(const FstabFile& file, std::string_view path) {
+  std::vector<std::string> messages;
+  for (size_t i = 0; i < file.lines.size(); ++i) {
+    const FstabLine& line = file.lines[i];
+    std::string where = std::string(path) + ":" + std::to_string(i + 1) + ": ";
+    if (line.text.find('\0') != std::string::npos) {
+      messages.push_back(where + "contains a NUL byte; left as it is");
+    } else if (line.text.size() > kMaxFstabLine) {
+      messages.push_back(where + "longer than " + std::to_string(kMaxFstabLine) +
+                         " bytes; left as it is");
+    } else if (!line.is_entry && !Trim(line.text).empty() && Trim(line.text)[0] != '#') {
+      messages.push_back(where + "not an fstab entry (" +
+                         std::to_string(SplitWhitespace(line.text).size()) +
+                         " fields, at least 3 needed); left as it is");
+    }
+  }
+  return messages;
+}
+
 std::string RenderFstab(const FstabFile& file) {
   std::string text;
   for (size_t i = 0; i < file.lines.size(); ++i) {

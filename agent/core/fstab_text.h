@@ -35,6 +35,12 @@ FstabLine ParseFstabLine(std::string text);
 FstabFile ParseFstab(std::string_view text);
 std::string RenderFstab(const FstabFile& file);
 
+// One message per line the agent cannot read as an entry (fewer than 3 fields, a NUL
+// byte, longer than kMaxFstabLine), naming "<path>:<line number>". Such lines are
+// kept byte for byte; the messages only tell the user why they were not considered.
+inline constexpr size_t kMaxFstabLine = 4096;
+std::vector<std::string> DescribeUnreadableLines(const FstabFile& file, std::string_view path);
+
 // The line with its first field replaced, all spacing kept ("/dev/ubd/2\tnone..."
 // -> "/dev/ubdb\tnone...").
 std::string ReplaceSpec(const FstabLine& line, std::string_view spec);

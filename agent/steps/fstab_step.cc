@@ -71,6 +71,9 @@ class FstabStep : public Step {
     if (!text.ok()) return text.status();
     snapshot.text = *text;
     FstabFile file = ParseFstab(snapshot.text.value_or(""));
+    for (const std::string& message : DescribeUnreadableLines(file, kFstabPath)) {
+      spdlog::warn("fstab: {}", message);
+    }
     if (options.swap) {
       std::vector<std::string> notes;
       Result<std::vector<SwapDevice>> swaps = ProbeSwapDevices(*system.nodes, &notes);

@@ -125,3 +125,22 @@ TEST(SwapSpec, ResolvesUbdNamesUuidLabelAndNodes) {
 
 }  // namespace
 }  // namespace umla::agent
+
+namespace umla::agent {
+namespace {
+
+TEST(FstabText, UnreadableLinesAreNamedByFileAndLineAndKept) {
+  std::string text = "# comment\n/dev/ubd/1 none\n" + std::string(5000, 'a') +
+                     " / ext4 defaults\nbadXline none swap sw\n\nUUID=x / ext4 defaults 0 1";
+  text[text.find("bad") + 3] = '\0';
+  FstabFile file = ParseFstab(text);
+  auto messages = DescribeUnreadableLines(file, "/etc/fstab");
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0], "/etc/fstab:2: not an fstab entry (2 fields, at least 3 needed); left as it is");
+  EXPECT_NE(messages[1].find("/etc/fstab:3: longer than 4096 bytes"), std::string::npos);
+  EXPECT_NE(messages[2].find("/etc/fstab:4: contains a NUL byte"), std::string::npos);
+  EXPECT_EQ(RenderFstab(file), text);
+}
+
+}  // namespace
+}  // namespace umla::agent
