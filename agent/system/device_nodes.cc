@@ -10,31 +10,10 @@
 #include <cerrno>
 
 #include "agent/core/proc_tables.h"
+#include "agent/system/file_system.h"
 
 namespace umla::agent {
 namespace {
-
-// Reads up to `limit` bytes of a host path.
-Result<std::string> ReadHostFile(const std::string& host, size_t limit) {
-  int fd = ::open(host.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("open " + host, errno);
-  std::string content(limit, '\0');
-  size_t done = 0;
-  while (done < limit) {
-    ssize_t n = ::read(fd, content.data() + done, limit - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return Status::FromErrno("read " + host, err);
-    }
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  content.resize(done);
-  return content;
-}
 
 Result<std::vector<std::string>> ListHostDirectory(const std::string& host) {
   std::vector<std::string> names;

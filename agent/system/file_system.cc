@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace umla::agent {
@@ -104,22 +105,30 @@ std::string RealFileSystem::HostPath(const std::string& path) const {
   return root_ + path;
 }
 
-Result<std::string> RealFileSystem::ReadFile(const std::string& path) {
-  std::string host = HostPath(path);
-  Fd fd(::open(host.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return Status::FromErrno("open " + host, errno);
+Result<std::string> ReadHostFile(const std::string& host_path, size_t limit,
+                                 bool missing_is_empty) {
+  Fd fd(::open(host_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT && missing_is_empty) return std::string();
+    return Status::FromErrno("open " + host_path, errno);
+  }
   std::string content;
   char buffer[8192];
-  while (true) {
-    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+  while (content.size() < limit) {
+    size_t want = std::min(sizeof buffer, limit - content.size());
+    ssize_t n = ::read(fd.get(), buffer, want);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::FromErrno("read " + host, errno);
+      return Status::FromErrno("read " + host_path, errno);
     }
     if (n == 0) break;
     content.append(buffer, static_cast<size_t>(n));
   }
   return content;
+}
+
+Result<std::string> RealFileSystem::ReadFile(const std::string& path) {
+  return ReadHostFile(HostPath(path));
 }
 
 bool RealFileSystem::Exists(const std::string& path) {

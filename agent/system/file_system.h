@@ -3,6 +3,7 @@
 // WriteFileAtomic, so a crash or a full disk leaves the old or the new content.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "common/status.h"
@@ -44,6 +45,12 @@ class RealFileSystem : public FileSystem {
  private:
   std::string root_;
 };
+
+// Reads a host path (not under any root) until EOF or `limit` bytes, which is how
+// /proc and /sys files (size 0) must be read. With `missing_is_empty` a file that
+// does not exist reads as "". Fails naming the path and the errno text.
+Result<std::string> ReadHostFile(const std::string& host_path, size_t limit = SIZE_MAX,
+                                 bool missing_is_empty = false);
 
 inline constexpr const char* kBackupSuffix = ".uml-agent.bak";
 

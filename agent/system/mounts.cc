@@ -10,27 +10,7 @@
 namespace umla::agent {
 
 Result<std::string> LinuxMounts::ReadProcFile(const std::string& path) {
-  std::string host = root_.HostPath(path);
-  int fd = ::open(host.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::string();
-    return Status::FromErrno("open " + host, errno);
-  }
-  std::string content;
-  char buffer[4096];
-  while (true) {  // proc files report size 0: read until EOF
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return Status::FromErrno("read " + host, err);
-    }
-    if (n == 0) break;
-    content.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return content;
+  return ReadHostFile(root_.HostPath(path), SIZE_MAX, /*missing_is_empty=*/true);
 }
 
 Result<std::string> LinuxMounts::ReadSwaps() { return ReadProcFile("/proc/swaps"); }
