@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+
+#include "agent/system/file_system.h"
 
 namespace umla::agent {
 
