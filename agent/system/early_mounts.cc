@@ -1,0 +1,62 @@
+#include "agent/system/early_mounts.h"
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <set>
+
+#include "common/strings.h"
+
+namespace umla::agent {
+namespace {
+
+std::set<std::string> MountedPoints() {
+  std::set<std::string> points;
+  // /proc may not be mounted yet: then nothing is known to be mounted.
+  std::ifstream in("/proc/self/mounts");
+  std::stringstream text;
+  text << in.rdbuf();
+  for (std::string_view line : Split(text.str(), '\n')) {
+    auto fields = SplitWhitespace(line);
+    if (fields.size() >= 2) points.emplace(fields[1]);
+  }
+  return points;
+}
+
+}  // namespace
+
+std::vector<std::string> MountEarlyFilesystems() {
+  struct Wanted {
+    const char* target;
+    const char* type;
+    unsigned long flags;
+    const char* options;
+  };
+  const Wanted wanted[] = {
+      {"/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr},
+      {"/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr},
+      {"/dev", "devtmpfs", MS_NOSUID, "mode=0755"},
+      {"/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"},
+  };
+  std::vector<std::string> problems;
+  for (const Wanted& want : wanted) {
+    // Re-read each time: /proc itself is the first mount.
+    if (MountedPoints().count(want.target)) continue;
+    // An image that keeps a static /dev on purpose (devtmpfs.mount=0) keeps it.
+    struct stat null_node;
+    if (std::strcmp(want.target, "/dev") == 0 && ::stat("/dev/null", &null_node) == 0) continue;
+    ::mkdir(want.target, 0755);
+    if (::mount(want.type, want.target, want.type, want.flags, want.options) != 0 &&
+        errno != EBUSY) {
+      problems.push_back(std::string("mount ") + want.type + " on " + want.target + ": " +
+                         std::strerror(errno));
+    }
+  }
+  return problems;
+}
+
+}  // namespace umla::agent
