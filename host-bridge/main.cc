@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "host-bridge/commands/bake.h"
 #include "host-bridge/commands/run.h"
 #include "host-bridge/commands/wait.h"
 #include "host-bridge/watch/exit_codes.h"
@@ -71,7 +72,8 @@ int RunCommand(const std::vector<std::string>& args) {
        "write the guest's main console (con0) to FILE instead of this terminal")
       ("detach", po::bool_switch(&run.detach),
        "return once the guest is ready and leave it running")
-      ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F");
+      ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F")
+      ("no-image-args", "do not add the kernel arguments a baked ubd0 image asks for");
   int parsed = Parse(
       "Usage: uml-bridge run [OPTIONS] -- KERNEL [KERNEL-ARGS...]\n\n"
       "Starts a UML kernel with the agent's console line wired to the bridge and waits\n"
@@ -80,6 +82,7 @@ int RunCommand(const std::vector<std::string>& args) {
       "the guest exits; on timeout it halts the guest it started.\n\nOptions",
       options, ours);
   if (parsed >= 0) return parsed;
+  run.image_args = std::find(ours.begin(), ours.end(), "--no-image-args") == ours.end();
   if (separator == args.end() || separator + 1 == args.end()) {
     std::cerr << "uml-bridge run: missing \"-- KERNEL [ARGS...]\" (try --help)\n";
     return kExitUsage;
@@ -111,6 +114,44 @@ int WaitCommand(const std::vector<std::string>& args) {
   return WaitForGuest(wait);
 }
 
+int BakeCommand(const std::vector<std::string>& args) {
+  BakeOptions bake;
+  std::string modules;
+  po::options_description options;
+  options.add_options()
+      ("rootfs", po::value(&bake.rootfs)->required(),
+       "root directory or ext2/3/4 image file to bake into (an image is changed\n"
+       "through debugfs, without mounting it)")
+      ("init", po::value(&bake.init)->default_value(bake.init),
+       "auto, systemd, sysvinit, busybox, openrc or wrapper (only the PID-1\n"
+       "wrapper). auto detects the init system; for systemd it also installs the wrapper")
+      ("wrapper", po::bool_switch(&bake.wrapper),
+       "also boot through the PID-1 wrapper (init=/sbin/uml-agent, recorded in\n"
+       "/etc/uml-agent/kernel-args for `uml-bridge run`)")
+      ("agent", po::value(&bake.agent),
+       "the static uml-agent to install (default: ../sbin/uml-agent beside\n"
+       "uml-bridge, or the build tree's)")
+      ("modules", po::value(&modules)->implicit_value(""),
+       "also copy /usr/lib/uml/modules/VERSION into the image's /lib/modules\n"
+       "(default VERSION: the only one there)")
+      ("uninstall", po::bool_switch(&bake.uninstall),
+       "remove exactly what earlier bakes added (from the image's manifest)");
+  int parsed = Parse(
+      "Usage: uml-bridge bake --rootfs DIR|IMAGE [OPTIONS]\n\n"
+      "Installs uml-agent into a guest root: /sbin/uml-agent, /etc/uml-agent/config.json\n"
+      "(unless present) and the init integration. Idempotent; what it added is listed in\n"
+      "/var/lib/uml-agent/bake-manifest.json inside the root. Exit 0 done, 1 nothing to\n"
+      "uninstall, 2 error.\n\nOptions",
+      options, args);
+  if (parsed >= 0) return parsed;
+  if (std::find(args.begin(), args.end(), "--modules") != args.end() ||
+      std::any_of(args.begin(), args.end(),
+                  [](const std::string& a) { return a.rfind("--modules=", 0) == 0; })) {
+    bake.modules = modules;
+  }
+  return RunBake(bake);
+}
+
 struct Subcommand {
   const char* name;
   const char* summary;
@@ -121,6 +162,7 @@ const std::vector<Subcommand>& Subcommands() {
   static const std::vector<Subcommand> table = {
       {"run", "start a UML guest and wait until its agent reports ready", RunCommand},
       {"wait", "wait for the agent of a guest started elsewhere", WaitCommand},
+      {"bake", "install the agent and its init integration into a root dir or image", BakeCommand},
   };
   return table;
 }
