@@ -64,6 +64,10 @@ Status ApplyBakeItem(const BakeItem& item, RootTree& tree, Manifest* manifest, s
         out << "= " << item.path << " (unchanged)\n";
         return Status::Ok();
       }
+      if (have && item.keep_existing) {
+        out << "= " << item.path << " (kept as it is)\n";
+        return Status::Ok();
+      }
       if (have && !manifest->Has(item.path)) {
         Status kept = KeepOriginal(item.path, *have, item.mode, tree, manifest, out);
         if (!kept.ok()) return kept;
@@ -157,9 +161,9 @@ Status UndoManifest(const Manifest& manifest, RootTree& tree, std::ostream& out)
         if (!original) return Status::Error("the backup " + entry.backup + " of " + entry.path + " is gone");
         done = tree.WriteFile(entry.path, *original, "", entry.mode);
         if (done.ok()) done = tree.Remove(entry.backup);
-        if (done.ok()) out << "~ " << entry.path << " (restored)\n";
-        verbose = false;
-        break;
+        if (!done.ok()) return done;
+        out << "~ " << entry.path << " (restored)\n";
+        continue;
       }
     }
     if (!done.ok()) return done;

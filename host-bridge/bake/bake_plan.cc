@@ -118,11 +118,10 @@ Result<BakePlan> PlanBake(const BakeRequest& request, TreeView& tree) {
   plan.items.push_back(agent);
   plan.items.push_back(Dir("/etc"));
   plan.items.push_back(Dir("/etc/uml-agent"));
-  if (!tree.Exists("/etc/uml-agent/config.json")) {
-    plan.items.push_back(File("/etc/uml-agent/config.json", InitScript("config.json"), 0644));
-  } else {
-    plan.notes.push_back("kept the image's own /etc/uml-agent/config.json");
-  }
+  // The user's own config is theirs: written only when there is none.
+  BakeItem config = File("/etc/uml-agent/config.json", InitScript("config.json"), 0644);
+  config.keep_existing = true;
+  plan.items.push_back(config);
   bool wrapper = request.wrapper;
   bool late_ready = request.integration && AddIntegration(request.init, tree, &plan);
   if (request.integration && request.init == InitSystem::kBusybox && !late_ready) {

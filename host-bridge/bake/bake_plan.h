@@ -31,6 +31,7 @@ struct BakeItem {
   std::string host_source;  // kFile copied from a host file instead of `content`
   std::string target;       // kSymlink
   uint32_t mode = 0644;
+  bool keep_existing = false;  // kFile: never replace a file the image already had
 };
 
 struct BakeRequest {
