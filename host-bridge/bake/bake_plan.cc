@@ -146,7 +146,9 @@ std::string AddDependTarget(std::string_view depend, const std::string& name,
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
   for (const std::string& line : lines) {
     if (StartsWith(line, "TARGETS =")) {
-      for (std::string_view target : SplitWhitespace(line.substr(9))) targets.emplace_back(target);
+      for (std::string_view target : SplitWhitespace(std::string_view(line).substr(9))) {
+        targets.emplace_back(target);
+      }
     }
   }
   if (std::find(targets.begin(), targets.end(), name) != targets.end()) return std::string(depend);

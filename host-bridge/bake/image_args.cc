@@ -25,7 +25,11 @@ std::optional<std::string> RootImageOf(const std::vector<std::string>& kernel_ar
 std::vector<std::string> MergeImageArgs(std::string_view image_args_text,
                                         const std::vector<std::string>& user_args) {
   std::vector<std::string> added;
-  for (std::string_view token : SplitWhitespace(image_args_text)) {
+  std::string text(image_args_text);
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  for (std::string_view token : SplitWhitespace(text)) {
     std::string arg(token);
     std::string key = arg.substr(0, arg.find('='));
     if (arg.find('=') != std::string::npos && FindKernelArg(user_args, key)) continue;
