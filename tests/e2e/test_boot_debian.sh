@@ -12,10 +12,12 @@ probe=$(probe_dir)
 : "${E2E_CACHE:=$WORK/cache}"
 
 # What the guest reports once the agent said ready: started from /etc/rc.local
-# (sysvinit's rc.local script, systemd's rc-local generator).
+# (sysvinit's rc.local script, systemd's rc-local generator) in a session of its own,
+# as startpar hangs up the scripts' terminal when they end.
 cat > "$WORK/rc.local" <<RCLOCAL
 #!/bin/sh
-(
+setsid /bin/sh -c '
+  trap "" HUP
   i=0
   while [ ! -f /run/uml-agent/last-run.json ] && [ \$i -lt 300 ]; do sleep 0.5; i=\$((i+1)); done
   mkdir -p /mnt/probe && mount -t hostfs none /mnt/probe -o $probe
@@ -27,7 +29,7 @@ cat > "$WORK/rc.local" <<RCLOCAL
   readlink /proc/1/exe > /mnt/probe/\$name.init
   echo done > /mnt/probe/\$name.done
   umount /mnt/probe
-) > /dev/null 2>&1 &
+' < /dev/null > /dev/null 2>&1 &
 exit 0
 RCLOCAL
 
@@ -40,6 +42,7 @@ debian_case() {
   echo "$name: image ready in $(( $(date +%s) - start )) s (mmdebstrap: ${built} s, 0 = cached)"
   echo "$name" > "$WORK/$name.name"
   cat > "$WORK/$name.debugfs" <<CMDS
+rm /etc/rc.local
 write $WORK/rc.local /etc/rc.local
 sif /etc/rc.local mode 0100755
 write $WORK/$name.name /etc/e2e-name
@@ -51,9 +54,10 @@ CMDS
   on_exit "stop_guest_of $name"
   bridge_run "$name" --timeout 180 --detach -- "$UML_KERNEL" mem=256M "ubd0=$WORK/$name.img" root=/dev/ubda rw
   assert_eq "$BRIDGE_STATUS" 0 "$name: bridge exit status"
+  echo "$name: ready $(( $(date +%s) - boot_start )) s after the start of the guest"
   i=0
   while [ ! -f "$probe/$name.done" ] && [ $i -lt 120 ]; do sleep 1; i=$((i+1)); done
-  echo "$name: ready after $(( $(date +%s) - boot_start )) s; whole case $(( $(date +%s) - start )) s"
+  echo "$name: whole case $(( $(date +%s) - start )) s"
   stop_guest_of "$name"
   [ -f "$probe/$name.done" ] || fail "$name: the guest's probe never ran"
   ready_event "$name" | grep -q '"ok":true' || fail "$name: ready not ok: $(ready_event "$name")"
