@@ -1,6 +1,6 @@
 #!/bin/sh
-# Real distribution images: Debian bookworm minbase with systemd and with
-# sysvinit-core, built with mmdebstrap from this machine's own apt sources (cached
+# Real distribution images: Debian bookworm minbase with systemd, with sysvinit-core
+# and with OpenRC, built with mmdebstrap from this machine's own apt sources (cached
 # under $E2E_CACHE by package list), baked with `uml-bridge bake --init auto`, booted
 # with `uml-bridge run` (which adds the kernel arguments the image asks for). Checks:
 # ready arrives from the init integration, `uml-agent status` in the guest, modprobe
@@ -82,6 +82,14 @@ assert_contains "$WORK/sysvinit.bake.log" "detected init system: sysvinit"
 assert_contains "$WORK/sysvinit.json" '"mode":"boot"'
 assert_contains "$probe/sysvinit.init" "/sbin/init"
 ready_event sysvinit | grep -q '"name":"modules".*is present' || fail "sysvinit: modules not skipped: $(ready_event sysvinit)"
+
+# OpenRC (Debian's, on sysvinit's init): the sysinit runscript and the default-runlevel
+# ready script; the modules step mounts the host's tree again.
+debian_case openrc sysvinit-core,openrc,kmod
+assert_contains "$WORK/openrc.bake.log" "detected init system: openrc"
+assert_contains "$WORK/openrc.bake.log" "+ /etc/runlevels/sysinit/uml-agent -> /etc/init.d/uml-agent"
+assert_contains "$WORK/openrc.json" '"mode":"boot"'
+ready_event openrc | grep -q '+ mount hostfs:/usr/lib/uml/modules/' || fail "openrc: no modules mount: $(ready_event openrc)"
 
 # Baking twice changes nothing; --uninstall restores the original file list exactly.
 "$E2E_DIR/make-debian-image.sh" --packages sysvinit-core,kmod --out "$WORK/orig.img" --cache "$E2E_CACHE" >/dev/null
