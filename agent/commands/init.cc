@@ -141,7 +141,11 @@ void RunInit(int argc, char** argv) {
   try {
     std::vector<std::string> mount_problems = MountEarlyFilesystems();
     umla::SetupLogging("uml-agent", "info");
-    if (auto kmsg = KmsgSink::Open()) umla::AddLogSink(kmsg);
+    // The kernel log reaches the console already: stderr as well would print twice.
+    if (auto kmsg = KmsgSink::Open()) {
+      spdlog::default_logger()->sinks().clear();
+      umla::AddLogSink(kmsg);
+    }
     for (const auto& problem : mount_problems) spdlog::warn("init: {}", problem);
 
     BootOptions options;

@@ -39,14 +39,18 @@ class ModulesStep : public Step {
   StepOutcome Run(StepContext& context) override {
     StepOutcome outcome;
     Result<bool> enabled = context.settings.Bool("modules.enable", true);
-    Result<std::string> host_dir = context.settings.Path("modules.host_dir", "/usr/lib/uml/modules");
-    if (!enabled.ok() || !host_dir.ok()) {
-      outcome.status = enabled.ok() ? host_dir.status() : enabled.status();
+    if (!enabled.ok()) {
+      outcome.status = enabled.status();
       return outcome;
     }
     if (!*enabled) {
       outcome.skipped = true;
       outcome.skip_reason = "modules.enable is off";
+      return outcome;
+    }
+    Result<std::string> host_dir = context.settings.Path("modules.host_dir", "/usr/lib/uml/modules");
+    if (!host_dir.ok()) {
+      outcome.status = host_dir.status();
       return outcome;
     }
     ModuleMounts& mounts = mounts_ ? *mounts_ : real_;

@@ -33,10 +33,10 @@ bool LinuxGateProbe::Holds(const Gate& gate, std::string* detail) {
       // systemd 252 has no D-Bus-free way to ask for a unit's state other than
       // systemctl (the files under /run/systemd/units/ say "started", not "active").
       for (const char* systemctl : {"/usr/bin/systemctl", "/bin/systemctl"}) {
-        if (files_.Exists(systemctl)) {
-          return RunsOk({systemctl, "is-active", "--quiet", gate.target}, detail) ||
-                 (*detail = gate.target + " is not active", false);
-        }
+        if (!files_.Exists(systemctl)) continue;
+        if (RunsOk({systemctl, "is-active", "--quiet", gate.target}, detail)) return true;
+        *detail = gate.target + " is not active";
+        return false;
       }
       *detail = "no systemctl in this guest";
       return false;
