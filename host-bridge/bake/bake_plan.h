@@ -55,15 +55,4 @@ inline constexpr const char* kBackupDir = "/var/lib/uml-agent/backup";
 // Everything for `request`, before comparing with what the tree has.
 Result<BakePlan> PlanBake(const BakeRequest& request, TreeView& tree);
 
-// insserv's .depend.boot/.depend.start format ("TARGETS = a b", "b: a"): adds target
-// `name` running after the existing `after` targets (all targets when `after_all`)
-// and before the existing `before` ones. Unchanged text when `name` is already there.
-std::string AddDependTarget(std::string_view depend, const std::string& name,
-                            const std::vector<std::string>& after, bool after_all,
-                            const std::vector<std::string>& before);
-
-// busybox inittab: our sysinit line before the first sysinit entry, our ready line at
-// the end. Unchanged text when both are present.
-std::string AddInittabLines(std::string_view inittab);
-
 }  // namespace umla::bridge

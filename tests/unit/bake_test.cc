@@ -7,6 +7,7 @@
 
 #include "host-bridge/bake/bake_plan.h"
 #include "host-bridge/bake/image_args.h"
+#include "host-bridge/bake/init_file_edits.h"
 #include "host-bridge/bake/init_detect.h"
 #include "host-bridge/bake/manifest.h"
 
