@@ -30,7 +30,7 @@ void AddWatchOptions(po::options_description& options, WatchOptions* watch) {
 
 // Parses `args` against `options`; prints help or the error. Returns -1 to go on.
 int Parse(const std::string& usage, po::options_description& options,
-          const std::vector<std::string>& args) {
+          const std::vector<std::string>& args, bool watch_exit_codes = true) {
   po::options_description all(usage);
   all.add_options()("help,h", "show this help");
   all.add(options);
@@ -43,7 +43,7 @@ int Parse(const std::string& usage, po::options_description& options,
     return kExitUsage;
   }
   if (vm.count("help")) {
-    std::cout << all << "\n" << kExitStatusHelp;
+    std::cout << all << "\n" << (watch_exit_codes ? kExitStatusHelp : "");
     return 0;
   }
   return -1;
@@ -119,21 +119,16 @@ int BakeCommand(const std::vector<std::string>& args) {
   std::string modules;
   po::options_description options;
   options.add_options()
-      ("rootfs", po::value(&bake.rootfs)->required(),
-       "root directory or ext2/3/4 image file to bake into (an image is changed\n"
-       "through debugfs, without mounting it)")
+      ("rootfs", po::value(&bake.rootfs),
+       "root directory or ext2/3/4 image file to bake into (an image is changed through debugfs, without mounting it)")
       ("init", po::value(&bake.init)->default_value(bake.init),
-       "auto, systemd, sysvinit, busybox, openrc or wrapper (only the PID-1\n"
-       "wrapper). auto detects the init system; for systemd it also installs the wrapper")
+       "auto, systemd, sysvinit, busybox, openrc or wrapper (only the PID-1 wrapper). auto detects the init system; for systemd it also installs the wrapper")
       ("wrapper", po::bool_switch(&bake.wrapper),
-       "also boot through the PID-1 wrapper (init=/sbin/uml-agent, recorded in\n"
-       "/etc/uml-agent/kernel-args for `uml-bridge run`)")
+       "also boot through the PID-1 wrapper (init=/sbin/uml-agent, recorded in /etc/uml-agent/kernel-args for `uml-bridge run`)")
       ("agent", po::value(&bake.agent),
-       "the static uml-agent to install (default: ../sbin/uml-agent beside\n"
-       "uml-bridge, or the build tree's)")
+       "the static uml-agent to install (default: ../sbin/uml-agent beside uml-bridge, or the build tree's)")
       ("modules", po::value(&modules)->implicit_value(""),
-       "also copy /usr/lib/uml/modules/VERSION into the image's /lib/modules\n"
-       "(default VERSION: the only one there)")
+       "--modules[=VERSION]: also copy /usr/lib/uml/modules/VERSION into the image's /lib/modules (default: the only version there)")
       ("uninstall", po::bool_switch(&bake.uninstall),
        "remove exactly what earlier bakes added (from the image's manifest)");
   int parsed = Parse(
@@ -142,8 +137,12 @@ int BakeCommand(const std::vector<std::string>& args) {
       "(unless present) and the init integration. Idempotent; what it added is listed in\n"
       "/var/lib/uml-agent/bake-manifest.json inside the root. Exit 0 done, 1 nothing to\n"
       "uninstall, 2 error.\n\nOptions",
-      options, args);
+      options, args, false);
   if (parsed >= 0) return parsed;
+  if (bake.rootfs.empty()) {
+    std::cerr << "uml-bridge bake: --rootfs DIR|IMAGE is required (try --help)\n";
+    return kExitUsage;
+  }
   if (std::find(args.begin(), args.end(), "--modules") != args.end() ||
       std::any_of(args.begin(), args.end(),
                   [](const std::string& a) { return a.rfind("--modules=", 0) == 0; })) {
