@@ -152,6 +152,8 @@ void RunInit(int argc, char** argv) {
     options.mode = "init";
     wrapper = ReadWrapperSettings(options);
 
+    std::vector<std::string> root_problems;
+    bool remounted = MakeRootWritable(&root_problems);
     options.phase = BootPhase::kFixups;
     std::string stopped = RunInChild([&options] { return RunBoot(options); }, wrapper.timeout_ms);
     if (!stopped.empty()) {
@@ -160,6 +162,9 @@ void RunInit(int argc, char** argv) {
       options.recover_reason = stopped;
       RunInChild([&options] { return RunBoot(options); }, 10000);
     }
+    // The state and report are under /run (tmpfs): the root can go back to read-only.
+    if (remounted) RestoreRootReadOnly(&root_problems);
+    for (const auto& problem : root_problems) spdlog::warn("init: {}", problem);
     if (!wrapper.ready_late) {
       options.phase = BootPhase::kReady;
       if (wrapper.has_gates) RunDetached([options] { return RunBoot(options); });

@@ -2,6 +2,7 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -14,13 +15,28 @@
 namespace umla::agent {
 namespace {
 
+// Mount options of `target` in /proc/self/mounts ("" when not mounted).
+std::string MountOptions(const std::string& target) {
+  std::ifstream in("/proc/self/mounts");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string options;
+  const std::string all = text.str();  // Split returns views into it: keep it alive
+  for (std::string_view line : Split(all, '\n')) {
+    auto fields = SplitWhitespace(line);
+    if (fields.size() >= 4 && fields[1] == target) options = std::string(fields[3]);  // last wins
+  }
+  return options;
+}
+
 std::set<std::string> MountedPoints() {
   std::set<std::string> points;
   // /proc may not be mounted yet: then nothing is known to be mounted.
   std::ifstream in("/proc/self/mounts");
   std::stringstream text;
   text << in.rdbuf();
-  for (std::string_view line : Split(text.str(), '\n')) {
+  const std::string all = text.str();  // Split returns views into it: keep it alive
+  for (std::string_view line : Split(all, '\n')) {
     auto fields = SplitWhitespace(line);
     if (fields.size() >= 2) points.emplace(fields[1]);
   }
@@ -57,6 +73,23 @@ std::vector<std::string> MountEarlyFilesystems() {
     }
   }
   return problems;
+}
+
+bool MakeRootWritable(std::vector<std::string>* problems) {
+  std::string options = MountOptions("/");
+  if (options != "ro" && options.rfind("ro,", 0) != 0) return false;
+  if (::mount(nullptr, "/", nullptr, MS_REMOUNT, nullptr) != 0) {
+    problems->push_back(std::string("remount / read-write for the fixups: ") + std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+void RestoreRootReadOnly(std::vector<std::string>* problems) {
+  ::sync();
+  if (::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_RDONLY, nullptr) != 0) {
+    problems->push_back(std::string("remount / read-only again: ") + std::strerror(errno));
+  }
 }
 
 }  // namespace umla::agent

@@ -14,4 +14,11 @@ namespace umla::agent {
 // the boot: a missing /sys only means the steps that need it will say so.
 std::vector<std::string> MountEarlyFilesystems();
 
+// The kernel mounts the root read-only when booted with `ro` (the init remounts it
+// later, after fsck). The fixups must write, so the wrapper makes it writable for
+// them and puts it back before the real init runs. Returns whether it changed
+// anything (only then RestoreRootReadOnly does something); problems go to `problems`.
+bool MakeRootWritable(std::vector<std::string>* problems);
+void RestoreRootReadOnly(std::vector<std::string>* problems);
+
 }  // namespace umla::agent

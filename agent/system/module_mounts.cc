@@ -27,7 +27,8 @@ std::string LinuxModuleMounts::HostPath(const std::string& path) const {
 
 std::set<std::string> LinuxModuleMounts::KernelFilesystems() {
   std::set<std::string> types;
-  for (std::string_view line : Split(ReadProc("/proc/filesystems"), '\n')) {
+  const std::string text = ReadProc("/proc/filesystems");  // Split returns views into it
+  for (std::string_view line : Split(text, '\n')) {
     auto fields = SplitWhitespace(line);
     if (!fields.empty()) types.emplace(fields.back());
   }
@@ -36,7 +37,8 @@ std::set<std::string> LinuxModuleMounts::KernelFilesystems() {
 
 std::set<std::string> LinuxModuleMounts::MountPoints() {
   std::set<std::string> points;
-  for (std::string_view line : Split(ReadProc("/proc/self/mounts"), '\n')) {
+  const std::string text = ReadProc("/proc/self/mounts");  // Split returns views into it
+  for (std::string_view line : Split(text, '\n')) {
     auto fields = SplitWhitespace(line);
     if (fields.size() >= 2) points.emplace(fields[1]);
   }

@@ -4,7 +4,8 @@
 # kernel's init arguments; a broken config, a step that aborts and a step that hangs
 # still reach the real init and a ready event naming the failure; a TCP readiness
 # gate holds only once the real init started a listener; the host's module tree is
-# mounted read-only at /lib/modules/$(uname -r).
+# mounted read-only at /lib/modules/$(uname -r); a root mounted `ro` is writable for
+# the fixups and read-only again for the real init.
 . "$(dirname "$0")/lib.sh"
 e2e_begin boot_wrapper
 probe=$(probe_dir)
@@ -26,6 +27,7 @@ done
 /sbin/uml-agent status > /mnt/$name.status 2>&1
 echo "status exit $?" >> /mnt/$name.status
 grep " /lib/modules/" /proc/mounts > /mnt/$name.mounts
+grep "^/dev/root / " /proc/mounts > /mnt/$name.root
 ls /lib/modules/$(uname -r)/kernel > /mnt/$name.modules 2>&1
 poweroff -f
 OBSERVE
@@ -107,3 +109,13 @@ bridge_run nogate --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/nogate.img" 
   init=/sbin/uml-agent uml_agent.ready.file=/run/never uml_agent.ready.timeout_ms=1500
 assert_eq "$BRIDGE_STATUS" 1 "bridge exit status with a gate that never holds"
 ready_event nogate | grep -q '"name":"gate:file:/run/never".*did not hold within 1500 ms' || fail "gate failure not reported: $(ready_event nogate)"
+
+# 7. Booted with `ro`: the fixups still write (the wrapper remounts / read-write for
+#    them) and the real init gets the root read-only, as the kernel mounted it.
+boot_case readonly
+bridge_run readonly --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/readonly.img" root=/dev/ubda ro \
+  init=/sbin/uml-agent
+assert_eq "$BRIDGE_STATUS" 0 "bridge exit status for a read-only root"
+ready_event readonly | grep -q '+ mount hostfs:/usr/lib/uml/modules/' || fail "no modules mount on a ro root: $(ready_event readonly)"
+assert_contains "$probe/readonly.root" " ro,"
+assert_contains "$probe/plain.root" " rw,"
