@@ -120,15 +120,20 @@ int BakeCommand(const std::vector<std::string>& args) {
   po::options_description options;
   options.add_options()
       ("rootfs", po::value(&bake.rootfs),
-       "root directory or ext2/3/4 image file to bake into (an image is changed through debugfs, without mounting it)")
+       "root directory or ext2/3/4 image file to bake into (an image is changed "
+       "through debugfs, without mounting it)")
       ("init", po::value(&bake.init)->default_value(bake.init),
-       "auto, systemd, sysvinit, busybox, openrc or wrapper (only the PID-1 wrapper). auto detects the init system; for systemd it also installs the wrapper")
+       "auto, systemd, sysvinit, busybox, openrc or wrapper (only the PID-1 wrapper). "
+       "auto detects the init system; for systemd it also installs the wrapper")
       ("wrapper", po::bool_switch(&bake.wrapper),
-       "also boot through the PID-1 wrapper (init=/sbin/uml-agent, recorded in /etc/uml-agent/kernel-args for `uml-bridge run`)")
+       "also boot through the PID-1 wrapper (init=/sbin/uml-agent, recorded in "
+       "/etc/uml-agent/kernel-args for `uml-bridge run`)")
       ("agent", po::value(&bake.agent),
-       "the static uml-agent to install (default: ../sbin/uml-agent beside uml-bridge, or the build tree's)")
+       "the static uml-agent to install (default: ../sbin/uml-agent beside uml-bridge, "
+       "or the build tree's)")
       ("modules", po::value(&modules)->implicit_value(""),
-       "--modules[=VERSION]: also copy /usr/lib/uml/modules/VERSION into the image's /lib/modules (default: the only version there)")
+       "--modules[=VERSION]: also copy /usr/lib/uml/modules/VERSION into the image's "
+       "/lib/modules (default: the only version there)")
       ("uninstall", po::bool_switch(&bake.uninstall),
        "remove exactly what earlier bakes added (from the image's manifest)");
   int parsed = Parse(

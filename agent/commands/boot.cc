@@ -170,7 +170,10 @@ int RunBoot(const BootOptions& options) {
     for (auto& step : steps) {
       const auto& only = options.only_steps;
       if (!only.empty() && std::find(only.begin(), only.end(), step->name()) == only.end()) continue;
-      if (!options.dry_run) SaveBootState(files, options.root, hello, runner, std::string(step->name()), false);
+      // Names the step about to run: if it crashes, the wrapper blames the right one.
+      if (!options.dry_run) {
+        SaveBootState(files, options.root, hello, runner, std::string(step->name()), false);
+      }
       runner.RunStep(*step, context);
     }
   }

@@ -1,6 +1,7 @@
 #include "agent/commands/init.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,8 +11,6 @@
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "agent/commands/boot.h"
 #include "agent/core/init_choice.h"
@@ -167,8 +166,10 @@ void RunInit(int argc, char** argv) {
     for (const auto& problem : root_problems) spdlog::warn("init: {}", problem);
     if (!wrapper.ready_late) {
       options.phase = BootPhase::kReady;
-      if (wrapper.has_gates) RunDetached([options] { return RunBoot(options); });
-      else RunInChild([&options] { return RunBoot(options); }, 10000);
+      if (wrapper.has_gates)
+        RunDetached([options] { return RunBoot(options); });
+      else
+        RunInChild([&options] { return RunBoot(options); }, 10000);
     }
   } catch (...) {
     // Whatever went wrong above, the real init still runs.

@@ -1,8 +1,7 @@
 #include "agent/commands/state_file.h"
 
-#include <sys/stat.h>
-
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 namespace umla::agent {
 

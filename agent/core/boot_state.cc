@@ -42,8 +42,8 @@ Result<BootState> ParseBootState(std::string_view text, const std::string& sourc
     state.running_step = json.at("running_step").get<std::string>();
     state.ready_sent = json.at("ready_sent").get<bool>();
     // Reuse the protocol's checked decoder for the step list.
-    nlohmann::json event = {{"type", "ready"}, {"seq", 1}, {"ok", true},
-                            {"total_us", 0}, {"steps", json.at("steps")}};
+    nlohmann::json event = {
+        {"type", "ready"}, {"seq", 1}, {"ok", true}, {"total_us", 0}, {"steps", json.at("steps")}};
     Result<protocol::Event> decoded = protocol::DecodeEvent(event.dump());
     if (!decoded.ok()) return bad(decoded.status().message());
     state.steps = decoded->ready.steps;

@@ -16,9 +16,9 @@ namespace umla::agent {
 
 struct BootState {
   protocol::Hello hello;
-  uint64_t next_seq = 1;      // the next event's sequence number
-  uint64_t start_us = 0;      // monotonic clock when the first event went out
-  std::string running_step;   // set while a step runs: a crash is blamed on it
+  uint64_t next_seq = 1;     // the next event's sequence number
+  uint64_t start_us = 0;     // monotonic clock when the first event went out
+  std::string running_step;  // set while a step runs: a crash is blamed on it
   bool ready_sent = false;
   std::vector<protocol::StepResult> steps;
 };

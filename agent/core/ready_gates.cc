@@ -6,10 +6,14 @@ namespace umla::agent {
 
 std::string Gate::Name() const {
   switch (kind) {
-    case GateKind::kTcp: return "gate:tcp:" + target;
-    case GateKind::kFile: return "gate:file:" + target;
-    case GateKind::kUnit: return "gate:unit:" + target;
-    case GateKind::kCommand: return "gate:command";
+    case GateKind::kTcp:
+      return "gate:tcp:" + target;
+    case GateKind::kFile:
+      return "gate:file:" + target;
+    case GateKind::kUnit:
+      return "gate:unit:" + target;
+    case GateKind::kCommand:
+      return "gate:command";
   }
   return "gate";
 }
@@ -88,9 +92,10 @@ std::set<uint16_t> ListeningTcpPorts(std::string_view proc_net_tcp) {
     uint32_t port = 0;
     bool ok = true;
     for (char c : local.substr(colon + 1)) {
-      int digit = (c >= '0' && c <= '9') ? c - '0'
+      int digit = (c >= '0' && c <= '9')   ? c - '0'
                   : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                  : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+                  : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                                           : -1;
       ok = ok && digit >= 0;
       port = port * 16 + static_cast<uint32_t>(digit < 0 ? 0 : digit);
     }
@@ -99,8 +104,7 @@ std::set<uint16_t> ListeningTcpPorts(std::string_view proc_net_tcp) {
   return ports;
 }
 
-std::vector<protocol::StepResult> WaitForGates(const GatePlan& plan, GateProbe& probe,
-                                               Clock& clock,
+std::vector<protocol::StepResult> WaitForGates(const GatePlan& plan, GateProbe& probe, Clock& clock,
                                                const std::function<void(uint64_t)>& sleep_ms,
                                                uint64_t poll_ms) {
   uint64_t begin = clock.NowMicros();
@@ -115,8 +119,10 @@ std::vector<protocol::StepResult> WaitForGates(const GatePlan& plan, GateProbe& 
       if (held[i]) continue;
       details[i].clear();
       held[i] = probe.Holds(plan.gates[i], &details[i]);
-      if (held[i]) results[i].duration_us = clock.NowMicros() - begin;
-      else ++pending;
+      if (held[i])
+        results[i].duration_us = clock.NowMicros() - begin;
+      else
+        ++pending;
     }
     if (pending == 0 || clock.NowMicros() >= deadline) break;
     sleep_ms(poll_ms);

@@ -49,8 +49,7 @@ class GateProbe {
 // Checks every gate until all hold or `plan.timeout_ms` passed, sleeping `poll_ms`
 // between rounds through `sleep_ms`. One result per gate: ok with the time it took
 // to hold, or failed naming what was still missing at the deadline.
-std::vector<protocol::StepResult> WaitForGates(const GatePlan& plan, GateProbe& probe,
-                                               Clock& clock,
+std::vector<protocol::StepResult> WaitForGates(const GatePlan& plan, GateProbe& probe, Clock& clock,
                                                const std::function<void(uint64_t)>& sleep_ms,
                                                uint64_t poll_ms = 200);
 

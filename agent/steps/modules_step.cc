@@ -8,8 +8,7 @@
 namespace umla::agent {
 
 std::optional<ModulesPlan> PlanModules(const ModulesSnapshot& snapshot,
-                                       const std::string& host_modules_dir,
-                                       std::string* why_not) {
+                                       const std::string& host_modules_dir, std::string* why_not) {
   if (snapshot.tree_present) {
     *why_not = "/lib/modules/" + snapshot.release + " is present";
     return std::nullopt;
@@ -22,8 +21,7 @@ std::optional<ModulesPlan> PlanModules(const ModulesSnapshot& snapshot,
     *why_not = "no module tree for " + snapshot.release + " and the kernel has no hostfs";
     return std::nullopt;
   }
-  return ModulesPlan{host_modules_dir + "/" + snapshot.release,
-                     "/lib/modules/" + snapshot.release};
+  return ModulesPlan{host_modules_dir + "/" + snapshot.release, "/lib/modules/" + snapshot.release};
 }
 
 namespace {
@@ -48,7 +46,8 @@ class ModulesStep : public Step {
       outcome.skip_reason = "modules.enable is off";
       return outcome;
     }
-    Result<std::string> host_dir = context.settings.Path("modules.host_dir", "/usr/lib/uml/modules");
+    Result<std::string> host_dir =
+        context.settings.Path("modules.host_dir", "/usr/lib/uml/modules");
     if (!host_dir.ok()) {
       outcome.status = host_dir.status();
       return outcome;

@@ -29,8 +29,7 @@ struct ModulesPlan {
 
 // Pure: the mount to make, or nothing (with the reason in `why_not`).
 std::optional<ModulesPlan> PlanModules(const ModulesSnapshot& snapshot,
-                                       const std::string& host_modules_dir,
-                                       std::string* why_not);
+                                       const std::string& host_modules_dir, std::string* why_not);
 
 // `mounts` is the step's own seam; null means the real guest under "/".
 std::unique_ptr<Step> MakeModulesStep(ModuleMounts* mounts = nullptr);

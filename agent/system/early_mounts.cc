@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <set>
+#include <sstream>
 
 #include "common/strings.h"
 
@@ -79,7 +79,8 @@ bool MakeRootWritable(std::vector<std::string>* problems) {
   std::string options = MountOptions("/");
   if (options != "ro" && options.rfind("ro,", 0) != 0) return false;
   if (::mount(nullptr, "/", nullptr, MS_REMOUNT, nullptr) != 0) {
-    problems->push_back(std::string("remount / read-write for the fixups: ") + std::strerror(errno));
+    problems->push_back(std::string("remount / read-write for the fixups: ") +
+                        std::strerror(errno));
     return false;
   }
   return true;

@@ -158,7 +158,8 @@ Status UndoManifest(const Manifest& manifest, RootTree& tree, std::ostream& out)
         break;
       case ManifestEntry::Kind::kEdit: {
         std::optional<std::string> original = tree.ReadFile(entry.backup);
-        if (!original) return Status::Error("the backup " + entry.backup + " of " + entry.path + " is gone");
+        if (!original)
+          return Status::Error("the backup " + entry.backup + " of " + entry.path + " is gone");
         done = tree.WriteFile(entry.path, *original, "", entry.mode);
         if (done.ok()) done = tree.Remove(entry.backup);
         if (!done.ok()) return done;
@@ -167,8 +168,10 @@ Status UndoManifest(const Manifest& manifest, RootTree& tree, std::ostream& out)
       }
     }
     if (!done.ok()) return done;
-    if (verbose) out << "- " << entry.path << "\n";
-    else ++quiet;
+    if (verbose)
+      out << "- " << entry.path << "\n";
+    else
+      ++quiet;
   }
   if (quiet > 0) out << "  (and " << quiet << " more entries)\n";
   return Status::Ok();

@@ -55,9 +55,9 @@ bool AddIntegration(InitSystem init, TreeView& tree, BakePlan* plan) {
   auto& items = plan->items;
   switch (init) {
     case InitSystem::kSystemd:
-      for (const char* dir : {"/etc/systemd", "/etc/systemd/system",
-                              "/etc/systemd/system/sysinit.target.wants",
-                              "/etc/systemd/system/multi-user.target.wants"}) {
+      for (const char* dir :
+           {"/etc/systemd", "/etc/systemd/system", "/etc/systemd/system/sysinit.target.wants",
+            "/etc/systemd/system/multi-user.target.wants"}) {
         items.push_back(Dir(dir));
       }
       for (const char* unit : {"uml-agent.service", "uml-agent-ready.service"}) {
@@ -72,7 +72,8 @@ bool AddIntegration(InitSystem init, TreeView& tree, BakePlan* plan) {
     case InitSystem::kSysvinit:
       items.push_back(Dir("/etc/init.d"));
       items.push_back(File("/etc/init.d/uml-agent", InitScript("sysvinit/uml-agent"), 0755));
-      items.push_back(File("/etc/init.d/uml-agent-ready", InitScript("sysvinit/uml-agent-ready"), 0755));
+      items.push_back(
+          File("/etc/init.d/uml-agent-ready", InitScript("sysvinit/uml-agent-ready"), 0755));
       items.push_back(Dir("/etc/rcS.d"));
       items.push_back(Link("/etc/rcS.d/S01uml-agent", "../init.d/uml-agent"));
       for (const char* level : {"2", "3", "4", "5"}) {
@@ -96,12 +97,15 @@ bool AddIntegration(InitSystem init, TreeView& tree, BakePlan* plan) {
     case InitSystem::kOpenrc:
       items.push_back(Dir("/etc/init.d"));
       items.push_back(File("/etc/init.d/uml-agent", InitScript("openrc/uml-agent"), 0755));
-      items.push_back(File("/etc/init.d/uml-agent-ready", InitScript("openrc/uml-agent-ready"), 0755));
-      for (const char* dir : {"/etc/runlevels", "/etc/runlevels/sysinit", "/etc/runlevels/default"}) {
+      items.push_back(
+          File("/etc/init.d/uml-agent-ready", InitScript("openrc/uml-agent-ready"), 0755));
+      for (const char* dir :
+           {"/etc/runlevels", "/etc/runlevels/sysinit", "/etc/runlevels/default"}) {
         items.push_back(Dir(dir));
       }
       items.push_back(Link("/etc/runlevels/sysinit/uml-agent", "/etc/init.d/uml-agent"));
-      items.push_back(Link("/etc/runlevels/default/uml-agent-ready", "/etc/init.d/uml-agent-ready"));
+      items.push_back(
+          Link("/etc/runlevels/default/uml-agent-ready", "/etc/init.d/uml-agent-ready"));
       return true;
   }
   return false;

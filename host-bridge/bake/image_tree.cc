@@ -150,7 +150,8 @@ class ImageTree : public RootTree {
     commands_.clear();
     std::string problems;
     for (std::string_view line : Split(err, '\n')) {
-      if (line.empty() || StartsWith(line, "debugfs ") || StartsWith(line, "Allocated inode")) continue;
+      if (line.empty() || StartsWith(line, "debugfs ") || StartsWith(line, "Allocated inode"))
+        continue;
       problems += "\n  " + std::string(line);
     }
     if (status != 0 || !problems.empty()) {

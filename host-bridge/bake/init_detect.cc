@@ -12,17 +12,21 @@ bool EndsWith(const std::string& text, const std::string& suffix) {
 
 const char* InitSystemName(InitSystem init) {
   switch (init) {
-    case InitSystem::kSystemd: return "systemd";
-    case InitSystem::kSysvinit: return "sysvinit";
-    case InitSystem::kBusybox: return "busybox";
-    case InitSystem::kOpenrc: return "openrc";
+    case InitSystem::kSystemd:
+      return "systemd";
+    case InitSystem::kSysvinit:
+      return "sysvinit";
+    case InitSystem::kBusybox:
+      return "busybox";
+    case InitSystem::kOpenrc:
+      return "openrc";
   }
   return "unknown";
 }
 
 std::optional<InitSystem> ParseInitSystem(const std::string& name) {
-  for (InitSystem init : {InitSystem::kSystemd, InitSystem::kSysvinit, InitSystem::kBusybox,
-                          InitSystem::kOpenrc}) {
+  for (InitSystem init :
+       {InitSystem::kSystemd, InitSystem::kSysvinit, InitSystem::kBusybox, InitSystem::kOpenrc}) {
     if (name == InitSystemName(init)) return init;
   }
   return std::nullopt;
@@ -40,7 +44,7 @@ Result<InitSystem> DetectInit(const InitFacts& facts) {
   if (!facts.sbin_init_link && !facts.sbin_init_file && facts.lib_systemd_systemd) {
     return InitSystem::kSystemd;  // usrmerge layouts without the /sbin/init link
   }
-  std::string seen = facts.sbin_init_link ? "/sbin/init -> " + *facts.sbin_init_link
+  std::string seen = facts.sbin_init_link   ? "/sbin/init -> " + *facts.sbin_init_link
                      : facts.sbin_init_file ? std::string("/sbin/init is a program")
                                             : std::string("no /sbin/init");
   return Status::Error("cannot tell the init system (" + seen +

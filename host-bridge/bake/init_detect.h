@@ -18,7 +18,7 @@ struct InitFacts {
   bool sbin_init_file = false;                // /sbin/init is a regular file
   bool lib_systemd_systemd = false;           // /lib/systemd/systemd exists
   bool etc_inittab = false;
-  bool openrc_run = false;                    // /sbin/openrc-run exists
+  bool openrc_run = false;  // /sbin/openrc-run exists
 };
 
 // systemd: /sbin/init -> .../systemd; busybox: /sbin/init -> .../busybox; OpenRC:

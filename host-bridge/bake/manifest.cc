@@ -1,7 +1,6 @@
 #include "host-bridge/bake/manifest.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace umla::bridge {
@@ -9,10 +8,14 @@ namespace {
 
 const char* KindName(ManifestEntry::Kind kind) {
   switch (kind) {
-    case ManifestEntry::Kind::kDirectory: return "directory";
-    case ManifestEntry::Kind::kFile: return "file";
-    case ManifestEntry::Kind::kSymlink: return "symlink";
-    case ManifestEntry::Kind::kEdit: return "edit";
+    case ManifestEntry::Kind::kDirectory:
+      return "directory";
+    case ManifestEntry::Kind::kFile:
+      return "file";
+    case ManifestEntry::Kind::kSymlink:
+      return "symlink";
+    case ManifestEntry::Kind::kEdit:
+      return "edit";
   }
   return "?";
 }
@@ -62,7 +65,8 @@ Result<Manifest> ParseManifest(std::string_view text, const std::string& source)
       entry.path = item.at("path").get<std::string>();
       entry.backup = item.value("backup", "");
       entry.mode = item.value("mode", 0644u) & 07777u;
-      if (entry.path.empty() || entry.path[0] != '/' || entry.path.find("..") != std::string::npos) {
+      if (entry.path.empty() || entry.path[0] != '/' ||
+          entry.path.find("..") != std::string::npos) {
         return bad("entry path \"" + entry.path + "\" is not a clean absolute path");
       }
       bool known = false;

@@ -17,13 +17,13 @@ struct ManifestEntry {
   enum class Kind { kDirectory, kFile, kSymlink, kEdit };
   Kind kind = Kind::kFile;
   std::string path;
-  std::string backup;  // kEdit: where the original content was kept
+  std::string backup;    // kEdit: where the original content was kept
   uint32_t mode = 0644;  // kEdit: the mode to restore the original with
 };
 
 struct Manifest {
-  std::string init;          // "systemd", ...
-  std::string kernel_args;   // as in /etc/uml-agent/kernel-args ("" when none)
+  std::string init;                    // "systemd", ...
+  std::string kernel_args;             // as in /etc/uml-agent/kernel-args ("" when none)
   std::vector<ManifestEntry> entries;  // in the order they were made
 
   bool Has(const std::string& path) const;

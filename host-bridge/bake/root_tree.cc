@@ -25,7 +25,8 @@ Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec) {
   std::string out;
   RunCapture({"debugfs", "-R", "stats", root}, &out, nullptr);
   if (out.find("Filesystem magic number:  0xEF53") == std::string::npos) {
-    return Status::Error(spec + ": not an ext2/3/4 image (debugfs cannot read it; is e2fsprogs installed?)");
+    return Status::Error(
+        spec + ": not an ext2/3/4 image (debugfs cannot read it; is e2fsprogs installed?)");
   }
   char scratch[] = "/tmp/uml-bridge-bake.XXXXXX";
   if (!mkdtemp(scratch)) return Status::FromErrno("mkdtemp", errno);

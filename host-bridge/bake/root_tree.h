@@ -20,7 +20,7 @@ class RootTree : public TreeView {
   virtual Status WriteFile(const std::string& path, const std::string& content,
                            const std::string& host_source, uint32_t mode) = 0;
   virtual Status MakeSymlink(const std::string& path, const std::string& target) = 0;
-  virtual Status Remove(const std::string& path) = 0;          // file or symlink
+  virtual Status Remove(const std::string& path) = 0;           // file or symlink
   virtual Status RemoveDirectory(const std::string& path) = 0;  // only when empty
   virtual Status Commit() = 0;
   virtual std::string Describe() const = 0;

@@ -35,9 +35,10 @@ InitFacts ReadInitFacts(TreeView& tree) {
   if (!facts.sbin_init_link && tree.LinkTarget("/sbin")) {
     facts.sbin_init_link = tree.LinkTarget("/usr/sbin/init");  // usrmerge: /sbin -> usr/sbin
   }
-  facts.sbin_init_file = !facts.sbin_init_link &&
-                         (tree.ReadFile("/sbin/init") || tree.ReadFile("/usr/sbin/init"));
-  facts.lib_systemd_systemd = tree.Exists("/lib/systemd/systemd") || tree.Exists("/usr/lib/systemd/systemd");
+  facts.sbin_init_file =
+      !facts.sbin_init_link && (tree.ReadFile("/sbin/init") || tree.ReadFile("/usr/sbin/init"));
+  facts.lib_systemd_systemd =
+      tree.Exists("/lib/systemd/systemd") || tree.Exists("/usr/lib/systemd/systemd");
   facts.etc_inittab = tree.Exists("/etc/inittab");
   facts.openrc_run = tree.Exists("/sbin/openrc-run") || tree.Exists("/usr/sbin/openrc-run");
   return facts;
@@ -109,10 +110,10 @@ int RunBake(const BakeOptions& options) {
   BakeRequest request;
   request.agent_path = options.agent.empty() ? DefaultAgentPath() : options.agent;
   if (request.agent_path.empty() || !fs::is_regular_file(request.agent_path, ec)) {
-    return Fail(Status::Error("no agent binary (" +
-                              (request.agent_path.empty() ? std::string("none beside uml-bridge")
-                                                          : request.agent_path) +
-                              "): give --agent PATH"));
+    return Fail(Status::Error(
+        "no agent binary (" +
+        (request.agent_path.empty() ? std::string("none beside uml-bridge") : request.agent_path) +
+        "): give --agent PATH"));
   }
   request.wrapper = options.wrapper;
   if (options.init == "wrapper") {
@@ -161,10 +162,12 @@ int RunBake(const BakeOptions& options) {
     if (tree.Exists(target)) {
       std::cout << "= " << target << " (present)\n";
     } else {
-      Status copied = ApplyBakeItem({BakeItem::Kind::kDirectory, lib + "/modules", "", "", "", 0755},
-                                    tree, &manifest, std::cout);
-      if (copied.ok()) copied = CopyHostTree(options.modules_dir + "/" + *version, target, tree, &manifest,
-                                   std::cout);
+      Status copied =
+          ApplyBakeItem({BakeItem::Kind::kDirectory, lib + "/modules", "", "", "", 0755}, tree,
+                        &manifest, std::cout);
+      if (copied.ok())
+        copied =
+            CopyHostTree(options.modules_dir + "/" + *version, target, tree, &manifest, std::cout);
       if (!copied.ok()) return Fail(copied);
     }
   }

@@ -9,10 +9,10 @@
 namespace umla::bridge {
 
 struct BakeOptions {
-  std::string rootfs;       // directory or image file
+  std::string rootfs;         // directory or image file
   std::string init = "auto";  // auto, systemd, sysvinit, busybox, openrc, wrapper
-  std::string agent;        // empty: beside uml-bridge (../sbin) or in the build tree
-  bool wrapper = false;     // also boot through the PID-1 wrapper
+  std::string agent;          // empty: beside uml-bridge (../sbin) or in the build tree
+  bool wrapper = false;       // also boot through the PID-1 wrapper
   bool uninstall = false;
   std::optional<std::string> modules;  // --modules [VERSION]; "" = the one version there
   std::string modules_dir = "/usr/lib/uml/modules";

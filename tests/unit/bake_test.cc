@@ -7,8 +7,8 @@
 
 #include "host-bridge/bake/bake_plan.h"
 #include "host-bridge/bake/image_args.h"
-#include "host-bridge/bake/init_file_edits.h"
 #include "host-bridge/bake/init_detect.h"
+#include "host-bridge/bake/init_file_edits.h"
 #include "host-bridge/bake/manifest.h"
 
 namespace umla::bridge {
@@ -23,7 +23,8 @@ std::string Golden(const std::string& name) {
 
 // Compares with a golden file; UMLA_UPDATE_GOLDEN=1 rewrites it (review the diff).
 void ExpectGolden(const std::string& actual, const std::string& name) {
-  if (getenv("UMLA_UPDATE_GOLDEN")) std::ofstream(std::string(UMLA_TEST_DATA) + "/bake/" + name) << actual;
+  if (getenv("UMLA_UPDATE_GOLDEN"))
+    std::ofstream(std::string(UMLA_TEST_DATA) + "/bake/" + name) << actual;
   EXPECT_EQ(actual, Golden(name)) << name;
 }
 
@@ -51,7 +52,8 @@ TEST(InitDetect, UnknownSaysWhatItSaw) {
   odd.sbin_init_link = "/usr/bin/runit-init";
   Result<InitSystem> detected = DetectInit(odd);
   ASSERT_FALSE(detected.ok());
-  EXPECT_NE(detected.status().message().find("/sbin/init -> /usr/bin/runit-init"), std::string::npos);
+  EXPECT_NE(detected.status().message().find("/sbin/init -> /usr/bin/runit-init"),
+            std::string::npos);
   EXPECT_NE(detected.status().message().find("--init"), std::string::npos);
 }
 
@@ -61,22 +63,31 @@ TEST(Manifest, RoundTripAndValidation) {
   manifest.Add({ManifestEntry::Kind::kDirectory, "/etc/uml-agent", "", 0755});
   manifest.Add({ManifestEntry::Kind::kFile, "/sbin/uml-agent", "", 0755});
   manifest.Add({ManifestEntry::Kind::kFile, "/sbin/uml-agent", "", 0755});  // once per path
-  manifest.Add({ManifestEntry::Kind::kEdit, "/etc/inittab", "/var/lib/uml-agent/backup/etc_inittab", 0600});
+  manifest.Add(
+      {ManifestEntry::Kind::kEdit, "/etc/inittab", "/var/lib/uml-agent/backup/etc_inittab", 0600});
   Result<Manifest> parsed = ParseManifest(RenderManifest(manifest), "m.json");
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
   ASSERT_EQ(parsed->entries.size(), 3u);
   EXPECT_EQ(parsed->entries[2].kind, ManifestEntry::Kind::kEdit);
   EXPECT_EQ(parsed->entries[2].backup, "/var/lib/uml-agent/backup/etc_inittab");
   EXPECT_EQ(parsed->entries[2].mode, 0600u);
-  EXPECT_FALSE(ParseManifest(R"({"version":1,"init":"x","kernel_args":"","entries":[{"kind":"file","path":"../etc"}]})", "m").ok());
-  EXPECT_FALSE(ParseManifest(R"({"version":1,"init":"x","kernel_args":"","entries":[{"kind":"edit","path":"/etc/x"}]})", "m").ok());
+  EXPECT_FALSE(
+      ParseManifest(
+          R"({"version":1,"init":"x","kernel_args":"","entries":[{"kind":"file","path":"../etc"}]})",
+          "m")
+          .ok());
+  EXPECT_FALSE(
+      ParseManifest(
+          R"({"version":1,"init":"x","kernel_args":"","entries":[{"kind":"edit","path":"/etc/x"}]})",
+          "m")
+          .ok());
   EXPECT_FALSE(ParseManifest("[]", "m").ok());
 }
 
 TEST(DependFiles, BootScriptRunsBeforeCheckrootAndMountall) {
-  std::string out = AddDependTarget(Golden("depend.boot.in"), "uml-agent",
-                                    {"mountkernfs.sh", "mountdevsubfs.sh"}, false,
-                                    {"checkroot.sh", "mountall.sh", "networking"});
+  std::string out =
+      AddDependTarget(Golden("depend.boot.in"), "uml-agent", {"mountkernfs.sh", "mountdevsubfs.sh"},
+                      false, {"checkroot.sh", "mountall.sh", "networking"});
   ExpectGolden(out, "depend.boot.out");
   EXPECT_EQ(AddDependTarget(out, "uml-agent", {}, false, {}), out);  // idempotent
 }
@@ -117,8 +128,8 @@ TEST(PlanBake, SystemdWithWrapperAsksForInitAndLeavesReadyToTheUnit) {
   EXPECT_EQ(plan->kernel_args, "init=/sbin/uml-agent uml_agent.ready.late=yes");
   std::set<std::string> paths;
   for (const auto& item : plan->items) paths.insert(item.path);
-  for (const char* path : {"/sbin/uml-agent", "/etc/uml-agent/config.json", "/etc/uml-agent/kernel-args",
-                           "/etc/systemd/system/uml-agent.service",
+  for (const char* path : {"/sbin/uml-agent", "/etc/uml-agent/config.json",
+                           "/etc/uml-agent/kernel-args", "/etc/systemd/system/uml-agent.service",
                            "/etc/systemd/system/multi-user.target.wants/uml-agent-ready.service"}) {
     EXPECT_TRUE(paths.count(path)) << path;
   }

@@ -39,7 +39,8 @@ TEST(BootState, RejectsForeignTextNamingTheSource) {
 
 TEST(InitChoice, ConfiguredFirstThenTheKernelsOrderWithoutTheWrapper) {
   auto candidates = InitCandidates("/lib/systemd/systemd", "/sbin/uml-agent");
-  std::vector<std::string> want = {"/lib/systemd/systemd", "/sbin/init", "/etc/init", "/bin/init", "/bin/sh"};
+  std::vector<std::string> want = {"/lib/systemd/systemd", "/sbin/init", "/etc/init", "/bin/init",
+                                   "/bin/sh"};
   EXPECT_EQ(candidates, want);
   // Configuring the wrapper itself as init would loop: it is dropped.
   EXPECT_EQ(InitCandidates("/sbin/uml-agent", "/sbin/uml-agent").front(), "/sbin/init");
@@ -72,8 +73,10 @@ TEST(ReadyGates, ParsesEveryKindWithItsName) {
 }
 
 TEST(ReadyGates, BadValuesNameTheKey) {
-  for (auto [key, value] : {std::pair{"ready.tcp", "ssh"}, {"ready.tcp", "70000"},
-                            {"ready.file", "relative"}, {"ready.unit", "no dots"},
+  for (auto [key, value] : {std::pair{"ready.tcp", "ssh"},
+                            {"ready.tcp", "70000"},
+                            {"ready.file", "relative"},
+                            {"ready.unit", "no dots"},
                             {"ready.timeout_ms", "soon"}}) {
     Settings settings;
     settings.Set(key, value, "test");

@@ -37,7 +37,9 @@ class FakeModuleMounts : public ModuleMounts {
     return Status::Ok();
   }
   Status MountHostfsReadOnly(const std::string& host_dir, const std::string& target) override {
-    if (fail) return Status::Error("mount hostfs " + host_dir + " on " + target + ": No such file or directory");
+    if (fail)
+      return Status::Error("mount hostfs " + host_dir + " on " + target +
+                           ": No such file or directory");
     mounted.insert(target);
     host_dirs.push_back(host_dir);
     return Status::Ok();
@@ -80,7 +82,8 @@ TEST_F(ModulesStepTest, MountsOnceThenHasNothingToDo) {
   std::string target = "/lib/modules/" + KernelRelease();
   StepOutcome dry = Run(true);
   EXPECT_TRUE(dry.status.ok());
-  EXPECT_EQ(plan.str(), "+ mount hostfs:/usr/lib/uml/modules/" + KernelRelease() + " on " + target + " (ro)\n");
+  EXPECT_EQ(plan.str(),
+            "+ mount hostfs:/usr/lib/uml/modules/" + KernelRelease() + " on " + target + " (ro)\n");
   EXPECT_TRUE(mounts.mounted.empty());  // dry run changes nothing
 
   StepOutcome first = Run();
