@@ -92,7 +92,9 @@ bool AddIntegration(InitSystem init, TreeView& tree, BakePlan* plan) {
       return true;
     case InitSystem::kBusybox:
       if (!tree.ReadFile("/etc/inittab")) return false;
-      EditIfPresent(tree, "/etc/inittab", plan, AddInittabLines);
+      EditIfPresent(tree, "/etc/inittab", plan, [](std::string_view text) {
+        return AddInittabLines(text, InitScript("busybox/inittab.lines"));
+      });
       return true;
     case InitSystem::kOpenrc:
       items.push_back(Dir("/etc/init.d"));

@@ -48,9 +48,12 @@ std::string AddDependTarget(std::string_view depend, const std::string& name,
   return out;
 }
 
-std::string AddInittabLines(std::string_view inittab) {
-  const std::string sysinit = "::sysinit:/sbin/uml-agent boot --phase fixups";
-  const std::string ready = "::once:/sbin/uml-agent ready";
+std::string AddInittabLines(std::string_view inittab, std::string_view our_lines) {
+  std::string sysinit, ready;
+  for (std::string_view line : Split(our_lines, '\n')) {
+    if (line.find(":sysinit:") != std::string_view::npos && !StartsWith(line, "#")) sysinit = line;
+    if (line.find(":once:") != std::string_view::npos && !StartsWith(line, "#")) ready = line;
+  }
   std::string out;
   bool has_sysinit = false, has_ready = false, placed = false;
   for (std::string_view line : Split(inittab, '\n')) {

@@ -15,8 +15,9 @@ std::string AddDependTarget(std::string_view depend, const std::string& name,
                             const std::vector<std::string>& after, bool after_all,
                             const std::vector<std::string>& before);
 
-// busybox inittab: our sysinit line before the first sysinit entry, our ready line at
-// the end. Unchanged text when both are present.
-std::string AddInittabLines(std::string_view inittab);
+// busybox inittab: the sysinit line of `our_lines` (initscripts/busybox/inittab.lines)
+// before the first sysinit entry, its once line at the end. Unchanged text when both
+// are present.
+std::string AddInittabLines(std::string_view inittab, std::string_view our_lines);
 
 }  // namespace umla::bridge

@@ -9,6 +9,7 @@
 #include "host-bridge/bake/image_args.h"
 #include "host-bridge/bake/init_detect.h"
 #include "host-bridge/bake/init_file_edits.h"
+#include "host-bridge/bake/initscripts_data.h"
 #include "host-bridge/bake/manifest.h"
 
 namespace umla::bridge {
@@ -98,9 +99,10 @@ TEST(DependFiles, ReadyScriptRunsAfterEverything) {
 }
 
 TEST(Inittab, SysinitFirstReadyLastOnce) {
-  std::string out = AddInittabLines(Golden("inittab.in"));
+  const std::string& ours = InitScript("busybox/inittab.lines");
+  std::string out = AddInittabLines(Golden("inittab.in"), ours);
   ExpectGolden(out, "inittab.out");
-  EXPECT_EQ(AddInittabLines(out), out);
+  EXPECT_EQ(AddInittabLines(out, ours), out);
 }
 
 class FakeTree : public TreeView {
