@@ -46,7 +46,7 @@ bool ValidUnitName(std::string_view name) {
 
 Result<GatePlan> ParseGates(const Settings& settings) {
   GatePlan plan;
-  Result<uint64_t> timeout = settings.Unsigned("ready.timeout_ms", 90000, 3600000);
+  Result<uint64_t> timeout = settings.Unsigned("ready.timeout_ms", 60000, 3600000);
   if (!timeout.ok()) return timeout.status();
   plan.timeout_ms = *timeout;
   for (const std::string& port : ListSetting(settings, "ready.tcp")) {
