@@ -79,7 +79,8 @@ guest_pid() { sed -n 's/.*started .* as pid \([0-9]*\).*/\1/p' "$WORK/$1.log" | 
 # Stops a guest a run left behind, by its own process group (never by name).
 stop_guest_of() {
   pid=$(guest_pid "$1")
-  [ -n "$pid" ] && kill -KILL -- "-$pid" 2>/dev/null || true
+  # No "--": dash's kill (sh on Debian) rejects it and would leave the guest running.
+  [ -n "$pid" ] && kill -KILL "-$pid" 2>/dev/null || true
 }
 
 guest_alive() {

@@ -52,7 +52,9 @@ CMDS
     fail "bake $name failed: $(cat "$WORK/$name.bake.log")"
   boot_start=$(date +%s)
   on_exit "stop_guest_of $name"
-  bridge_run "$name" --timeout 180 --detach -- "$UML_KERNEL" mem=256M "ubd0=$WORK/$name.img" root=/dev/ubda rw
+  # shellcheck disable=SC2086 # KARGS: extra kernel arguments, split on purpose
+  bridge_run "$name" --timeout 180 --detach -- "$UML_KERNEL" mem=256M "ubd0=$WORK/$name.img" \
+    root=/dev/ubda rw ${KARGS:-}
   assert_eq "$BRIDGE_STATUS" 0 "$name: bridge exit status"
   echo "$name: ready $(( $(date +%s) - boot_start )) s after the start of the guest"
   i=0
@@ -66,14 +68,19 @@ CMDS
   assert_contains "$probe/$name.modprobe" "brd loaded"
 }
 
-# systemd: auto means the PID-1 wrapper plus the units; ready comes from the late unit.
+# systemd: auto means the PID-1 wrapper plus the units; ready comes from the late unit,
+# here gated on a unit being active (systemctl is-active).
+KARGS=uml_agent.ready.unit=systemd-journald.service
 debian_case systemd systemd-sysv,kmod
+KARGS=""
 assert_contains "$WORK/systemd.bake.log" "detected init system: systemd"
 assert_contains "$WORK/systemd.log" "the image asks for kernel argument init=/sbin/uml-agent"
 assert_contains "$WORK/systemd.json" '"mode":"init"'
 assert_contains "$probe/systemd.init" "systemd"
 ready_event systemd | grep -q '+ mount hostfs:/usr/lib/uml/modules/' || fail "systemd: no modules mount: $(ready_event systemd)"
 assert_contains "$probe/systemd.mounts" "hostfs ro,"
+ready_event systemd | grep -q '"name":"gate:unit:systemd-journald.service","status":"ok"' ||
+  fail "systemd: unit gate not ok: $(ready_event systemd)"
 
 # sysvinit: the rcS script (before checkroot/mountall) and the late rc2 script; the
 # module tree is baked in, so the modules step has nothing to do.
