@@ -1,4 +1,6 @@
 // uml-agent: command-line front end only; the work is in commands/.
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -6,6 +8,7 @@
 #include <boost/program_options.hpp>
 
 #include "agent/commands/boot.h"
+#include "agent/commands/init.h"
 #include "agent/system/kmsg_sink.h"
 #include "common/log.h"
 #include "common/strings.h"
@@ -22,6 +25,10 @@ dedicated console line (default /dev/tty7, wired by `uml-bridge run`).
 
 Commands:
   boot      run the boot steps and report (from an init script)
+  ready     check the readiness gates and send ready (late in the boot, after
+            `boot --phase fixups` or the PID-1 wrapper)
+  init      the PID-1 wrapper (boot with init=/sbin/uml-agent; as PID 1 the
+            agent always acts as init, whatever its arguments)
   status    print the last run's report (kept in /run/uml-agent/last-run.json)
   version   print the version
 
@@ -33,9 +40,13 @@ Options)";
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Started by the kernel as init: the arguments are the kernel's init arguments,
+  // meant for the real init, not options for us.
+  if (getpid() == 1) RunInit(argc, argv);
   std::string command;
   std::string only;
   std::string log_level;
+  std::string phase = "all";
   BootOptions boot;
   bool json = false;
   po::options_description options(kUsage);
@@ -51,6 +62,9 @@ int main(int argc, char** argv) {
        "where to read the kernel command line (a host path)")
       ("set", po::value(&boot.settings)->composing(),
        "KEY=VALUE setting, overrides every other source (repeatable)")
+      ("phase", po::value(&phase)->default_value(phase),
+       "boot: all (hello, steps, gates, ready) or fixups (hello and steps only; a\n"
+       "later `uml-agent ready` continues the same report)")
       ("only", po::value(&only), "run only these steps (comma-separated names)")
       ("dry-run,n", po::bool_switch(&boot.dry_run),
        "print the plan (+/- lines), change nothing, send nothing")
@@ -81,11 +95,22 @@ int main(int argc, char** argv) {
     if (!name.empty()) boot.only_steps.emplace_back(name);
   }
 
-  if (command == "boot") {
+  if (command == "boot" || command == "ready") {
+    if (phase != "all" && phase != "fixups") {
+      std::cerr << "uml-agent: --phase must be all or fixups\n";
+      return 2;
+    }
+    boot.phase = command == "ready" ? BootPhase::kReady
+                 : phase == "fixups" ? BootPhase::kFixups : BootPhase::kAll;
     if (!boot.dry_run) {
       if (auto kmsg = KmsgSink::Open()) umla::AddLogSink(kmsg);
     }
     return RunBoot(boot);
+  }
+  if (command == "init") {
+    std::cerr << "uml-agent: init runs only as PID 1 (boot the kernel with "
+                 "init=/sbin/uml-agent)\n";
+    return 2;
   }
   if (command == "status") return RunStatus(boot.root, json);
   if (command == "version") {

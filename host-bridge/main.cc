@@ -10,6 +10,7 @@
 
 #include "host-bridge/commands/net_setup.h"
 #include "host-bridge/commands/netconf.h"
+#include "host-bridge/commands/bake.h"
 #include "host-bridge/commands/run.h"
 #include "host-bridge/commands/wait.h"
 #include "host-bridge/watch/exit_codes.h"
@@ -79,7 +80,8 @@ int RunCommand(const std::vector<std::string>& args) {
       ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F")
       ("mirror", po::value(&mirror),
        "give the guest a network like this host's on IFACE (see netconf); needs --guest-ip")
-      ("guest-ip", po::value(&guest_ip), "with --mirror: the guest's ADDR/PREFIX");
+      ("guest-ip", po::value(&guest_ip), "with --mirror: the guest's ADDR/PREFIX")
+      ("no-image-args", "do not add the kernel arguments a baked ubd0 image asks for");
   int parsed = Parse(
       "Usage: uml-bridge run [OPTIONS] -- KERNEL [KERNEL-ARGS...]\n\n"
       "Starts a UML kernel with the agent's console line wired to the bridge and waits\n"
@@ -88,6 +90,7 @@ int RunCommand(const std::vector<std::string>& args) {
       "the guest exits; on timeout it halts the guest it started.\n\nOptions",
       options, ours);
   if (parsed >= 0) return parsed;
+  run.image_args = std::find(ours.begin(), ours.end(), "--no-image-args") == ours.end();
   if (separator == args.end() || separator + 1 == args.end()) {
     std::cerr << "uml-bridge run: missing \"-- KERNEL [ARGS...]\" (try --help)\n";
     return kExitUsage;
@@ -187,6 +190,48 @@ int NetSetupCommand(const std::vector<std::string>& args) {
   return RunNetSetup(setup);
 }
 
+int BakeCommand(const std::vector<std::string>& args) {
+  BakeOptions bake;
+  std::string modules;
+  po::options_description options;
+  options.add_options()
+      ("rootfs", po::value(&bake.rootfs),
+       "root directory or ext2/3/4 image file to bake into (an image is changed "
+       "through debugfs, without mounting it)")
+      ("init", po::value(&bake.init)->default_value(bake.init),
+       "auto, systemd, sysvinit, busybox, openrc or wrapper (only the PID-1 wrapper). "
+       "auto detects the init system; for systemd it also installs the wrapper")
+      ("wrapper", po::bool_switch(&bake.wrapper),
+       "also boot through the PID-1 wrapper (init=/sbin/uml-agent, recorded in "
+       "/etc/uml-agent/kernel-args for `uml-bridge run`)")
+      ("agent", po::value(&bake.agent),
+       "the static uml-agent to install (default: ../sbin/uml-agent beside uml-bridge, "
+       "or the build tree's)")
+      ("modules", po::value(&modules)->implicit_value(""),
+       "--modules[=VERSION]: also copy /usr/lib/uml/modules/VERSION into the image's "
+       "/lib/modules (default: the only version there)")
+      ("uninstall", po::bool_switch(&bake.uninstall),
+       "remove exactly what earlier bakes added (from the image's manifest)");
+  int parsed = Parse(
+      "Usage: uml-bridge bake --rootfs DIR|IMAGE [OPTIONS]\n\n"
+      "Installs uml-agent into a guest root: /sbin/uml-agent, /etc/uml-agent/config.json\n"
+      "(unless present) and the init integration. Idempotent; what it added is listed in\n"
+      "/var/lib/uml-agent/bake-manifest.json inside the root. Exit 0 done, 1 nothing to\n"
+      "uninstall, 2 error.\n\nOptions",
+      options, args, "");
+  if (parsed >= 0) return parsed;
+  if (bake.rootfs.empty()) {
+    std::cerr << "uml-bridge bake: --rootfs DIR|IMAGE is required (try --help)\n";
+    return kExitUsage;
+  }
+  if (std::find(args.begin(), args.end(), "--modules") != args.end() ||
+      std::any_of(args.begin(), args.end(),
+                  [](const std::string& a) { return a.rfind("--modules=", 0) == 0; })) {
+    bake.modules = modules;
+  }
+  return RunBake(bake);
+}
+
 struct Subcommand {
   const char* name;
   const char* summary;
@@ -199,6 +244,7 @@ const std::vector<Subcommand>& Subcommands() {
       {"wait", "wait for the agent of a guest started elsewhere", WaitCommand},
       {"netconf", "print the network a guest mirroring a host interface gets", NetconfCommand},
       {"net-setup", "create (or --down remove) a bridge with a persistent tap", NetSetupCommand},
+      {"bake", "install the agent and its init integration into a root dir or image", BakeCommand},
   };
   return table;
 }

@@ -129,7 +129,7 @@ done
 # shellcheck disable=SC2086
 /usr/bin/time -f "%e %U %S %M" -o "$work/scale.time" "$bridge" wait --quiet --json --timeout 120 $channels \
   >"$work/scale.json" 2>/dev/null || true
-for pid in $pids; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+for pid in $pids; do kill -KILL "-$pid" 2>/dev/null || true; done
 read -r s_wall s_user s_sys s_rss < "$work/scale.time"
 s_ready=$(grep -c '"type":"ready"' "$work/scale.json" || true)
 

@@ -4,16 +4,24 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <optional>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "agent/commands/state_file.h"
 #include "agent/core/boot_runner.h"
+#include "agent/core/ready_gates.h"
+#include "agent/steps/crash_hook.h"
+#include "agent/system/gate_probe.h"
 #include "agent/steps/registry.h"
 #include "agent/system/console_line.h"
 #include "agent/system/device_nodes.h"
+#include "agent/system/early_mounts.h"
 #include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
 #include "agent/system/mounts.h"
@@ -29,10 +37,28 @@ class DiscardSink : public EventSink {
   Status Send(std::string_view) override { return Status::Ok(); }
 };
 
-// Loads every source in precedence order; a broken source is reported as a failed
-// "config" step and the rest still load, so the steps run on defaults at worst.
-Settings LoadSettings(const BootOptions& options, FileSystem& files,
-                      std::vector<std::string>* problems) {
+void KeepReport(const std::string& root, const protocol::Ready& ready,
+                const protocol::Hello& hello);
+
+// Runs the readiness gates (if any are configured) and records their results.
+void RunGates(const Settings& settings, FileSystem& files, BootRunner& runner, Clock& clock) {
+  Result<GatePlan> plan = ParseGates(settings);
+  if (!plan.ok()) {
+    runner.RecordFailure("gate", plan.status().message());
+    return;
+  }
+  if (plan->gates.empty()) return;
+  LinuxGateProbe probe(files, plan->timeout_ms);
+  auto sleep_ms = [](uint64_t ms) { ::usleep(static_cast<useconds_t>(ms * 1000)); };
+  for (auto& result : WaitForGates(*plan, probe, clock, sleep_ms)) {
+    runner.RecordResult(std::move(result));
+  }
+}
+
+}  // namespace
+
+Settings LoadBootSettings(const BootOptions& options, FileSystem& files,
+                          std::vector<std::string>* problems) {
   Settings settings;
   if (files.Exists(options.config_path)) {
     Result<std::string> text = files.ReadFile(options.config_path);
@@ -59,6 +85,8 @@ Settings LoadSettings(const BootOptions& options, FileSystem& files,
   return settings;
 }
 
+namespace {
+
 void KeepReport(const std::string& root, const protocol::Ready& ready,
                 const protocol::Hello& hello) {
   protocol::Event event;
@@ -79,6 +107,11 @@ void KeepReport(const std::string& root, const protocol::Ready& ready,
 }  // namespace
 
 int RunBoot(const BootOptions& options) {
+  if (options.root == "/" && !options.dry_run) {
+    for (const auto& problem : MountEarlyFilesystems(/*kernel_interfaces_only=*/true)) {
+      spdlog::warn("{}", problem);
+    }
+  }
   RealFileSystem files(options.root);
   SystemSeams system;
   system.files = &files;
@@ -91,7 +124,7 @@ int RunBoot(const BootOptions& options) {
   LinuxNetworkControl network;
   if (options.root == "/") system.network = &network;
   std::vector<std::string> config_problems;
-  Settings settings = LoadSettings(options, files, &config_problems);
+  Settings settings = LoadBootSettings(options, files, &config_problems);
 
   std::string channel = options.channel;
   if (channel.empty()) {
@@ -102,6 +135,20 @@ int RunBoot(const BootOptions& options) {
   Result<uint64_t> budget = settings.Unsigned("channel.timeout_ms", 2000, 600000);
   if (!budget.ok()) config_problems.push_back(budget.status().message());
 
+  // A run continues what an earlier process of this boot recorded (wrapper -> ready).
+  protocol::Hello hello{UMLA_VERSION, KernelRelease(), BootId(), options.mode,
+                       ClockMicros(CLOCK_BOOTTIME)};
+  std::optional<BootState> earlier;
+  if (!options.dry_run) earlier = LoadBootState(files, hello.boot_id);
+  if (options.phase == BootPhase::kFixups && earlier) {
+    spdlog::info("the fixups already ran in this boot (mode {})", earlier->hello.mode);
+    return 0;
+  }
+  if (options.phase == BootPhase::kReady && earlier && earlier->ready_sent) {
+    spdlog::info("ready was already sent in this boot");
+    return 0;
+  }
+
   ConsoleLine line(channel, budget.ok() ? *budget : 2000);
   DiscardSink discard;
   EventSink* sink = &discard;
@@ -110,30 +157,71 @@ int RunBoot(const BootOptions& options) {
     if (opened.ok()) {
       sink = &line;
       spdlog::info("reporting on {}", channel);
+    } else {
+      spdlog::error("{} (events are only logged)", opened.message());
     }
-    else spdlog::error("{} (events are only logged)", opened.message());
   }
 
   SystemClock clock;
   BootRunner runner(*sink, clock);
-  protocol::Hello hello{UMLA_VERSION, KernelRelease(), BootId(), options.mode,
-                       ClockMicros(CLOCK_BOOTTIME)};
-  runner.SendHello(hello);
-  for (const auto& problem : config_problems) runner.RecordFailure("config", problem);
-
-  StepContext context{settings, &system, options.dry_run, &std::cout};
-  for (auto& step : MakeBootSteps()) {
-    const auto& only = options.only_steps;
-    if (!only.empty() && std::find(only.begin(), only.end(), step->name()) == only.end()) continue;
-    runner.RunStep(*step, context);
+  bool resumed = earlier && options.phase != BootPhase::kAll;
+  if (resumed) {
+    hello = earlier->hello;
+    runner.Resume(earlier->next_seq, earlier->start_us, earlier->steps);
+    if (!earlier->running_step.empty()) {
+      runner.RecordFailure(earlier->running_step,
+                           "the agent stopped during this step: " +
+                               (options.recover_reason.empty() ? std::string("crashed")
+                                                               : options.recover_reason));
+    } else if (options.phase == BootPhase::kRecover) {
+      runner.RecordFailure("fixups", options.recover_reason);
+    }
+  } else {
+    runner.SendHello(hello);
+    if (options.phase == BootPhase::kReady || options.phase == BootPhase::kRecover) {
+      runner.RecordFailure("fixups", options.phase == BootPhase::kReady
+                                         ? "no record that the fixups ran in this boot (" +
+                                               std::string(kStatePath) + " is missing)"
+                                         : options.recover_reason);
+    }
   }
+
+  if (options.phase == BootPhase::kAll || options.phase == BootPhase::kFixups) {
+    for (const auto& problem : config_problems) runner.RecordFailure("config", problem);
+    std::vector<std::unique_ptr<Step>> steps = MakeBootSteps();
+    if (auto hook = MakeCrashHookStep(settings)) steps.push_back(std::move(hook));
+    StepContext context{settings, &system, options.dry_run, &std::cout};
+    for (auto& step : steps) {
+      const auto& only = options.only_steps;
+      if (!only.empty() && std::find(only.begin(), only.end(), step->name()) == only.end()) continue;
+      // Names the step about to run: if it crashes, the wrapper blames the right one.
+      if (!options.dry_run) {
+        SaveBootState(files, options.root, hello, runner, std::string(step->name()), false);
+      }
+      runner.RunStep(*step, context);
+    }
+  }
+  if (options.phase == BootPhase::kFixups || options.phase == BootPhase::kRecover) {
+    SaveBootState(files, options.root, hello, runner, "", false);
+    line.Close();
+    for (const auto& step : runner.results()) {
+      if (step.status == protocol::StepStatus::kFailed) return 1;
+    }
+    return 0;
+  }
+
+  if (!options.dry_run) RunGates(settings, files, runner, clock);
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   protocol::Ready ready = runner.SendReady(static_cast<uint64_t>(usage.ru_maxrss));
   spdlog::info("ready after {} us: {} steps, {}", ready.total_us, ready.steps.size(),
                ready.ok ? "all ok" : "some failed");
+  spdlog::default_logger()->flush();
   line.Close();
-  if (!options.dry_run) KeepReport(options.root, ready, hello);
+  if (!options.dry_run) {
+    KeepReport(options.root, ready, hello);
+    SaveBootState(files, options.root, hello, runner, "", true);
+  }
   return ready.ok ? 0 : 1;
 }
 

@@ -6,7 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "agent/core/settings.h"
+
 namespace umla::agent {
+
+// Which part of a boot this run does (see docs/boot-integration.md): everything, only
+// hello and the steps (the PID-1 wrapper, early init scripts), only the readiness gates
+// and ready (a late init script: `uml-agent ready`), or record that the fixups process
+// of the PID-1 wrapper died (kRecover, used by the wrapper only).
+enum class BootPhase { kAll, kFixups, kReady, kRecover };
 
 struct BootOptions {
   std::string root = "/";
@@ -17,9 +25,18 @@ struct BootOptions {
   std::vector<std::string> settings;    // KEY=VALUE from --set, highest precedence
   std::string mode = "boot";
   bool dry_run = false;
+  BootPhase phase = BootPhase::kAll;
+  std::string recover_reason;  // kRecover: why the fixups process stopped
 };
 
 int RunBoot(const BootOptions& options);
+
+class FileSystem;
+class Settings;
+// Loads every settings source in precedence order; a broken source is described in
+// `problems` and the rest still load, so the steps run on defaults at worst.
+Settings LoadBootSettings(const BootOptions& options, FileSystem& files,
+                          std::vector<std::string>* problems);
 
 // `uml-agent status`: prints the last run's report; 1 when there is none.
 int RunStatus(const std::string& root, bool json);

@@ -93,6 +93,16 @@ protocol::Ready BootRunner::SendReady(uint64_t max_rss_kb) {
   return ready;
 }
 
+void BootRunner::RecordResult(protocol::StepResult result) { Record(std::move(result)); }
+
+void BootRunner::Resume(uint64_t next_seq, uint64_t start_us,
+                        std::vector<protocol::StepResult> results) {
+  next_seq_ = next_seq;
+  start_us_ = start_us;
+  started_ = true;
+  results_ = std::move(results);
+}
+
 void BootRunner::SendFatal(const std::string& reason) {
   protocol::Event event;
   event.type = protocol::EventType::kFatal;

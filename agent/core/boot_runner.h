@@ -23,6 +23,14 @@ class BootRunner {
   // Sends the ready event summarising every step so far and returns it.
   protocol::Ready SendReady(uint64_t max_rss_kb = 0);
   void SendFatal(const std::string& reason);
+  // Records a result computed elsewhere (a readiness gate) and sends its step event.
+  void RecordResult(protocol::StepResult result);
+
+  // Continues a boot another process started (see boot_state.h): the next event gets
+  // `next_seq`, totals count from `start_us`, and `results` are already recorded.
+  void Resume(uint64_t next_seq, uint64_t start_us, std::vector<protocol::StepResult> results);
+  uint64_t next_seq() const { return next_seq_; }
+  uint64_t start_us() const { return start_us_; }
 
   const std::vector<protocol::StepResult>& results() const { return results_; }
 

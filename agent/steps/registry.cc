@@ -5,6 +5,7 @@
 #include "agent/steps/fstab_step.h"
 #include "agent/steps/net/dns_step.h"
 #include "agent/steps/net/net_step.h"
+#include "agent/steps/modules_step.h"
 
 namespace umla::agent {
 
@@ -15,6 +16,8 @@ std::vector<std::unique_ptr<Step>> MakeBootSteps() {
   steps.push_back(MakeActivateStep());
   steps.push_back(MakeNetStep());
   steps.push_back(MakeDnsStep());
+  // Last: the module tree is independent of the storage and network fixups.
+  steps.push_back(MakeModulesStep());
   return steps;
 }
 

@@ -13,6 +13,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "host-bridge/bake/bake_plan.h"
+#include "host-bridge/bake/image_args.h"
+#include "host-bridge/bake/root_tree.h"
 #include "host-bridge/guest/guest_process.h"
 #include "host-bridge/guest/kernel_args.h"
 #include "host-bridge/guest/mconsole.h"
@@ -81,6 +84,16 @@ void RemoveStaleUmidDir(const std::string& umid, bool ours) {
   std::filesystem::remove_all(socket.substr(0, socket.rfind('/')), ignored);
 }
 
+// What a baked ubd0 image asks for (see bake/image_args.h); nothing for other images.
+std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_args) {
+  std::optional<std::string> image = RootImageOf(kernel_args);
+  std::error_code ec;
+  if (!image || !std::filesystem::is_regular_file(*image, ec)) return {};
+  std::optional<std::string> text = ReadImageFile(*image, kKernelArgsPath);
+  if (!text) return {};
+  return MergeImageArgs(*text, kernel_args);
+}
+
 }  // namespace
 
 int RunGuest(const RunOptions& options) {
@@ -111,6 +124,12 @@ int RunGuest(const RunOptions& options) {
   wiring.umid = umid;
   if (bound.ok()) wiring.notify_socket = notify_path;
   wiring.extra = options.extra_args;
+  if (options.image_args) {
+    for (const std::string& arg : ImageKernelArgs(options.kernel_args)) {
+      session.Say("the image asks for kernel argument " + arg);
+      wiring.extra.push_back(arg);
+    }
+  }
 
   LaunchSpec spec;
   spec.kernel = options.kernel;

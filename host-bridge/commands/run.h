@@ -17,6 +17,7 @@ struct RunOptions {
   std::string kernel;
   std::vector<std::string> kernel_args;
   std::vector<std::string> extra_args;  // added by other features (network, images)
+  bool image_args = true;  // add what the ubd0 image asks for (/etc/uml-agent/kernel-args)
 };
 
 int RunGuest(const RunOptions& options);

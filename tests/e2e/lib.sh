@@ -80,7 +80,8 @@ guest_pid() { sed -n 's/.*started .* as pid \([0-9]*\).*/\1/p' "$WORK/$1.log" | 
 # Stops a guest a run left behind, by its own process group (never by name).
 stop_guest_of() {
   pid=$(guest_pid "$1")
-  [ -n "$pid" ] && kill -KILL -- "-$pid" 2>/dev/null || true
+  # No "--": dash's kill (sh on Debian) rejects it and would leave the guest running.
+  [ -n "$pid" ] && kill -KILL "-$pid" 2>/dev/null || true
 }
 
 guest_alive() {
@@ -96,7 +97,7 @@ start_guest() {
   shift
   setsid "$UML_KERNEL" "$@" </dev/null >"$WORK/$name.console.log" 2>&1 &
   GUEST_PID=$!
-  on_exit "kill -KILL -- -$GUEST_PID"
+  on_exit "kill -KILL -$GUEST_PID"
 }
 
 # wait_exit PID SECONDS: true once PID is gone, false if it is still there after SECONDS.

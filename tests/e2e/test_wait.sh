@@ -32,7 +32,7 @@ wait_exit "$GUEST_PID" 30 || fail "pts guest did not power off"
 setsid sh -c 'sleep 1; exec "$0" "$@"' "$UML_KERNEL" $boot umid=e2e-umid-$$ con=null con7=pts \
   </dev/null >"$WORK/umid.console.log" 2>&1 &
 starter=$!
-on_exit "kill -KILL -- -$starter"
+on_exit "kill -KILL -$starter"
 bridge_wait umid --channel "umid:e2e-umid-$$" --timeout 60
 assert_eq "$BRIDGE_STATUS" 0 "wait by umid"
 assert_contains "$WORK/umid.json" '"type":"hello"'

@@ -1,0 +1,39 @@
+#include "agent/commands/state_file.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+namespace umla::agent {
+
+std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id) {
+  if (!files.Exists(kStatePath)) return std::nullopt;
+  Result<std::string> text = files.ReadFile(kStatePath);
+  if (!text.ok()) {
+    spdlog::warn("{}", text.status().message());
+    return std::nullopt;
+  }
+  Result<BootState> state = ParseBootState(*text, kStatePath);
+  if (!state.ok()) {
+    spdlog::warn("{}", state.status().message());
+    return std::nullopt;
+  }
+  if (state->hello.boot_id != boot_id) return std::nullopt;
+  return *state;
+}
+
+void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
+                   const BootRunner& runner, const std::string& running_step, bool ready_sent) {
+  BootState state;
+  state.hello = hello;
+  state.next_seq = runner.next_seq();
+  state.start_us = runner.start_us();
+  state.running_step = running_step;
+  state.ready_sent = ready_sent;
+  state.steps = runner.results();
+  std::string dir = (root == "/" ? "" : root) + "/run/uml-agent";
+  ::mkdir(dir.c_str(), 0755);
+  Status written = files.WriteFileAtomic(kStatePath, RenderBootState(state));
+  if (!written.ok()) spdlog::warn("keeping the boot state: {}", written.message());
+}
+
+}  // namespace umla::agent

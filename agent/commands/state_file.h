@@ -1,0 +1,22 @@
+// Reading and writing this boot's agent state (/run/uml-agent/state.json, see
+// agent/core/boot_state.h) through the FileSystem seam.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "agent/core/boot_runner.h"
+#include "agent/core/boot_state.h"
+#include "agent/system/file_system.h"
+
+namespace umla::agent {
+
+// The state of the boot `boot_id`, or nothing when there is none yet, it belongs to an
+// earlier boot (a /run that is not a tmpfs), or it does not parse (logged).
+std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id);
+
+// Writes the runner's progress: `running_step` names the step about to run ("" after).
+void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
+                   const BootRunner& runner, const std::string& running_step, bool ready_sent);
+
+}  // namespace umla::agent

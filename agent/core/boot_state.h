@@ -1,0 +1,32 @@
+// What one boot's agent runs have done so far, kept between the processes of one boot
+// (/run/uml-agent/state.json): the PID-1 wrapper or an early init script runs the
+// fixups and a late one (`uml-agent ready`) sends ready, continuing the same event
+// sequence, so the host sees one hello, the steps and one ready. Pure: text in and out.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "protocol/events.h"
+
+namespace umla::agent {
+
+struct BootState {
+  protocol::Hello hello;
+  uint64_t next_seq = 1;     // the next event's sequence number
+  uint64_t start_us = 0;     // monotonic clock when the first event went out
+  std::string running_step;  // set while a step runs: a crash is blamed on it
+  bool ready_sent = false;
+  std::vector<protocol::StepResult> steps;
+};
+
+std::string RenderBootState(const BootState& state);
+// Fails naming `source` when the text is not a state this agent wrote.
+Result<BootState> ParseBootState(std::string_view text, const std::string& source);
+
+inline constexpr const char* kStatePath = "/run/uml-agent/state.json";
+
+}  // namespace umla::agent

@@ -1,0 +1,24 @@
+// Which program the PID-1 wrapper execs after the fixups. Pure: existence is asked
+// through `is_executable`, so the fallback order is unit-tested.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace umla::agent {
+
+inline constexpr const char* kDefaultInit = "/sbin/init";
+
+// The configured init first, then the kernel's own fallbacks in the kernel's order
+// (init/main.c: /sbin/init, /etc/init, /bin/init, /bin/sh), without repeats and never
+// the wrapper itself (that would loop).
+std::vector<std::string> InitCandidates(const std::string& configured,
+                                        const std::string& wrapper_path);
+
+// The first candidate that is executable; empty when none is (the caller panics
+// the way the kernel would, with a message naming what was tried).
+std::string ChooseInit(const std::vector<std::string>& candidates,
+                       const std::function<bool(const std::string&)>& is_executable);
+
+}  // namespace umla::agent

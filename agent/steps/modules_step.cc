@@ -1,0 +1,95 @@
+#include "agent/steps/modules_step.h"
+
+#include "agent/system/file_system.h"
+#include "agent/system/guest_info.h"
+#include "agent/system/module_mounts.h"
+#include "agent/system/seams.h"
+
+namespace umla::agent {
+
+std::optional<ModulesPlan> PlanModules(const ModulesSnapshot& snapshot,
+                                       const std::string& host_modules_dir, std::string* why_not) {
+  if (snapshot.tree_present) {
+    *why_not = "/lib/modules/" + snapshot.release + " is present";
+    return std::nullopt;
+  }
+  if (snapshot.already_mounted) {
+    *why_not = "/lib/modules/" + snapshot.release + " is already mounted";
+    return std::nullopt;
+  }
+  if (!snapshot.hostfs_known) {
+    *why_not = "no module tree for " + snapshot.release + " and the kernel has no hostfs";
+    return std::nullopt;
+  }
+  return ModulesPlan{host_modules_dir + "/" + snapshot.release, "/lib/modules/" + snapshot.release};
+}
+
+namespace {
+
+class ModulesStep : public Step {
+ public:
+  explicit ModulesStep(ModuleMounts* mounts) : mounts_(mounts), real_("/") {}
+  std::string_view name() const override { return "modules"; }
+  std::vector<std::string_view> keys() const override {
+    return {"modules.enable", "modules.host_dir"};
+  }
+
+  StepOutcome Run(StepContext& context) override {
+    StepOutcome outcome;
+    Result<bool> enabled = context.settings.Bool("modules.enable", true);
+    if (!enabled.ok()) {
+      outcome.status = enabled.status();
+      return outcome;
+    }
+    if (!*enabled) {
+      outcome.skipped = true;
+      outcome.skip_reason = "modules.enable is off";
+      return outcome;
+    }
+    Result<std::string> host_dir =
+        context.settings.Path("modules.host_dir", "/usr/lib/uml/modules");
+    if (!host_dir.ok()) {
+      outcome.status = host_dir.status();
+      return outcome;
+    }
+    ModuleMounts& mounts = mounts_ ? *mounts_ : real_;
+    ModulesSnapshot snapshot;
+    snapshot.release = KernelRelease();
+    std::string target = "/lib/modules/" + snapshot.release;
+    snapshot.tree_present = context.system->files->Exists(target + "/modules.dep");
+    snapshot.hostfs_known = mounts.KernelFilesystems().count("hostfs") > 0;
+    snapshot.already_mounted = mounts.MountPoints().count(target) > 0;
+    std::string why_not;
+    std::optional<ModulesPlan> plan = PlanModules(snapshot, *host_dir, &why_not);
+    if (!plan) {
+      outcome.skipped = true;
+      outcome.skip_reason = why_not;
+      return outcome;
+    }
+    std::string change = "+ mount hostfs:" + plan->host_dir + " on " + plan->target + " (ro)";
+    if (context.dry_run) {
+      if (context.plan_out) *context.plan_out << change << "\n";
+      return outcome;
+    }
+    Status made = mounts.MakeDirectories(plan->target);
+    if (made.ok()) made = mounts.MountHostfsReadOnly(plan->host_dir, plan->target);
+    if (!made.ok()) {
+      outcome.status = made;
+      return outcome;
+    }
+    outcome.changes.push_back(change);
+    return outcome;
+  }
+
+ private:
+  ModuleMounts* mounts_;
+  LinuxModuleMounts real_;
+};
+
+}  // namespace
+
+std::unique_ptr<Step> MakeModulesStep(ModuleMounts* mounts) {
+  return std::make_unique<ModulesStep>(mounts);
+}
+
+}  // namespace umla::agent

@@ -1,0 +1,58 @@
+// What baking puts into a root tree for one init system, and the text edits it makes
+// to files the image already has. Pure: the tree is only read, through TreeView.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "host-bridge/bake/init_detect.h"
+
+namespace umla::bridge {
+
+// Read-only view of a root tree (a directory or an ext2/3/4 image); guest paths.
+class TreeView {
+ public:
+  virtual ~TreeView() = default;
+  virtual bool Exists(const std::string& path) = 0;
+  virtual bool IsDirectory(const std::string& path) = 0;
+  virtual std::optional<std::string> ReadFile(const std::string& path) = 0;
+  virtual std::optional<std::string> LinkTarget(const std::string& path) = 0;
+};
+
+struct BakeItem {
+  enum class Kind { kDirectory, kFile, kSymlink, kEdit };
+  Kind kind = Kind::kFile;
+  std::string path;
+  std::string content;      // kFile, kEdit (the new content)
+  std::string host_source;  // kFile copied from a host file instead of `content`
+  std::string target;       // kSymlink
+  uint32_t mode = 0644;
+  bool keep_existing = false;  // kFile: never replace a file the image already had
+};
+
+struct BakeRequest {
+  InitSystem init = InitSystem::kSystemd;
+  bool integration = true;  // install the init system's scripts (false: --init wrapper)
+  bool wrapper = false;     // boot with init=/sbin/uml-agent (kernel-args file)
+  std::string agent_path;   // host path of the static agent
+};
+
+struct BakePlan {
+  std::vector<BakeItem> items;  // parents before children
+  std::string kernel_args;      // what the image asks `uml-bridge run` to add
+  std::vector<std::string> notes;
+};
+
+inline constexpr const char* kAgentPath = "/sbin/uml-agent";
+inline constexpr const char* kKernelArgsPath = "/etc/uml-agent/kernel-args";
+inline constexpr const char* kManifestPath = "/var/lib/uml-agent/bake-manifest.json";
+inline constexpr const char* kBackupDir = "/var/lib/uml-agent/backup";
+
+// Everything for `request`, before comparing with what the tree has.
+Result<BakePlan> PlanBake(const BakeRequest& request, TreeView& tree);
+
+}  // namespace umla::bridge

@@ -1,0 +1,189 @@
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "common/strings.h"
+#include "host-bridge/bake/run_capture.h"
+#include "host-bridge/bake/tree_impl.h"
+
+namespace fs = std::filesystem;
+
+namespace umla::bridge {
+namespace {
+
+class ImageTree : public RootTree {
+ public:
+  ImageTree(std::string image, std::string scratch)
+      : image_(std::move(image)), scratch_(std::move(scratch)) {}
+  ~ImageTree() override {
+    std::error_code ignored;
+    fs::remove_all(scratch_, ignored);
+  }
+  // debugfs's "stat" output for `path` (its last component not followed), or "" when
+  // it does not exist.
+  std::string Stat(const std::string& raw_path) {
+    std::string path = Resolve(raw_path);
+    if (!SafeForDebugfs(path)) return "";
+    std::string out;
+    RunCapture({"debugfs", "-R", "stat \"" + path + "\"", image_}, &out, nullptr);
+    return out;
+  }
+  // debugfs does not follow symlinks in the directories of a path; usrmerge images
+  // have /sbin -> usr/sbin and /lib -> usr/lib, so the directories are resolved here.
+  std::string Resolve(const std::string& path) {
+    std::string resolved;
+    std::vector<std::string_view> parts = Split(path, '/');
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i].empty()) continue;
+      std::string next = resolved + "/" + std::string(parts[i]);
+      if (i + 1 < parts.size()) {
+        for (int hops = 0; hops < 8; ++hops) {
+          std::optional<std::string> target = RawLinkTarget(next);
+          if (!target) break;
+          next = (*target)[0] == '/' ? *target : resolved + "/" + *target;
+          next = fs::path(next).lexically_normal().string();
+        }
+      }
+      resolved = next;
+    }
+    return resolved.empty() ? "/" : resolved;
+  }
+  std::optional<std::string> RawLinkTarget(const std::string& path) {
+    auto cached = links_.find(path);
+    if (cached != links_.end()) return cached->second;
+    std::string out;
+    if (SafeForDebugfs(path)) {
+      RunCapture({"debugfs", "-R", "stat \"" + path + "\"", image_}, &out, nullptr);
+    }
+    std::optional<std::string> target;
+    size_t at = out.find("Fast link dest: \"");
+    if (out.find("Type: symlink") != std::string::npos && at != std::string::npos) {
+      size_t begin = at + 17;
+      target = out.substr(begin, out.find('"', begin) - begin);
+    }
+    links_[path] = target;
+    return target;
+  }
+  // Queued changes are not in the image yet: answer from them first.
+  bool Exists(const std::string& raw_path) override {
+    std::string path = Resolve(raw_path);
+    if (pending_.count(path)) return pending_[path];
+    return !Stat(path).empty();
+  }
+  bool IsDirectory(const std::string& raw_path) override {
+    std::string path = Resolve(raw_path);
+    if (pending_dirs_.count(path)) return true;
+    if (pending_.count(path) && !pending_[path]) return false;
+    return Stat(path).find("Type: directory") != std::string::npos;
+  }
+  std::optional<std::string> ReadFile(const std::string& path) override {
+    if (Stat(path).find("Type: regular") == std::string::npos) return std::nullopt;
+    return ReadImageFile(image_, Resolve(path));
+  }
+  std::optional<std::string> LinkTarget(const std::string& path) override {
+    std::string stat = Stat(path);
+    if (stat.find("Type: symlink") == std::string::npos) return std::nullopt;
+    size_t at = stat.find("Fast link dest: \"");
+    if (at != std::string::npos) {
+      size_t begin = at + 17;
+      return stat.substr(begin, stat.find('"', begin) - begin);
+    }
+    // A long ("slow") link keeps its target in a data block: dump reads it.
+    return ReadImageFile(image_, Resolve(path));
+  }
+  Status Queue(const std::string& path, const std::string& commands) {
+    if (!SafeForDebugfs(path)) return Status::Error("path not supported in an image: " + path);
+    commands_ += commands;
+    return Status::Ok();
+  }
+  Status MakeDirectory(const std::string& raw_path) override {
+    std::string path = Resolve(raw_path);
+    pending_[path] = true;
+    pending_dirs_.insert(path);
+    return Queue(path, "mkdir " + path + "\nsif " + path + " mode 040755\nsif " + path +
+                           " uid 0\nsif " + path + " gid 0\n");
+  }
+  Status WriteFile(const std::string& raw_path, const std::string& content,
+                   const std::string& host_source, uint32_t mode) override {
+    std::string path = Resolve(raw_path);
+    std::string source = host_source;
+    if (source.empty()) {
+      source = scratch_ + "/f" + std::to_string(++files_);
+      std::ofstream out(source, std::ios::binary);
+      out << content;
+      if (!out.flush()) return Status::FromErrno("write " + source, errno);
+    }
+    if (!SafeForDebugfs(source)) return Status::Error("host path not supported: " + source);
+    char octal[16];
+    std::snprintf(octal, sizeof octal, "0100%03o", mode & 07777);
+    std::string rm = Exists(path) ? "rm " + path + "\n" : "";
+    pending_[path] = true;
+    return Queue(path, rm + "write " + source + " " + path + "\nsif " + path + " mode " + octal +
+                           "\nsif " + path + " uid 0\nsif " + path + " gid 0\n");
+  }
+  Status MakeSymlink(const std::string& raw_path, const std::string& target) override {
+    std::string path = Resolve(raw_path);
+    if (!SafeForDebugfs(target)) return Status::Error("link target not supported: " + target);
+    std::string rm = Exists(path) ? "rm " + path + "\n" : "";
+    pending_[path] = true;
+    return Queue(path, rm + "symlink " + path + " " + target + "\n");
+  }
+  Status Remove(const std::string& raw_path) override {
+    std::string path = Resolve(raw_path);
+    pending_[path] = false;
+    return Queue(path, "rm " + path + "\n");
+  }
+  Status RemoveDirectory(const std::string& raw_path) override {
+    std::string path = Resolve(raw_path);
+    pending_[path] = false;
+    pending_dirs_.erase(path);
+    return Queue(path, "rmdir " + path + "\n");
+  }
+  Status Commit() override {
+    if (commands_.empty()) return Status::Ok();
+    std::string file = scratch_ + "/commands";
+    std::ofstream(file) << commands_;
+    std::string err;
+    int status = RunCapture({"debugfs", "-w", "-f", file, image_}, nullptr, &err);
+    commands_.clear();
+    std::string problems;
+    for (std::string_view line : Split(err, '\n')) {
+      if (line.empty() || StartsWith(line, "debugfs ") || StartsWith(line, "Allocated inode"))
+        continue;
+      problems += "\n  " + std::string(line);
+    }
+    if (status != 0 || !problems.empty()) {
+      return Status::Error("debugfs -w " + image_ + " failed (status " + std::to_string(status) +
+                           "):" + problems);
+    }
+    return Status::Ok();
+  }
+  std::string Describe() const override { return "image " + image_; }
+
+ private:
+  std::string image_;
+  std::string scratch_;
+  std::string commands_;
+  int files_ = 0;
+  std::map<std::string, bool> pending_;  // path -> exists after the queued commands
+  std::set<std::string> pending_dirs_;
+  std::map<std::string, std::optional<std::string>> links_;  // symlink targets read so far
+};
+
+}  // namespace
+
+std::optional<std::string> ReadImageFile(const std::string& image, const std::string& path) {
+  if (!SafeForDebugfs(path)) return std::nullopt;
+  std::string out, err;
+  RunCapture({"debugfs", "-R", "cat \"" + path + "\"", image}, &out, &err);
+  if (err.find("File not found") != std::string::npos) return std::nullopt;
+  return out;
+}
+
+std::unique_ptr<RootTree> MakeImageTree(std::string image, std::string scratch) {
+  return std::make_unique<ImageTree>(std::move(image), std::move(scratch));
+}
+
+}  // namespace umla::bridge

@@ -1,0 +1,36 @@
+#include "host-bridge/bake/root_tree.h"
+
+#include <stdlib.h>
+
+#include <cerrno>
+#include <filesystem>
+
+#include "host-bridge/bake/run_capture.h"
+#include "host-bridge/bake/tree_impl.h"
+
+namespace fs = std::filesystem;
+
+namespace umla::bridge {
+
+Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec) {
+  std::error_code ec;
+  std::string root = fs::absolute(spec, ec).lexically_normal().string();
+  if (fs::is_directory(root, ec)) {
+    if (root.size() > 1 && root.back() == '/') root.pop_back();
+    return MakeDirectoryTree(root == "/" ? "" : root);
+  }
+  if (!fs::is_regular_file(root, ec)) {
+    return Status::Error(spec + ": neither a directory nor an image file");
+  }
+  std::string out;
+  RunCapture({"debugfs", "-R", "stats", root}, &out, nullptr);
+  if (out.find("Filesystem magic number:  0xEF53") == std::string::npos) {
+    return Status::Error(
+        spec + ": not an ext2/3/4 image (debugfs cannot read it; is e2fsprogs installed?)");
+  }
+  char scratch[] = "/tmp/uml-bridge-bake.XXXXXX";
+  if (!mkdtemp(scratch)) return Status::FromErrno("mkdtemp", errno);
+  return MakeImageTree(root, scratch);
+}
+
+}  // namespace umla::bridge

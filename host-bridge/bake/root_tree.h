@@ -1,0 +1,35 @@
+// A root tree that baking can read and change: a directory on the host, or an
+// ext2/3/4 image changed in place through e2fsprogs' debugfs (no mount, no root
+// privileges beyond write access to the file). Changes to an image are queued and
+// made by one `debugfs -w` run in Commit().
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "host-bridge/bake/bake_plan.h"
+
+namespace umla::bridge {
+
+class RootTree : public TreeView {
+ public:
+  // A directory (mode 0755) owned by root.
+  virtual Status MakeDirectory(const std::string& path) = 0;
+  // Replaces `path` with `content` (or the host file `host_source` when not empty).
+  virtual Status WriteFile(const std::string& path, const std::string& content,
+                           const std::string& host_source, uint32_t mode) = 0;
+  virtual Status MakeSymlink(const std::string& path, const std::string& target) = 0;
+  virtual Status Remove(const std::string& path) = 0;           // file or symlink
+  virtual Status RemoveDirectory(const std::string& path) = 0;  // only when empty
+  virtual Status Commit() = 0;
+  virtual std::string Describe() const = 0;
+};
+
+// A directory tree (`root` is a host path) or an image file, chosen by what `spec` is.
+Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec);
+
+// Reads one file from an ext2/3/4 image with debugfs; nullopt when it is missing.
+std::optional<std::string> ReadImageFile(const std::string& image, const std::string& path);
+
+}  // namespace umla::bridge

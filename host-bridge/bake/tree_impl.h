@@ -1,0 +1,16 @@
+// The two RootTree implementations (root_tree.h), created by OpenRootTree.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "host-bridge/bake/root_tree.h"
+
+namespace umla::bridge {
+
+// `root` is a host directory without a trailing slash ("" for /).
+std::unique_ptr<RootTree> MakeDirectoryTree(std::string root);
+// `scratch` is a host directory the tree owns and removes (temporary files for debugfs).
+std::unique_ptr<RootTree> MakeImageTree(std::string image, std::string scratch);
+
+}  // namespace umla::bridge

@@ -1,0 +1,53 @@
+#!/bin/sh
+# Baking a root directory: a busybox tree (busybox init, /etc/inittab, no agent) gets
+# the agent and the busybox integration (inittab sysinit + once lines) from
+# `uml-bridge bake --init auto`; the image made from it reaches ready without any
+# kernel argument; baking again changes nothing; --uninstall gives back the original
+# tree exactly (paths, modes, sizes, link targets and contents).
+. "$(dirname "$0")/lib.sh"
+e2e_begin boot_bake
+probe=$(probe_dir)
+
+cat > "$WORK/inittab" <<INITTAB
+::sysinit:/bin/mount -t hostfs none /mnt -o $probe
+::once:/bin/sh /etc/e2e/observe
+INITTAB
+cat > "$WORK/observe" <<'OBSERVE'
+i=0
+while [ ! -f /run/uml-agent/last-run.json ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
+/sbin/uml-agent status > /mnt/status 2>&1
+poweroff -f
+OBSERVE
+# A tree without the agent: the image builder's staging directory, agent removed.
+busybox_image "$WORK/unused.img" --no-init --stage "$WORK/root" \
+  --add "$WORK/inittab=/etc/inittab" --add "$WORK/observe=/etc/e2e/observe"
+rm "$WORK/root/sbin/uml-agent"
+listing() { (cd "$1" && find . -printf '%p %m %s %l\n' | sort && find . -type f -exec md5sum {} + | sort); }
+listing "$WORK/root" > "$WORK/before.list"
+
+"$UML_BRIDGE" bake --rootfs "$WORK/root" --agent "$UML_AGENT" > "$WORK/bake.log" 2>&1 || fail "bake: $(cat "$WORK/bake.log")"
+assert_contains "$WORK/bake.log" "detected init system: busybox"
+assert_contains "$WORK/bake.log" "+ /sbin/uml-agent"
+assert_contains "$WORK/bake.log" "~ /etc/inittab"
+assert_not_contains "$WORK/bake.log" "kernel arguments this image needs"
+grep -q '^::sysinit:/sbin/uml-agent boot --phase fixups$' "$WORK/root/etc/inittab" || fail "no sysinit line"
+[ "$(head -n 1 "$WORK/root/etc/inittab")" = "::sysinit:/sbin/uml-agent boot --phase fixups" ] ||
+  fail "the agent's sysinit line is not the first one"
+"$UML_BRIDGE" bake --rootfs "$WORK/root" --agent "$UML_AGENT" > "$WORK/bake2.log" 2>&1 || fail "bake again"
+if grep -q '^[+~-] ' "$WORK/bake2.log"; then fail "the second bake changed something: $(cat "$WORK/bake2.log")"; fi
+
+mke2fs -q -F -t ext4 -d "$WORK/root" "$WORK/baked.img" 64M >/dev/null 2>&1
+bridge_run baked --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/baked.img" root=/dev/ubda rw
+assert_eq "$BRIDGE_STATUS" 0 "bridge exit status for the baked busybox image"
+assert_contains "$WORK/baked.json" '"mode":"boot"'
+ready_event baked | grep -q '"ok":true' || fail "ready not ok: $(ready_event baked)"
+assert_contains "$probe/status" "last run: ok"
+
+"$UML_BRIDGE" bake --rootfs "$WORK/root" --uninstall > "$WORK/undo.log" 2>&1 || fail "uninstall: $(cat "$WORK/undo.log")"
+assert_contains "$WORK/undo.log" "~ /etc/inittab (restored)"
+listing "$WORK/root" > "$WORK/after.list"
+diff "$WORK/before.list" "$WORK/after.list" > "$WORK/undo.diff" || fail "uninstall left differences: $(head -20 "$WORK/undo.diff")"
+set +e
+"$UML_BRIDGE" bake --rootfs "$WORK/root" --uninstall > "$WORK/undo2.log" 2>&1
+assert_eq "$?" 1 "uninstall without a manifest"
+set -e

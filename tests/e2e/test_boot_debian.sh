@@ -1,0 +1,114 @@
+#!/bin/sh
+# Real distribution images: Debian bookworm minbase with systemd, with sysvinit-core
+# and with OpenRC, built with mmdebstrap from this machine's own apt sources (cached
+# under $E2E_CACHE by package list), baked with `uml-bridge bake --init auto`, booted
+# with `uml-bridge run` (which adds the kernel arguments the image asks for). Checks:
+# ready arrives from the init integration, `uml-agent status` in the guest, modprobe
+# finds the UML kernel's modules (hostfs mount for systemd, baked tree for sysvinit),
+# baking twice changes nothing, and --uninstall gives back the original file list.
+. "$(dirname "$0")/lib.sh"
+e2e_begin boot_debian
+probe=$(probe_dir)
+: "${E2E_CACHE:=$WORK/cache}"
+
+# What the guest reports once the agent said ready: started from /etc/rc.local
+# (sysvinit's rc.local script, systemd's rc-local generator) in a session of its own,
+# as startpar hangs up the scripts' terminal when they end.
+cat > "$WORK/rc.local" <<RCLOCAL
+#!/bin/sh
+setsid /bin/sh -c '
+  trap "" HUP
+  i=0
+  while [ ! -f /run/uml-agent/last-run.json ] && [ \$i -lt 300 ]; do sleep 0.5; i=\$((i+1)); done
+  mkdir -p /mnt/probe && mount -t hostfs none /mnt/probe -o $probe
+  name=\$(cat /etc/e2e-name)
+  /sbin/uml-agent status > /mnt/probe/\$name.status 2>&1; echo "status exit \$?" >> /mnt/probe/\$name.status
+  grep "/lib/modules/" /proc/mounts > /mnt/probe/\$name.mounts
+  modprobe brd rd_nr=1 rd_size=1024 > /mnt/probe/\$name.modprobe 2>&1; echo "modprobe exit \$?" >> /mnt/probe/\$name.modprobe
+  [ -d /sys/module/brd ] && echo "brd loaded" >> /mnt/probe/\$name.modprobe
+  readlink /proc/1/exe > /mnt/probe/\$name.init
+  echo done > /mnt/probe/\$name.done
+  umount /mnt/probe
+' < /dev/null > /dev/null 2>&1 &
+exit 0
+RCLOCAL
+
+# debian_case NAME PACKAGES [bake options...]
+debian_case() {
+  name=$1 packages=$2
+  shift 2
+  start=$(date +%s)
+  built=$("$E2E_DIR/make-debian-image.sh" --packages "$packages" --out "$WORK/$name.img" --cache "$E2E_CACHE")
+  echo "$name: image ready in $(( $(date +%s) - start )) s (mmdebstrap: ${built} s, 0 = cached)"
+  echo "$name" > "$WORK/$name.name"
+  cat > "$WORK/$name.debugfs" <<CMDS
+rm /etc/rc.local
+write $WORK/rc.local /etc/rc.local
+sif /etc/rc.local mode 0100755
+write $WORK/$name.name /etc/e2e-name
+CMDS
+  debugfs -w -f "$WORK/$name.debugfs" "$WORK/$name.img" >/dev/null 2>&1
+  "$UML_BRIDGE" bake --rootfs "$WORK/$name.img" --init auto --agent "$UML_AGENT" "$@" > "$WORK/$name.bake.log" 2>&1 ||
+    fail "bake $name failed: $(cat "$WORK/$name.bake.log")"
+  boot_start=$(date +%s)
+  on_exit "stop_guest_of $name"
+  # shellcheck disable=SC2086 # KARGS: extra kernel arguments, split on purpose
+  bridge_run "$name" --timeout 180 --detach -- "$UML_KERNEL" mem=256M "ubd0=$WORK/$name.img" \
+    root=/dev/ubda rw ${KARGS:-}
+  assert_eq "$BRIDGE_STATUS" 0 "$name: bridge exit status"
+  echo "$name: ready $(( $(date +%s) - boot_start )) s after the start of the guest"
+  i=0
+  while [ ! -f "$probe/$name.done" ] && [ $i -lt 120 ]; do sleep 1; i=$((i+1)); done
+  echo "$name: whole case $(( $(date +%s) - start )) s"
+  stop_guest_of "$name"
+  [ -f "$probe/$name.done" ] || fail "$name: the guest's probe never ran"
+  ready_event "$name" | grep -q '"ok":true' || fail "$name: ready not ok: $(ready_event "$name")"
+  assert_contains "$probe/$name.status" "last run: ok"
+  assert_contains "$probe/$name.status" "status exit 0"
+  assert_contains "$probe/$name.modprobe" "brd loaded"
+}
+
+# systemd: auto means the PID-1 wrapper plus the units; ready comes from the late unit,
+# here gated on a unit being active (systemctl is-active).
+KARGS=uml_agent.ready.unit=systemd-journald.service
+debian_case systemd systemd-sysv,kmod
+KARGS=""
+assert_contains "$WORK/systemd.bake.log" "detected init system: systemd"
+assert_contains "$WORK/systemd.log" "the image asks for kernel argument init=/sbin/uml-agent"
+assert_contains "$WORK/systemd.json" '"mode":"init"'
+assert_contains "$probe/systemd.init" "systemd"
+ready_event systemd | grep -q '+ mount hostfs:/usr/lib/uml/modules/' || fail "systemd: no modules mount: $(ready_event systemd)"
+assert_contains "$probe/systemd.mounts" "hostfs ro,"
+ready_event systemd | grep -q '"name":"gate:unit:systemd-journald.service","status":"ok"' ||
+  fail "systemd: unit gate not ok: $(ready_event systemd)"
+
+# sysvinit: the rcS script (before checkroot/mountall) and the late rc2 script; the
+# module tree is baked in, so the modules step has nothing to do.
+debian_case sysvinit sysvinit-core,kmod --modules
+assert_contains "$WORK/sysvinit.bake.log" "detected init system: sysvinit"
+assert_contains "$WORK/sysvinit.json" '"mode":"boot"'
+assert_contains "$probe/sysvinit.init" "/sbin/init"
+ready_event sysvinit | grep -q '"name":"modules".*is present' || fail "sysvinit: modules not skipped: $(ready_event sysvinit)"
+
+# OpenRC (Debian's, on sysvinit's init): the sysinit runscript and the default-runlevel
+# ready script; the modules step mounts the host's tree again.
+debian_case openrc sysvinit-core,openrc,kmod
+assert_contains "$WORK/openrc.bake.log" "detected init system: openrc"
+assert_contains "$WORK/openrc.bake.log" "+ /etc/runlevels/sysinit/uml-agent -> /etc/init.d/uml-agent"
+assert_contains "$WORK/openrc.json" '"mode":"boot"'
+ready_event openrc | grep -q '+ mount hostfs:/usr/lib/uml/modules/' || fail "openrc: no modules mount: $(ready_event openrc)"
+
+# Baking twice changes nothing; --uninstall restores the original file list exactly.
+"$E2E_DIR/make-debian-image.sh" --packages sysvinit-core,kmod --out "$WORK/orig.img" --cache "$E2E_CACHE" >/dev/null
+cp --sparse=always "$WORK/orig.img" "$WORK/undo.img"
+"$UML_BRIDGE" bake --rootfs "$WORK/undo.img" --agent "$UML_AGENT" --modules > "$WORK/bake1.log" 2>&1 || fail "bake: $(cat "$WORK/bake1.log")"
+"$UML_BRIDGE" bake --rootfs "$WORK/undo.img" --agent "$UML_AGENT" --modules > "$WORK/bake2.log" 2>&1 || fail "bake again: $(cat "$WORK/bake2.log")"
+if grep -q '^[+~-] ' "$WORK/bake2.log"; then fail "the second bake changed something: $(cat "$WORK/bake2.log")"; fi
+"$UML_BRIDGE" bake --rootfs "$WORK/undo.img" --uninstall > "$WORK/undo.log" 2>&1 || fail "uninstall: $(cat "$WORK/undo.log")"
+for img in orig undo; do
+  mkdir -p "$WORK/$img.tree"
+  debugfs -R "rdump / $WORK/$img.tree" "$WORK/$img.img" >/dev/null 2>&1
+  (cd "$WORK/$img.tree" && find . -printf '%p %m %s %l\n' | sort) > "$WORK/$img.list"
+  rm -rf "$WORK/$img.tree"
+done
+diff "$WORK/orig.list" "$WORK/undo.list" > "$WORK/undo.diff" || fail "uninstall left differences: $(head -20 "$WORK/undo.diff")"

@@ -1,0 +1,168 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "host-bridge/bake/bake_plan.h"
+#include "host-bridge/bake/image_args.h"
+#include "host-bridge/bake/init_detect.h"
+#include "host-bridge/bake/init_file_edits.h"
+#include "host-bridge/bake/initscripts_data.h"
+#include "host-bridge/bake/manifest.h"
+
+namespace umla::bridge {
+namespace {
+
+std::string Golden(const std::string& name) {
+  std::ifstream in(std::string(UMLA_TEST_DATA) + "/bake/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Compares with a golden file; UMLA_UPDATE_GOLDEN=1 rewrites it (review the diff).
+void ExpectGolden(const std::string& actual, const std::string& name) {
+  if (getenv("UMLA_UPDATE_GOLDEN"))
+    std::ofstream(std::string(UMLA_TEST_DATA) + "/bake/" + name) << actual;
+  EXPECT_EQ(actual, Golden(name)) << name;
+}
+
+TEST(InitDetect, EachLayout) {
+  InitFacts systemd;
+  systemd.sbin_init_link = "/lib/systemd/systemd";
+  EXPECT_EQ(*DetectInit(systemd), InitSystem::kSystemd);
+  InitFacts busybox;
+  busybox.sbin_init_link = "/bin/busybox";
+  EXPECT_EQ(*DetectInit(busybox), InitSystem::kBusybox);
+  InitFacts sysvinit;
+  sysvinit.sbin_init_file = true;
+  sysvinit.etc_inittab = true;
+  EXPECT_EQ(*DetectInit(sysvinit), InitSystem::kSysvinit);
+  InitFacts openrc = sysvinit;  // Debian's openrc boots through sysvinit's init
+  openrc.openrc_run = true;
+  EXPECT_EQ(*DetectInit(openrc), InitSystem::kOpenrc);
+  InitFacts usrmerged;
+  usrmerged.lib_systemd_systemd = true;
+  EXPECT_EQ(*DetectInit(usrmerged), InitSystem::kSystemd);
+}
+
+TEST(InitDetect, UnknownSaysWhatItSaw) {
+  InitFacts odd;
+  odd.sbin_init_link = "/usr/bin/runit-init";
+  Result<InitSystem> detected = DetectInit(odd);
+  ASSERT_FALSE(detected.ok());
+  EXPECT_NE(detected.status().message().find("/sbin/init -> /usr/bin/runit-init"),
+            std::string::npos);
+  EXPECT_NE(detected.status().message().find("--init"), std::string::npos);
+}
+
+TEST(Manifest, RoundTripAndValidation) {
+  Manifest manifest;
+  manifest.init = "sysvinit";
+  manifest.Add({ManifestEntry::Kind::kDirectory, "/etc/uml-agent", "", 0755});
+  manifest.Add({ManifestEntry::Kind::kFile, "/sbin/uml-agent", "", 0755});
+  manifest.Add({ManifestEntry::Kind::kFile, "/sbin/uml-agent", "", 0755});  // once per path
+  manifest.Add(
+      {ManifestEntry::Kind::kEdit, "/etc/inittab", "/var/lib/uml-agent/backup/etc_inittab", 0600});
+  Result<Manifest> parsed = ParseManifest(RenderManifest(manifest), "m.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  ASSERT_EQ(parsed->entries.size(), 3u);
+  EXPECT_EQ(parsed->entries[2].kind, ManifestEntry::Kind::kEdit);
+  EXPECT_EQ(parsed->entries[2].backup, "/var/lib/uml-agent/backup/etc_inittab");
+  EXPECT_EQ(parsed->entries[2].mode, 0600u);
+  EXPECT_FALSE(
+      ParseManifest(
+          R"({"version":1,"init":"x","kernel_args":"","entries":[{"kind":"file","path":"../etc"}]})",
+          "m")
+          .ok());
+  EXPECT_FALSE(
+      ParseManifest(
+          R"({"version":1,"init":"x","kernel_args":"","entries":[{"kind":"edit","path":"/etc/x"}]})",
+          "m")
+          .ok());
+  EXPECT_FALSE(ParseManifest("[]", "m").ok());
+}
+
+TEST(DependFiles, BootScriptRunsBeforeCheckrootAndMountall) {
+  std::string out =
+      AddDependTarget(Golden("depend.boot.in"), "uml-agent", {"mountkernfs.sh", "mountdevsubfs.sh"},
+                      false, {"checkroot.sh", "mountall.sh", "networking"});
+  ExpectGolden(out, "depend.boot.out");
+  EXPECT_EQ(AddDependTarget(out, "uml-agent", {}, false, {}), out);  // idempotent
+}
+
+TEST(DependFiles, ReadyScriptRunsAfterEverything) {
+  std::string out = AddDependTarget(Golden("depend.start.in"), "uml-agent-ready", {}, true, {});
+  ExpectGolden(out, "depend.start.out");
+}
+
+TEST(Inittab, SysinitFirstReadyLastOnce) {
+  const std::string& ours = InitScript("busybox/inittab.lines");
+  std::string out = AddInittabLines(Golden("inittab.in"), ours);
+  ExpectGolden(out, "inittab.out");
+  EXPECT_EQ(AddInittabLines(out, ours), out);
+}
+
+class FakeTree : public TreeView {
+ public:
+  bool Exists(const std::string& path) override { return files.count(path) || dirs.count(path); }
+  bool IsDirectory(const std::string& path) override { return dirs.count(path) > 0; }
+  std::optional<std::string> ReadFile(const std::string& path) override {
+    auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<std::string> LinkTarget(const std::string&) override { return std::nullopt; }
+  std::map<std::string, std::string> files;
+  std::set<std::string> dirs;
+};
+
+TEST(PlanBake, SystemdWithWrapperAsksForInitAndLeavesReadyToTheUnit) {
+  FakeTree tree;
+  BakeRequest request;
+  request.init = InitSystem::kSystemd;
+  request.wrapper = true;
+  request.agent_path = "/build/uml-agent";
+  Result<BakePlan> plan = PlanBake(request, tree);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->kernel_args, "init=/sbin/uml-agent uml_agent.ready.late=yes");
+  std::set<std::string> paths;
+  for (const auto& item : plan->items) paths.insert(item.path);
+  for (const char* path : {"/sbin/uml-agent", "/etc/uml-agent/config.json",
+                           "/etc/uml-agent/kernel-args", "/etc/systemd/system/uml-agent.service",
+                           "/etc/systemd/system/multi-user.target.wants/uml-agent-ready.service"}) {
+    EXPECT_TRUE(paths.count(path)) << path;
+  }
+  EXPECT_EQ(plan->items.front().path, "/var");  // manifest and backups have a home first
+}
+
+TEST(PlanBake, BusyboxWithoutInittabFallsBackToTheWrapper) {
+  FakeTree tree;
+  BakeRequest request;
+  request.init = InitSystem::kBusybox;
+  Result<BakePlan> plan = PlanBake(request, tree);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->kernel_args, "init=/sbin/uml-agent");
+  tree.files["/etc/inittab"] = "::sysinit:/etc/init.d/rcS\n";
+  plan = PlanBake(request, tree);
+  EXPECT_EQ(plan->kernel_args, "");
+}
+
+TEST(ImageArgs, FindsTheRootImage) {
+  EXPECT_EQ(*RootImageOf({"mem=64M", "ubd0=root.img", "root=/dev/ubda"}), "root.img");
+  EXPECT_EQ(*RootImageOf({"ubd0r=ro.img"}), "ro.img");
+  EXPECT_EQ(*RootImageOf({"ubd0=root.cow,base.img"}), "base.img");
+  EXPECT_FALSE(RootImageOf({"ubd1=swap.img", "--", "ubd0=x"}));
+}
+
+TEST(ImageArgs, TheUsersArgumentsWin) {
+  auto added = MergeImageArgs("init=/sbin/uml-agent uml_agent.ready.late=yes\n",
+                              {"ubd0=r.img", "init=/bin/sh"});
+  EXPECT_EQ(added, std::vector<std::string>{"uml_agent.ready.late=yes"});
+  EXPECT_TRUE(MergeImageArgs("", {}).empty());
+}
+
+}  // namespace
+}  // namespace umla::bridge

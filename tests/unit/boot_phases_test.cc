@@ -1,0 +1,142 @@
+#include <gtest/gtest.h>
+
+#include "agent/core/boot_state.h"
+#include "agent/core/init_choice.h"
+#include "agent/core/ready_gates.h"
+
+namespace umla::agent {
+namespace {
+
+TEST(BootState, RoundTripsEverythingTheReadyPhaseNeeds) {
+  BootState state;
+  state.hello = {"0.1.0", "6.1.176", "b00t", "init"};
+  state.next_seq = 7;
+  state.start_us = 123456;
+  state.running_step = "fstab";
+  protocol::StepResult step;
+  step.name = "devnodes";
+  step.changes = {"+ /dev/ubdb b 98:16"};
+  step.duration_us = 42;
+  state.steps = {step};
+  Result<BootState> parsed = ParseBootState(RenderBootState(state), "state.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->hello.boot_id, "b00t");
+  EXPECT_EQ(parsed->hello.mode, "init");
+  EXPECT_EQ(parsed->next_seq, 7u);
+  EXPECT_EQ(parsed->start_us, 123456u);
+  EXPECT_EQ(parsed->running_step, "fstab");
+  EXPECT_FALSE(parsed->ready_sent);
+  ASSERT_EQ(parsed->steps.size(), 1u);
+  EXPECT_EQ(parsed->steps[0].changes[0], "+ /dev/ubdb b 98:16");
+}
+
+TEST(BootState, RejectsForeignTextNamingTheSource) {
+  Result<BootState> parsed = ParseBootState("{\"next_seq\": \"x\"}", "/run/uml-agent/state.json");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("/run/uml-agent/state.json"), std::string::npos);
+  EXPECT_FALSE(ParseBootState("not json", "s").ok());
+}
+
+TEST(InitChoice, ConfiguredFirstThenTheKernelsOrderWithoutTheWrapper) {
+  auto candidates = InitCandidates("/lib/systemd/systemd", "/sbin/uml-agent");
+  std::vector<std::string> want = {"/lib/systemd/systemd", "/sbin/init", "/etc/init", "/bin/init",
+                                   "/bin/sh"};
+  EXPECT_EQ(candidates, want);
+  // Configuring the wrapper itself as init would loop: it is dropped.
+  EXPECT_EQ(InitCandidates("/sbin/uml-agent", "/sbin/uml-agent").front(), "/sbin/init");
+  EXPECT_EQ(InitCandidates("/sbin/init", "/sbin/uml-agent").size(), 4u);
+}
+
+TEST(InitChoice, FallsBackToTheFirstExecutable) {
+  auto candidates = InitCandidates("/sbin/missing", "/sbin/uml-agent");
+  auto only_sh = [](const std::string& path) { return path == "/bin/sh"; };
+  EXPECT_EQ(ChooseInit(candidates, only_sh), "/bin/sh");
+  EXPECT_EQ(ChooseInit(candidates, [](const std::string&) { return false; }), "");
+}
+
+TEST(ReadyGates, ParsesEveryKindWithItsName) {
+  Settings settings;
+  settings.Set("ready.tcp", "22, 8080", "test");
+  settings.Set("ready.file", "/run/ok", "test");
+  settings.Set("ready.unit", "ssh.service", "test");
+  settings.Set("ready.command", "test -e /x, or not", "test");
+  settings.Set("ready.timeout_ms", "5000", "test");
+  Result<GatePlan> plan = ParseGates(settings);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_EQ(plan->gates.size(), 5u);
+  EXPECT_EQ(plan->gates[0].Name(), "gate:tcp:22");
+  EXPECT_EQ(plan->gates[1].Name(), "gate:tcp:8080");
+  EXPECT_EQ(plan->gates[2].Name(), "gate:file:/run/ok");
+  EXPECT_EQ(plan->gates[3].Name(), "gate:unit:ssh.service");
+  EXPECT_EQ(plan->gates[4].target, "test -e /x, or not");
+  EXPECT_EQ(plan->timeout_ms, 5000u);
+}
+
+TEST(ReadyGates, BadValuesNameTheKey) {
+  for (auto [key, value] : {std::pair{"ready.tcp", "ssh"},
+                            {"ready.tcp", "70000"},
+                            {"ready.file", "relative"},
+                            {"ready.unit", "no dots"},
+                            {"ready.timeout_ms", "soon"}}) {
+    Settings settings;
+    settings.Set(key, value, "test");
+    Result<GatePlan> plan = ParseGates(settings);
+    ASSERT_FALSE(plan.ok()) << key << "=" << value;
+    EXPECT_NE(plan.status().message().find(key), std::string::npos) << plan.status().message();
+  }
+  Settings none;
+  EXPECT_TRUE(ParseGates(none)->gates.empty());
+}
+
+TEST(ReadyGates, ListeningPortsFromProcNetTcp) {
+  const char* tcp =
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
+      "   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0\n"
+      "   1: 0100007F:1F90 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0\n"
+      "   2: 0100007F:08AE 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0\n"
+      "   3: 0100007F:zz";
+  EXPECT_EQ(ListeningTcpPorts(tcp), (std::set<uint16_t>{22, 2222}));
+  const char* tcp6 =
+      "   0: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A 0\n";
+  EXPECT_EQ(ListeningTcpPorts(tcp6), (std::set<uint16_t>{22}));
+}
+
+class StepClock : public Clock {
+ public:
+  uint64_t NowMicros() override { return now; }
+  uint64_t WallMicros() override { return 0; }
+  uint64_t now = 1000;
+};
+
+class ScriptedProbe : public GateProbe {
+ public:
+  bool Holds(const Gate& gate, std::string* detail) override {
+    ++checks;
+    if (gate.target == "22") return checks >= 3;  // holds on the third round
+    *detail = "never";
+    return false;
+  }
+  int checks = 0;
+};
+
+TEST(ReadyGates, WaitsUntilHeldOrTimeout) {
+  GatePlan plan;
+  plan.timeout_ms = 1000;
+  plan.gates = {{GateKind::kTcp, "22"}};
+  StepClock clock;
+  ScriptedProbe probe;
+  auto sleep = [&clock](uint64_t ms) { clock.now += ms * 1000; };
+  auto results = WaitForGates(plan, probe, clock, sleep, 200);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, protocol::StepStatus::kOk);
+  EXPECT_EQ(results[0].duration_us, 400000u);
+
+  plan.gates = {{GateKind::kFile, "/never"}};
+  results = WaitForGates(plan, probe, clock, sleep, 200);
+  EXPECT_EQ(results[0].status, protocol::StepStatus::kFailed);
+  EXPECT_EQ(results[0].reason, "did not hold within 1000 ms: never");
+  EXPECT_EQ(results[0].name, "gate:file:/never");
+}
+
+}  // namespace
+}  // namespace umla::agent

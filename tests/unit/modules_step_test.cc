@@ -1,0 +1,119 @@
+#include "agent/steps/modules_step.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <sstream>
+
+#include "agent/system/file_system.h"
+#include "agent/system/guest_info.h"
+#include "agent/system/module_mounts.h"
+#include "agent/system/seams.h"
+
+namespace umla::agent {
+namespace {
+
+class FakeFiles : public FileSystem {
+ public:
+  Result<std::string> ReadFile(const std::string& path) override {
+    auto it = files.find(path);
+    if (it == files.end()) return Status::Error(path + ": missing");
+    return it->second;
+  }
+  bool Exists(const std::string& path) override { return files.count(path) > 0; }
+  Status WriteFileAtomic(const std::string& path, const std::string& content) override {
+    files[path] = content;
+    return Status::Ok();
+  }
+  std::map<std::string, std::string> files;
+};
+
+class FakeModuleMounts : public ModuleMounts {
+ public:
+  std::set<std::string> KernelFilesystems() override { return filesystems; }
+  std::set<std::string> MountPoints() override { return mounted; }
+  Status MakeDirectories(const std::string& path) override {
+    made.push_back(path);
+    return Status::Ok();
+  }
+  Status MountHostfsReadOnly(const std::string& host_dir, const std::string& target) override {
+    if (fail)
+      return Status::Error("mount hostfs " + host_dir + " on " + target +
+                           ": No such file or directory");
+    mounted.insert(target);
+    host_dirs.push_back(host_dir);
+    return Status::Ok();
+  }
+  std::set<std::string> filesystems = {"ext4", "hostfs"};
+  std::set<std::string> mounted;
+  std::vector<std::string> made, host_dirs;
+  bool fail = false;
+};
+
+TEST(PlanModules, OnlyWhenMissingAndHostfsKnown) {
+  std::string why;
+  ModulesSnapshot missing{"6.1.176", false, true, false};
+  auto plan = PlanModules(missing, "/usr/lib/uml/modules", &why);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->host_dir, "/usr/lib/uml/modules/6.1.176");
+  EXPECT_EQ(plan->target, "/lib/modules/6.1.176");
+  EXPECT_FALSE(PlanModules({"6.1.176", true, true, false}, "/h", &why));
+  EXPECT_EQ(why, "/lib/modules/6.1.176 is present");
+  EXPECT_FALSE(PlanModules({"6.1.176", false, false, false}, "/h", &why));
+  EXPECT_NE(why.find("no hostfs"), std::string::npos);
+  EXPECT_FALSE(PlanModules({"6.1.176", false, true, true}, "/h", &why));
+}
+
+class ModulesStepTest : public ::testing::Test {
+ protected:
+  StepOutcome Run(bool dry_run = false) {
+    SystemSeams seams;
+    seams.files = &files;
+    StepContext context{settings, &seams, dry_run, &plan};
+    return MakeModulesStep(&mounts)->Run(context);
+  }
+  Settings settings;
+  FakeFiles files;
+  FakeModuleMounts mounts;
+  std::ostringstream plan;
+};
+
+TEST_F(ModulesStepTest, MountsOnceThenHasNothingToDo) {
+  std::string target = "/lib/modules/" + KernelRelease();
+  StepOutcome dry = Run(true);
+  EXPECT_TRUE(dry.status.ok());
+  EXPECT_EQ(plan.str(),
+            "+ mount hostfs:/usr/lib/uml/modules/" + KernelRelease() + " on " + target + " (ro)\n");
+  EXPECT_TRUE(mounts.mounted.empty());  // dry run changes nothing
+
+  StepOutcome first = Run();
+  ASSERT_TRUE(first.status.ok());
+  ASSERT_EQ(first.changes.size(), 1u);
+  EXPECT_EQ(mounts.made, std::vector<std::string>{target});
+  EXPECT_TRUE(mounts.mounted.count(target));
+
+  StepOutcome second = Run();
+  EXPECT_TRUE(second.skipped);
+  EXPECT_TRUE(second.changes.empty());
+}
+
+TEST_F(ModulesStepTest, PresentTreeIsLeftAlone) {
+  files.files["/lib/modules/" + KernelRelease() + "/modules.dep"] = "";
+  StepOutcome outcome = Run();
+  EXPECT_TRUE(outcome.skipped);
+  EXPECT_TRUE(mounts.mounted.empty());
+}
+
+TEST_F(ModulesStepTest, FailuresAndSettingsNameWhatWentWrong) {
+  mounts.fail = true;
+  StepOutcome failed = Run();
+  ASSERT_FALSE(failed.status.ok());
+  EXPECT_NE(failed.status.message().find("mount hostfs /usr/lib/uml/modules/"), std::string::npos);
+  settings.Set("modules.host_dir", "relative", "test");
+  EXPECT_NE(Run().status.message().find("modules.host_dir"), std::string::npos);
+  settings.Set("modules.enable", "no", "test");
+  EXPECT_TRUE(Run().skipped);
+}
+
+}  // namespace
+}  // namespace umla::agent
