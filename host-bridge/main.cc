@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 
 #include "host-bridge/commands/run.h"
+#include "host-bridge/commands/run_preflight.h"
 #include "host-bridge/commands/wait.h"
 #include "host-bridge/watch/exit_codes.h"
 
@@ -72,6 +73,7 @@ int RunCommand(const std::vector<std::string>& args) {
       ("detach", po::bool_switch(&run.detach),
        "return once the guest is ready and leave it running")
       ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F");
+  AddPreflightOptions(options, &run);
   int parsed = Parse(
       "Usage: uml-bridge run [OPTIONS] -- KERNEL [KERNEL-ARGS...]\n\n"
       "Starts a UML kernel with the agent's console line wired to the bridge and waits\n"
@@ -91,6 +93,7 @@ int RunCommand(const std::vector<std::string>& args) {
   if (!CheckWatch(run.watch)) return kExitUsage;
   run.kernel = *(separator + 1);
   run.kernel_args.assign(separator + 2, args.end());
+  if (int refused = PrepareRun(run); refused >= 0) return refused;
   return RunGuest(run);
 }
 

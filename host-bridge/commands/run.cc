@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "host-bridge/commands/run_notify.h"
 #include "host-bridge/guest/guest_process.h"
 #include "host-bridge/guest/kernel_args.h"
 #include "host-bridge/guest/mconsole.h"
@@ -84,6 +85,7 @@ void RemoveStaleUmidDir(const std::string& umid, bool ours) {
 
 int RunGuest(const RunOptions& options) {
   Session session(options.watch);
+  RunNotifier systemd(session);
   ScratchDir scratch;
   if (scratch.path().empty()) {
     session.Say("cannot create a scratch directory: " + std::string(strerror(errno)));
@@ -183,6 +185,7 @@ int RunGuest(const RunOptions& options) {
       break;
     }
     bool done = session.watch().ready() || session.watch().fatal();
+    if (done) systemd.GuestReady(options.detach ? guest.pid() : getpid());
     if (done && options.detach) {
       if (!options.pidfile.empty()) {
         std::ofstream(options.pidfile) << guest.pid() << "\n";
@@ -197,6 +200,7 @@ int RunGuest(const RunOptions& options) {
 
   if (interrupted) {
     session.Say(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
+    systemd.Stopping();
     guest.Stop(mconsole_socket);
   } else if (timed_out) {
     session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: no " +

@@ -22,7 +22,10 @@ uint64_t NowMicros() {
 Session::Session(const WatchOptions& options)
     : options_(options),
       watch_(WatchOutput{
-          [this](const std::string& line) { Say("guest: " + line); },
+          [this](const std::string& line) {
+            Say("guest: " + line);
+            if (progress_observer_) progress_observer_(line);
+          },
           [this](const nlohmann::json& event) {
             if (!options_.json) return;
             // ensure_ascii: guest strings cannot carry escape sequences to a terminal.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "host-bridge/watch/guest_watch.h"
@@ -29,12 +30,17 @@ class Session {
   int RemainingMs() const;
   void Say(const std::string& line) const;  // a progress line on stderr
   const WatchOptions& options() const { return options_; }
+  // Also called with each guest progress line (systemd STATUS=, see run_notify.h).
+  void set_progress_observer(std::function<void(const std::string&)> observer) {
+    progress_observer_ = std::move(observer);
+  }
 
  private:
   WatchOptions options_;
   GuestWatch watch_;
   uint64_t deadline_us_;
   int signal_fd_ = -1;
+  std::function<void(const std::string&)> progress_observer_;
 };
 
 uint64_t NowMicros();
