@@ -19,8 +19,9 @@ if [ "${1:-}" = --stop ]; then
   state=$2
   for n in 1 2 3; do
     pid=$(cat "$state/guest$n.pid" 2>/dev/null) || continue
-    # The bridge started each kernel in its own process group: stop exactly that.
-    uml_mconsole "guest$n" halt >/dev/null 2>&1 || kill -TERM -- "-$pid" 2>/dev/null || true
+    # A clean halt through the guest's mconsole; failing that, the bridge started each
+    # kernel in its own process group: stop exactly that group.
+    timeout 10 uml_mconsole "guest$n" halt >/dev/null 2>&1 || kill -TERM -- "-$pid" 2>/dev/null || true
   done
   exit 0
 fi
