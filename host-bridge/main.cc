@@ -37,15 +37,14 @@ int Parse(const std::string& usage, po::options_description& options,
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(all).run(), vm);
-    // --help before notify(): a required option must not hide the help.
-    if (vm.count("help")) {
-      std::cout << all << "\n" << kExitStatusHelp;
-      return 0;
-    }
     po::notify(vm);
   } catch (const po::error& error) {
     std::cerr << "uml-bridge: " << error.what() << "\n(try --help)\n";
     return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << all << "\n" << kExitStatusHelp;
+    return 0;
   }
   return -1;
 }
