@@ -11,6 +11,8 @@
 # eth0=tuntap,tap%N). Its console goes to STATE-DIR/guestN.console, uml-bridge's
 # messages to STATE-DIR/guestN.log, the kernel's pid to STATE-DIR/guestN.pid.
 # Environment: KERNEL (linux), MEM (128M), SUBNET (192.0.2), TIMEOUT (120), UML_BRIDGE.
+# Run --stop in the same network namespace as the start: uml_mconsole gets the
+# kernel's reply on an abstract socket, which another namespace does not see.
 # Exit status: 0 when all three are ready, else the first failing uml-bridge status.
 set -eu
 bridge=${UML_BRIDGE:-uml-bridge}

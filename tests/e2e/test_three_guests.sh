@@ -68,7 +68,8 @@ assert_contains "$WORK/taken.log" "ubd0 COW file $state/guest2.cow is in use by 
 stop_guest_of fourth
 
 # --stop halts the three through their mconsole; the shared image never changed.
-"$UMLA_SOURCE_DIR/examples/three-guests.sh" --stop "$state"
+# (in the namespace: uml_mconsole gets its reply on a socket there)
+in_ns "$UMLA_SOURCE_DIR/examples/three-guests.sh" --stop "$state"
 for n in 1 2 3; do
   wait_exit "$(cat "$state/guest$n.pid")" 30 || fail "guest$n still running after --stop"
 done
