@@ -79,7 +79,9 @@ int RunCommand(const std::vector<std::string>& args) {
       "Starts a UML kernel with the agent's console line wired to the bridge and waits\n"
       "until the agent reports ready. Adds conN=fd:3,fd:3, umid= (unless given) and\n"
       "mconsole=notify:... to the kernel arguments. Without --detach it stays until\n"
-      "the guest exits; on timeout it halts the guest it started.\n\nOptions",
+      "the guest exits; on timeout it halts the guest it started. Before starting the\n"
+      "kernel it checks the host (see --no-preflight); under systemd (NOTIFY_SOCKET set)\n"
+      "it sends STATUS= lines and READY=1 once the guest is ready.\n\nOptions",
       options, ours);
   if (parsed >= 0) return parsed;
   if (separator == args.end() || separator + 1 == args.end()) {

@@ -12,14 +12,16 @@ namespace umla::bridge {
 
 void AddPreflightOptions(po::options_description& options, RunOptions* run) {
   options.add_options()
-      ("cow", po::value(&run->cow),
-       "put the root disk on a copy-on-write layer: ubd0=IMAGE becomes ubd0=FILE,IMAGE, so\n"
-       "several guests share IMAGE read-only (FILE is created by the kernel if missing)")
+      ("cow", po::value(&run->cow)->value_name("FILE"),
+       "put the root disk on a copy-on-write layer FILE: ubd0=IMAGE becomes "
+       "ubd0=FILE,IMAGE, so several guests share IMAGE read-only (the kernel creates "
+       "FILE if missing)")
       ("no-preflight", po::bool_switch(&run->skip_preflight),
-       "start the kernel without the checks: ubd files, e2fsck of the root image, room\n"
-       "for mem= in the tmpfs UML maps guest memory in, files in use by running guests")
+       "start the kernel without the checks: ubd files, e2fsck of the root image, "
+       "files in use by running guests, room for mem= in the tmpfs UML maps guest "
+       "memory in")
       ("strict", po::bool_switch(&run->strict),
-       "refuse to start on a preflight warning too (no tmpfs, too little room, e2fsck\n"
+       "refuse to start on a preflight warning too (no tmpfs, too little room, e2fsck "
        "had to repair, e2fsck missing)");
 }
 
