@@ -1,7 +1,8 @@
 // Test helper standing in for systemd: binds the datagram socket named like
 // $NOTIFY_SOCKET (a path, or @name for an abstract one), appends every datagram it
 // receives to OUT (after a line "AT=<ms since the epoch>", before a line "--"), and
-// exits 0 one quiet second after a datagram containing READY=1, or 1 after SECONDS.
+// exits 0 one quiet second after a datagram containing UNTIL (default READY=1), or 1
+// after SECONDS.
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,8 +16,8 @@
 #include "host-bridge/guest/sd_notify.h"
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: notify_sink SOCKET OUT SECONDS\n");
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: notify_sink SOCKET OUT SECONDS [UNTIL]\n");
     return 2;
   }
   auto address = umla::bridge::ParseNotifySocket(argv[1]);
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   std::fprintf(out, "LISTENING\n--\n");
   std::fflush(out);
   int left_ms = std::atoi(argv[3]) * 1000;
+  std::string until = argc == 5 ? argv[4] : "READY=1";
   bool ready = false;
   while (left_ms > 0) {
     struct pollfd pfd = {fd, POLLIN, 0};
@@ -52,7 +54,7 @@ int main(int argc, char** argv) {
     long long ms = static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
     std::fprintf(out, "AT=%lld\n%s\n--\n", ms, message.c_str());
     std::fflush(out);
-    if (message.find("READY=1") != std::string::npos) ready = true;
+    if (message.find(until) != std::string::npos) ready = true;
   }
   return 1;
 }

@@ -10,8 +10,8 @@ e2e_begin notify
 printf 'sleep 3\n' > "$WORK/linger.sh"
 busybox_image "$WORK/root.img" --after "$WORK/linger.sh"
 
-start_sink() {  # start_sink SOCKET OUT: waits until it listens
-  "$NOTIFY_SINK" "$1" "$2" 90 &
+start_sink() {  # start_sink SOCKET OUT [UNTIL]: waits until it listens
+  "$NOTIFY_SINK" "$1" "$2" 90 ${3:-} &
   SINK_PID=$!
   on_exit "kill $SINK_PID"
   i=0
@@ -58,3 +58,24 @@ assert_contains "$WORK/bg.notify" "^MAINPID=$(cat "$WORK/bg.pid")$"
 kill -0 "$(cat "$WORK/bg.pid")" || fail "the detached guest is not running"
 
 assert_not_contains "$WORK/bg.log" "notify systemd"
+
+# 4. `systemctl stop` (SIGTERM to the bridge, KillMode=mixed): STOPPING=1 goes out and
+#    the bridge halts its guest, which lingers 600 s otherwise.
+printf 'sleep 600\n' > "$WORK/stay.sh"
+busybox_image "$WORK/stay.img" --after "$WORK/stay.sh"
+start_sink "@umla-e2e-stop-$$" "$WORK/stop.notify" STOPPING=1
+NOTIFY_SOCKET="@umla-e2e-stop-$$" "$UML_BRIDGE" run --timeout 60 --console-log "$WORK/stop.console.log" -- \
+  "$UML_KERNEL" mem=64M "ubd0=$WORK/stay.img" root=/dev/ubda rw init=/init 2>"$WORK/stop.log" &
+bridge=$!
+on_exit "stop_guest_of stop"
+i=0
+until grep -q '^READY=1' "$WORK/stop.notify"; do
+  i=$((i + 1)); [ $i -lt 600 ] || fail "no READY=1 from the lingering guest"; sleep 0.1
+done
+kill -TERM "$bridge"
+set +e; wait "$bridge"; status=$?; set -e
+assert_eq "$status" 0 "exit status of a ready guest's bridge stopped by SIGTERM"
+wait "$SINK_PID" || fail "notify_sink got no STOPPING=1"
+assert_contains "$WORK/stop.log" "interrupted by Terminated; stopping the guest"
+guest_alive stop && fail "the guest is still running after the bridge stopped"
+true
