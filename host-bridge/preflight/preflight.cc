@@ -64,7 +64,7 @@ class Checker {
     else if (info.is_dir) problem = "is a directory";
     else if (!info.readable) problem = "cannot be read";
     else if (writes && !info.writable) problem = "cannot be written (use ubdNr= for a read-only disk)";
-    if (!problem.empty()) Add(Severity::kError, what + " " + path + " " + problem);
+    if (!problem.empty()) Add(Severity::kError, what + " " + path + ": " + problem);
   }
 
   // A file this guest writes must not be in any running guest's hands; a file it only

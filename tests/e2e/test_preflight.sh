@@ -35,7 +35,7 @@ not_started broken
 #    only logs that it cannot open the disk, and the guest boots).
 bridge_run missing --timeout 60 -- "$UML_KERNEL" $(boot_args "$WORK/root.img") "ubd1=$WORK/nope.img"
 assert_eq "$BRIDGE_STATUS" 2 "missing ubd1 file"
-assert_contains "$WORK/missing.log" "preflight error: ubd1 file $WORK/nope.img No such file or directory"
+assert_contains "$WORK/missing.log" "preflight error: ubd1 file $WORK/nope.img: No such file or directory"
 not_started missing
 bridge_run skipped --no-preflight --timeout 60 -- "$UML_KERNEL" $(boot_args "$WORK/root.img") "ubd1=$WORK/nope.img"
 assert_eq "$BRIDGE_STATUS" 0 "missing ubd1 with --no-preflight"
@@ -51,7 +51,7 @@ if unshare -m sh -c "mount --bind -o ro '$WORK/ro' '$WORK/ro' && \
       >/dev/null 2>'$WORK/ro-bad.log'; echo \$? >'$WORK/ro-bad.status'"; then
   assert_eq "$(cat "$WORK/ro-ok.status")" 0 "ubd1r= of a file on a read-only mount"
   assert_eq "$(cat "$WORK/ro-bad.status")" 2 "ubd1= of a file on a read-only mount"
-  assert_contains "$WORK/ro-bad.log" "ubd1 file $WORK/ro/ro.img cannot be written"
+  assert_contains "$WORK/ro-bad.log" "ubd1 file $WORK/ro/ro.img: cannot be written"
 else
   fail "unshare -m / mount --bind -o ro failed"
 fi

@@ -103,8 +103,8 @@ TEST(Preflight, MissingAndReadOnlyFiles) {
       RunPreflight({"ubd0=missing.img", "ubd1r=ro.img", "ubd2=data.img"}, host);
   EXPECT_TRUE(report.Refused(false));
   EXPECT_EQ(Messages(report, Severity::kError),
-            "ubd0 file missing.img No such file or directory\n"
-            "ubd2 file data.img cannot be written (use ubdNr= for a read-only disk)\n");
+            "ubd0 file missing.img: No such file or directory\n"
+            "ubd2 file data.img: cannot be written (use ubdNr= for a read-only disk)\n");
   EXPECT_TRUE(host.fsck_runs.empty());  // the root image is missing: nothing to check
 }
 
