@@ -22,10 +22,7 @@ uint64_t NowMicros() {
 Session::Session(const WatchOptions& options)
     : options_(options),
       watch_(WatchOutput{
-          [this](const std::string& line) {
-            Say("guest: " + line);
-            if (progress_observer_) progress_observer_(line);
-          },
+          [this](const std::string& line) { Say("guest: " + line); },
           [this](const nlohmann::json& event) {
             if (!options_.json) return;
             // ensure_ascii: guest strings cannot carry escape sequences to a terminal.
@@ -69,6 +66,7 @@ int Session::RemainingMs() const {
 }
 
 void Session::Say(const std::string& line) const {
+  if (progress_observer_) progress_observer_(line);
   if (options_.quiet) return;
   std::fprintf(stderr, "uml-bridge: %s\n", line.c_str());
 }

@@ -30,7 +30,8 @@ class Session {
   int RemainingMs() const;
   void Say(const std::string& line) const;  // a progress line on stderr
   const WatchOptions& options() const { return options_; }
-  // Also called with each guest progress line (systemd STATUS=, see run_notify.h).
+  // Also called with each progress line, even with --quiet (systemd STATUS=, see
+  // run_notify.h).
   void set_progress_observer(std::function<void(const std::string&)> observer) {
     progress_observer_ = std::move(observer);
   }

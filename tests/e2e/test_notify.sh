@@ -11,7 +11,7 @@ printf 'sleep 3\n' > "$WORK/linger.sh"
 busybox_image "$WORK/root.img" --after "$WORK/linger.sh"
 
 start_sink() {  # start_sink SOCKET OUT [UNTIL]: waits until it listens
-  "$NOTIFY_SINK" "$1" "$2" 90 ${3:-} &
+  "$NOTIFY_SINK" "$1" "$2" 90 ${3:+"$3"} &
   SINK_PID=$!
   on_exit "kill $SINK_PID"
   i=0
@@ -22,12 +22,13 @@ start_sink() {  # start_sink SOCKET OUT [UNTIL]: waits until it listens
 
 # 1. In the foreground (as a unit's ExecStart): READY=1 with the bridge's own pid, after
 #    the STATUS lines for kernel, agent and ready, and before the guest exits.
-start_sink "@umla-e2e-notify-$$" "$WORK/fg.notify"
+# (The sink stays until the bridge's last STATUS=, as systemd would.)
+start_sink "@umla-e2e-notify-$$" "$WORK/fg.notify" "STATUS=guest exited"
 NOTIFY_SOCKET="@umla-e2e-notify-$$" bridge_run fg --timeout 60 -- "$UML_KERNEL" \
   mem=64M "ubd0=$WORK/root.img" root=/dev/ubda rw init=/init
 ended_at=$(($(date +%s%N) / 1000000))
 assert_eq "$BRIDGE_STATUS" 0 "foreground run"
-wait "$SINK_PID" || fail "notify_sink got no READY=1"
+wait "$SINK_PID" || fail "notify_sink got no final STATUS="
 cat "$WORK/fg.notify"
 order=$(grep -n -e '^STATUS=kernel up' -e '^STATUS=agent .* up' -e '^STATUS=ready: every step ok' \
   -e '^READY=1' "$WORK/fg.notify" | cut -d: -f2 | cut -c1-9 | tr '\n' ' ')

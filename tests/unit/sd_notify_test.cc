@@ -1,5 +1,7 @@
 #include "host-bridge/guest/sd_notify.h"
 
+#include <stdlib.h>
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -7,6 +9,8 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "host-bridge/commands/run_notify.h"
 
 namespace umla::bridge {
 namespace {
@@ -79,6 +83,45 @@ TEST(SdNotify, DisabledWithoutSocketAndReportsAMissingListener) {
   Status sent = nobody.Send("READY=1");
   EXPECT_FALSE(sent.ok());
   EXPECT_NE(sent.message().find("notify systemd: Connection refused"), std::string::npos);
+}
+
+// RunNotifier through a Session, as `run` uses them: progress lines become STATUS=
+// without the "guest: " prefix, READY=1 waits for the guest's ready event.
+TEST(RunNotifier, ForwardsProgressAndWaitsForReady) {
+  std::string name = "@umla-run-notifier-test-" + std::to_string(getpid());
+  Listener listener(*ParseNotifySocket(name));
+  ASSERT_TRUE(listener.bound());
+  setenv("NOTIFY_SOCKET", name.c_str(), 1);
+  WatchOptions options;
+  options.quiet = true;
+  Session session(options);
+  RunNotifier notifier(session);
+  unsetenv("NOTIFY_SOCKET");
+  session.Say("guest: kernel up (mconsole /x)");
+  session.Say("started linux as pid 7");
+  EXPECT_EQ(listener.Receive(), "STATUS=kernel up (mconsole /x)");
+  EXPECT_EQ(listener.Receive(), "STATUS=started linux as pid 7");
+  notifier.GuestReady(42);  // not ready yet: nothing
+  EXPECT_EQ(listener.Receive(), "");
+  notifier.Stopping();
+  EXPECT_EQ(listener.Receive(), "STOPPING=1\nSTATUS=stopping the guest");
+}
+
+// Nobody listening: one complaint, and no endless loop through Say -> observer -> Send.
+TEST(RunNotifier, ABrokenSocketIsReportedOnce) {
+  setenv("NOTIFY_SOCKET", ("@umla-nobody-" + std::to_string(getpid())).c_str(), 1);
+  Session session(WatchOptions{});
+  RunNotifier notifier(session);
+  unsetenv("NOTIFY_SOCKET");
+  testing::internal::CaptureStderr();
+  session.Say("guest: kernel up");
+  session.Say("guest: agent up");
+  notifier.Stopping();
+  std::string said = testing::internal::GetCapturedStderr();
+  size_t first = said.find("notify systemd: Connection refused");
+  ASSERT_NE(first, std::string::npos) << said;
+  EXPECT_EQ(said.find("notify systemd", first + 1), std::string::npos) << said;
+  EXPECT_NE(said.find("uml-bridge: guest: agent up"), std::string::npos) << said;
 }
 
 }  // namespace
