@@ -21,8 +21,8 @@ void AddPreflightOptions(po::options_description& options, RunOptions* run) {
        "files in use by running guests, room for mem= in the tmpfs UML maps guest "
        "memory in")
       ("strict", po::bool_switch(&run->strict),
-       "refuse to start on a preflight warning too (no tmpfs, too little room, e2fsck "
-       "had to repair, e2fsck missing)");
+       "refuse to start on a preflight warning too (guest memory not on a tmpfs or "
+       "without room for mem=, e2fsck missing)");
 }
 
 Status PutRootOnCow(std::vector<std::string>& kernel_args, const std::string& cow_file) {

@@ -100,7 +100,8 @@ class Checker {
       Add(Severity::kError, command + " exited with " + std::to_string(fsck->status) +
                                 "; not starting the kernel. e2fsck said:\n" + fsck->output);
     } else if (fsck->status == 1) {
-      Add(Severity::kWarning, command + " repaired the filesystem:\n" + fsck->output);
+      // Also what a forced check of an image not cleanly unmounted gives: not a warning.
+      Add(Severity::kNote, command + " corrected the filesystem (exit 1):\n" + fsck->output);
     } else {
       Add(Severity::kNote, command + ": clean");
     }

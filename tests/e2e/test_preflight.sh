@@ -15,6 +15,14 @@ bridge_run clean --timeout 60 -- "$UML_KERNEL" $(boot_args "$WORK/root.img")
 assert_eq "$BRIDGE_STATUS" 0 "clean image"
 assert_contains "$WORK/clean.log" "preflight: e2fsck -p $WORK/root.img: clean"
 assert_contains "$WORK/clean.log" "preflight: guest memory in "
+# An image marked "not cleanly unmounted" (as after a host crash): e2fsck -p checks it,
+# exits 1, and that is no reason to refuse, even with --strict.
+busybox_image "$WORK/dirty.img"
+debugfs -w -R "ssv state 0" "$WORK/dirty.img" >/dev/null 2>&1
+bridge_run dirty --strict --timeout 60 -- "$UML_KERNEL" $(boot_args "$WORK/dirty.img")
+assert_eq "$BRIDGE_STATUS" 0 "an image not cleanly unmounted, with --strict"
+assert_contains "$WORK/dirty.log" "preflight: e2fsck -p $WORK/dirty.img corrected the filesystem (exit 1)"
+assert_contains "$WORK/dirty.log" "was not cleanly unmounted, check forced"
 
 # 2. A broken filesystem (root inode cleared, marked not clean): e2fsck -p exits 4.
 # (A fresh image: one a guest has used holds a journal whose replay would undo this.)

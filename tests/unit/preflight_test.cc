@@ -86,13 +86,16 @@ TEST(Preflight, E2fsckAboveOneRefusesWithItsOutput) {
             "root.img: UNEXPECTED INCONSISTENCY; RUN fsck MANUALLY.\n");
 }
 
-TEST(Preflight, RepairedImageIsAWarningThatOnlyStrictRefuses) {
+// Exit 1 is also a forced check of an image not cleanly unmounted: a note only.
+TEST(Preflight, CorrectedImageGoesOnEvenWhenStrict) {
   FakeHost host;
   host.AddFile("root.img", 1);
-  host.fsck_result = {1, "root.img: 12 files, fixed"};
+  host.fsck_result = {1, "root.img: Inode 12 ref count is 5, should be 2.  FIXED."};
   PreflightReport report = RunPreflight({"ubd0=root.img"}, host);
-  EXPECT_FALSE(report.Refused(false));
-  EXPECT_TRUE(report.Refused(true));
+  EXPECT_FALSE(report.Refused(true));
+  EXPECT_NE(Messages(report, Severity::kNote)
+                .find("e2fsck -p root.img corrected the filesystem (exit 1):\nroot.img: Inode 12"),
+            std::string::npos);
 }
 
 TEST(Preflight, MissingAndReadOnlyFiles) {
