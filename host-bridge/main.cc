@@ -67,13 +67,13 @@ int RunCommand(const std::vector<std::string>& args) {
   std::vector<std::string> ours(args.begin(), separator);
   po::options_description options;
   AddWatchOptions(options, &run.watch);
+  AddPreflightOptions(options, &run);
   options.add_options()
       ("console-log", po::value(&run.console_log),
        "write the guest's main console (con0) to FILE instead of this terminal")
       ("detach", po::bool_switch(&run.detach),
        "return once the guest is ready and leave it running")
       ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F");
-  AddPreflightOptions(options, &run);
   int parsed = Parse(
       "Usage: uml-bridge run [OPTIONS] -- KERNEL [KERNEL-ARGS...]\n\n"
       "Starts a UML kernel with the agent's console line wired to the bridge and waits\n"
