@@ -12,6 +12,7 @@
 #include "host-bridge/commands/netconf.h"
 #include "host-bridge/commands/bake.h"
 #include "host-bridge/commands/run.h"
+#include "host-bridge/commands/run_preflight.h"
 #include "host-bridge/commands/wait.h"
 #include "host-bridge/watch/exit_codes.h"
 
@@ -72,6 +73,7 @@ int RunCommand(const std::vector<std::string>& args) {
   std::vector<std::string> ours(args.begin(), separator);
   po::options_description options;
   AddWatchOptions(options, &run.watch);
+  AddPreflightOptions(options, &run);
   options.add_options()
       ("console-log", po::value(&run.console_log),
        "write the guest's main console (con0) to FILE instead of this terminal")
@@ -87,7 +89,9 @@ int RunCommand(const std::vector<std::string>& args) {
       "Starts a UML kernel with the agent's console line wired to the bridge and waits\n"
       "until the agent reports ready. Adds conN=fd:3,fd:3, umid= (unless given) and\n"
       "mconsole=notify:... to the kernel arguments. Without --detach it stays until\n"
-      "the guest exits; on timeout it halts the guest it started.\n\nOptions",
+      "the guest exits; on timeout it halts the guest it started. Before starting the\n"
+      "kernel it checks the host (see --no-preflight); under systemd (NOTIFY_SOCKET set)\n"
+      "it sends STATUS= lines and READY=1 once the guest is ready.\n\nOptions",
       options, ours);
   if (parsed >= 0) return parsed;
   run.image_args = std::find(ours.begin(), ours.end(), "--no-image-args") == ours.end();
@@ -119,6 +123,7 @@ int RunCommand(const std::vector<std::string>& args) {
     run.extra_args.insert(run.extra_args.end(), network->begin(), network->end());
   }
 
+  if (int refused = PrepareRun(run); refused >= 0) return refused;
   return RunGuest(run);
 }
 

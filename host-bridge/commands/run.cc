@@ -16,6 +16,7 @@
 #include "host-bridge/bake/bake_plan.h"
 #include "host-bridge/bake/image_args.h"
 #include "host-bridge/bake/root_tree.h"
+#include "host-bridge/commands/run_notify.h"
 #include "host-bridge/guest/guest_process.h"
 #include "host-bridge/guest/kernel_args.h"
 #include "host-bridge/guest/mconsole.h"
@@ -98,6 +99,7 @@ std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_
 
 int RunGuest(const RunOptions& options) {
   Session session(options.watch);
+  RunNotifier systemd(session);
   ScratchDir scratch;
   if (scratch.path().empty()) {
     session.Say("cannot create a scratch directory: " + std::string(strerror(errno)));
@@ -210,6 +212,7 @@ int RunGuest(const RunOptions& options) {
       break;
     }
     bool done = session.watch().ready() || session.watch().fatal();
+    if (done) systemd.GuestReady(options.detach ? guest.pid() : getpid());
     if (done && options.detach) {
       if (!options.pidfile.empty()) {
         std::ofstream(options.pidfile) << guest.pid() << "\n";
@@ -224,6 +227,7 @@ int RunGuest(const RunOptions& options) {
 
   if (interrupted) {
     session.Say(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
+    systemd.Stopping();
     guest.Stop(mconsole_socket);
   } else if (timed_out) {
     session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: no " +

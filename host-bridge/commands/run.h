@@ -14,6 +14,9 @@ struct RunOptions {
   std::string console_log;  // empty: this terminal (stderr)
   bool detach = false;
   std::string pidfile;
+  std::string cow;             // --cow FILE: root disk on a COW layer (run_preflight.h)
+  bool skip_preflight = false;  // --no-preflight
+  bool strict = false;          // --strict: a preflight warning refuses too
   std::string kernel;
   std::vector<std::string> kernel_args;
   std::vector<std::string> extra_args;  // added by other features (network, images)

@@ -90,6 +90,7 @@ int Session::RemainingMs() const {
 }
 
 void Session::Say(const std::string& line) const {
+  if (progress_observer_) progress_observer_(line);
   if (options_.quiet) return;
   std::fprintf(stderr, "uml-bridge: %s\n", line.c_str());
 }

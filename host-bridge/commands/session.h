@@ -37,6 +37,11 @@ class Session {
   int RemainingMs() const;
   void Say(const std::string& line) const;  // a progress line on stderr
   const WatchOptions& options() const { return options_; }
+  // Also called with each progress line, even with --quiet (systemd STATUS=, see
+  // run_notify.h).
+  void set_progress_observer(std::function<void(const std::string&)> observer) {
+    progress_observer_ = std::move(observer);
+  }
 
  private:
   WatchOptions options_;
@@ -44,6 +49,7 @@ class Session {
   GuestWatch watch_;
   uint64_t deadline_us_;
   int signal_fd_ = -1;
+  std::function<void(const std::string&)> progress_observer_;
 };
 
 uint64_t NowMicros();
