@@ -6,10 +6,24 @@
 # ready arrives from the init integration, `uml-agent status` in the guest, modprobe
 # finds the UML kernel's modules (hostfs mount for systemd, baked tree for sysvinit),
 # baking twice changes nothing, and --uninstall gives back the original file list.
+# Each guest also gets a swap disk and eth0 on a tap in a network namespace of this
+# test: the storage and network fixups must take effect in that same boot (swap on
+# through fstab, hostfs mounted, eth0 addressed, default route, resolv.conf), and the
+# namespace pings the guest.
 . "$(dirname "$0")/lib.sh"
 e2e_begin boot_debian
 probe=$(probe_dir)
 : "${E2E_CACHE:=$WORK/cache}"
+
+NS=umla-deb-$$
+ip netns add "$NS"
+on_exit "ip netns del $NS"
+ip -n "$NS" link set lo up
+ip -n "$NS" tuntap add dev tap0 mode tap
+ip -n "$NS" addr add 192.0.2.1/24 dev tap0
+ip -n "$NS" link set tap0 up
+NETARGS="eth0=tuntap,tap0 uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=192.0.2.1
+  uml_agent.dns.nameservers=198.51.100.53 uml_agent.dns.search=example.test"
 
 # What the guest reports once the agent said ready: started from /etc/rc.local
 # (sysvinit's rc.local script, systemd's rc-local generator) in a session of its own,
@@ -27,6 +41,12 @@ setsid /bin/sh -c '
   modprobe brd rd_nr=1 rd_size=1024 > /mnt/probe/\$name.modprobe 2>&1; echo "modprobe exit \$?" >> /mnt/probe/\$name.modprobe
   [ -d /sys/module/brd ] && echo "brd loaded" >> /mnt/probe/\$name.modprobe
   readlink /proc/1/exe > /mnt/probe/\$name.init
+  cat /proc/swaps > /mnt/probe/\$name.swaps
+  grep " /mnt/host hostfs " /proc/mounts > /mnt/probe/\$name.hostfs
+  cat /etc/fstab > /mnt/probe/\$name.fstab
+  cat /etc/resolv.conf > /mnt/probe/\$name.resolv
+  cat /proc/net/route > /mnt/probe/\$name.route
+  cat /sys/class/net/eth0/operstate > /mnt/probe/\$name.operstate
   echo done > /mnt/probe/\$name.done
   umount /mnt/probe
 ' < /dev/null > /dev/null 2>&1 &
@@ -52,16 +72,29 @@ CMDS
     fail "bake $name failed: $(cat "$WORK/$name.bake.log")"
   boot_start=$(date +%s)
   on_exit "stop_guest_of $name"
-  # shellcheck disable=SC2086 # KARGS: extra kernel arguments, split on purpose
-  bridge_run "$name" --timeout 180 --detach -- "$UML_KERNEL" mem=256M "ubd0=$WORK/$name.img" \
-    root=/dev/ubda rw ${KARGS:-}
+  truncate -s 32M "$WORK/$name.swap" && mkswap "$WORK/$name.swap" >/dev/null
+  # shellcheck disable=SC2086 # KARGS, NETARGS: extra kernel arguments, split on purpose
+  BRIDGE_WRAP="ip netns exec $NS" bridge_run "$name" --timeout 180 --detach -- "$UML_KERNEL" \
+    mem=256M "ubd0=$WORK/$name.img" "ubd1=$WORK/$name.swap" root=/dev/ubda rw $NETARGS ${KARGS:-}
   assert_eq "$BRIDGE_STATUS" 0 "$name: bridge exit status"
   echo "$name: ready $(( $(date +%s) - boot_start )) s after the start of the guest"
   i=0
   while [ ! -f "$probe/$name.done" ] && [ $i -lt 120 ]; do sleep 1; i=$((i+1)); done
   echo "$name: whole case $(( $(date +%s) - start )) s"
+  ip netns exec "$NS" ping -c 1 -W 5 192.0.2.2 > "$WORK/$name.ping" 2>&1 || echo "ping failed" >> "$WORK/$name.ping"
   stop_guest_of "$name"
   [ -f "$probe/$name.done" ] || fail "$name: the guest's probe never ran"
+  # Storage and network fixups took effect in this same boot.
+  assert_contains "$probe/$name.swaps" "^/dev/ubdb "
+  assert_contains "$probe/$name.fstab" "^/dev/ubdb none swap"
+  assert_contains "$probe/$name.fstab" "^none /mnt/host hostfs"
+  assert_contains "$probe/$name.hostfs" "hostfs"
+  assert_contains "$probe/$name.resolv" "^nameserver 198.51.100.53"
+  assert_contains "$probe/$name.resolv" "^search example.test"
+  assert_not_contains "$probe/$name.operstate" "down"  # UML reports "unknown" when up
+  # Default route (destination 0) via 192.0.2.1 (0100 02C0 in /proc/net/route's hex).
+  assert_contains "$probe/$name.route" "^eth0	00000000	010200C0"
+  assert_not_contains "$WORK/$name.ping" "ping failed"
   ready_event "$name" | grep -q '"ok":true' || fail "$name: ready not ok: $(ready_event "$name")"
   assert_contains "$probe/$name.status" "last run: ok"
   assert_contains "$probe/$name.status" "status exit 0"
