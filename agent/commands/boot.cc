@@ -104,6 +104,21 @@ void KeepReport(const std::string& root, const protocol::Ready& ready,
   if (!written.ok()) spdlog::warn("keeping the report: {}", written.message());
 }
 
+// A mistyped key would otherwise be ignored without a word: name each unknown one.
+void WarnAboutUnknownKeys(const Settings& settings) {
+  std::vector<std::string_view> known = {
+      "channel",      "channel.timeout_ms", "init.exec",  "init.timeout_ms",
+      "ready.late",   "ready.timeout_ms",   "ready.tcp",  "ready.file",
+      "ready.unit",   "ready.command",      "debug.crash_step"};
+  for (const auto& step : MakeBootSteps()) {
+    for (std::string_view key : step->keys()) known.push_back(key);
+  }
+  for (const std::string& key : settings.UnknownKeys(known)) {
+    spdlog::warn("setting {} (from {}) is not a key any step reads; ignored", key,
+                 settings.Get(key)->source);
+  }
+}
+
 }  // namespace
 
 int RunBoot(const BootOptions& options) {
@@ -125,6 +140,7 @@ int RunBoot(const BootOptions& options) {
   if (options.root == "/") system.network = &network;
   std::vector<std::string> config_problems;
   Settings settings = LoadBootSettings(options, files, &config_problems);
+  WarnAboutUnknownKeys(settings);
 
   std::string channel = options.channel;
   if (channel.empty()) {

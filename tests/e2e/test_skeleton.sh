@@ -9,7 +9,8 @@ file "$UML_AGENT" | grep -q "statically linked" || fail "uml-agent is not static
 # 1. Ready: exit 0, hello then ready, ready lists every step as ok.
 printf 'dmesg | grep "uml-agent" | sed "s/^/kmsg: /"\n' > "$WORK/kmsg.sh"
 busybox_image "$WORK/root.img" --after "$WORK/kmsg.sh"
-bridge_run ready --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/root.img" root=/dev/ubda rw init=/init
+bridge_run ready --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/root.img" root=/dev/ubda rw init=/init \
+  uml_agent.hostfs.mountpont=/typo
 assert_eq "$BRIDGE_STATUS" 0 "bridge exit status for a ready guest"
 head -n 1 "$WORK/ready.json" | grep -q '"type":"hello"' || fail "first event is not hello"
 assert_contains "$WORK/ready.json" '"kernel":"6\.'
@@ -20,6 +21,7 @@ assert_contains "$WORK/ready.log" "kernel up"
 assert_contains "$WORK/ready.log" "ready: every step ok"
 assert_contains "$WORK/ready.console.log" "uml-agent boot exited with 0"
 assert_not_contains "$WORK/ready.console.log" "epollctl add err"
+assert_contains "$WORK/ready.console.log" "setting hostfs.mountpont (from kernel command line) is not a key any step reads"
 # The agent logs to the kernel log too (early boot has no syslog).
 assert_contains "$WORK/ready.console.log" "kmsg: .*uml-agent: reporting on /dev/tty7"
 assert_contains "$WORK/ready.console.log" "kmsg: .*uml-agent: ready after"
