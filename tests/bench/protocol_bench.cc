@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/core/fstab_text.h"
 #include "host-bridge/watch/guest_watch.h"
 #include "protocol/events.h"
 #include "protocol/frame.h"
@@ -71,6 +72,22 @@ void BM_DecodeReadyEvent(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * json.size()));
 }
 BENCHMARK(BM_DecodeReadyEvent);
+
+// An fstab of 10,000 lines (entries, comments, odd spacing): parse and render back.
+void BM_FstabParseRender10k(benchmark::State& state) {
+  std::string text;
+  for (int i = 0; i < 10000; ++i) {
+    if (i % 10 == 0) text += "# comment " + std::to_string(i) + "\n";
+    else if (i % 3 == 0) text += "UUID=" + std::to_string(i) + "\t/srv/" + std::to_string(i) + " ext4 defaults 0 2\n";
+    else text += "/dev/ubd/" + std::to_string(i % 8) + "  none   swap  sw  0  0\n";
+  }
+  for (auto _ : state) {
+    agent::FstabFile file = agent::ParseFstab(text);
+    benchmark::DoNotOptimize(agent::RenderFstab(file));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_FstabParseRender10k)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
