@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
     if (!boot.dry_run) {
       if (auto kmsg = KmsgSink::Open()) umla::AddLogSink(kmsg);
     }
+    if (command == "boot" && !boot.dry_run && boot.root == "/") return RunBootGuarded(boot);
     return RunBoot(boot);
   }
   if (command == "init") {

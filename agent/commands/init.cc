@@ -40,6 +40,7 @@ std::string RunInChild(const std::function<int()>& work, uint64_t timeout_ms) {
       status = work();
     } catch (...) {
     }
+    spdlog::default_logger()->flush();  // _exit runs no destructors: the kmsg sink gathers
     _exit(status);
   }
   setpgid(pid, pid);
@@ -134,6 +135,25 @@ WrapperSettings ReadWrapperSettings(const BootOptions& options) {
 }
 
 }  // namespace
+
+int RunBootGuarded(BootOptions options) {
+  WrapperSettings guard = ReadWrapperSettings(options);
+  BootPhase wanted = options.phase;
+  options.phase = BootPhase::kFixups;
+  int status = 0;
+  std::string stopped = RunInChild([&options] { return RunBoot(options); }, guard.timeout_ms);
+  if (!stopped.empty()) {
+    spdlog::error("boot: the fixups process {}", stopped);
+    options.phase = BootPhase::kRecover;
+    options.recover_reason = stopped;
+    RunInChild([&options] { return RunBoot(options); }, 10000);
+    status = 1;
+  }
+  if (wanted != BootPhase::kAll) return status;
+  options.phase = BootPhase::kReady;
+  int ready = RunBoot(options);
+  return ready != 0 ? ready : status;
+}
 
 void RunInit(int argc, char** argv) {
   WrapperSettings wrapper;

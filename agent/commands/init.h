@@ -10,4 +10,11 @@ namespace umla::agent {
 
 [[noreturn]] void RunInit(int argc, char** argv);
 
+struct BootOptions;
+// `uml-agent boot` on a running system (not --dry-run, not --root): the fixups run in
+// a child process under the same time limit as in the wrapper (init.timeout_ms), so
+// a hung mount or a crashing step cannot hold up the init script that called it; then
+// the ready phase (for --phase all). Returns 0 when every step was ok, else 1.
+int RunBootGuarded(BootOptions options);
+
 }  // namespace umla::agent

@@ -59,12 +59,14 @@ assert_eq "$BRIDGE_STATUS" 2 "fifo that is not a FIFO"
 
 # 6. Several guests, one wait: every one ready -> 0; one of them dies first -> 4.
 #    (Each guest needs an image of its own: UML locks a ubd file it has open.)
+cp "$WORK/root.img" "$WORK/a.img"
 cp "$WORK/root.img" "$WORK/b.img"
+boot_a="mem=64M ubd0=$WORK/a.img root=/dev/ubda rw init=/init"
 boot_b="mem=64M ubd0=$WORK/b.img root=/dev/ubda rw init=/init"
 rm -f "$WORK/a.fifo" "$WORK/b.fifo" && mkfifo "$WORK/a.fifo" "$WORK/b.fifo"
-start_guest multi-a $boot con=null con7=null,fd:3 3<>"$WORK/a.fifo"
+start_guest multi-a $boot_a con=null con0=fd:0,fd:1 con7=null,fd:3 3<>"$WORK/a.fifo"
 pid_a=$GUEST_PID
-start_guest multi-b $boot_b con=null con7=null,fd:3 3<>"$WORK/b.fifo"
+start_guest multi-b $boot_b con=null con0=fd:0,fd:1 con7=null,fd:3 3<>"$WORK/b.fifo"
 pid_b=$GUEST_PID
 bridge_wait multi --channel "fifo:$WORK/a.fifo" --channel "fifo:$WORK/b.fifo" --timeout 60
 assert_eq "$BRIDGE_STATUS" 0 "wait for two guests"
@@ -72,7 +74,7 @@ assert_eq "$(grep -c '"type":"ready"' "$WORK/multi.json")" 2 "ready events for t
 assert_contains "$WORK/multi.json" "\"guest\":\"$WORK/b.fifo\""
 wait_exit "$pid_a" 30 && wait_exit "$pid_b" 30 || fail "the two guests did not power off"
 rm -f "$WORK/a.fifo" "$WORK/b.fifo" && mkfifo "$WORK/a.fifo" "$WORK/b.fifo"
-start_guest mixed-a $boot con=null con7=null,fd:3 3<>"$WORK/a.fifo"
+start_guest mixed-a $boot_a con=null con0=fd:0,fd:1 con7=null,fd:3 3<>"$WORK/a.fifo"
 start_guest mixed-b mem=64M "ubd0=$WORK/die.img" root=/dev/ubda rw init=/init con=null con7=null,fd:3 3<>"$WORK/b.fifo"
 bridge_wait mixed --channel "fifo:$WORK/a.fifo" --channel "fifo:$WORK/b.fifo" --timeout 60
 assert_eq "$BRIDGE_STATUS" 4 "one of two guests died first"
