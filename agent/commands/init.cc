@@ -88,7 +88,7 @@ void RunDetached(const std::function<int()>& work) {
 
 struct WrapperSettings {
   std::string init = kDefaultInit;
-  uint64_t timeout_ms = 60000;
+  uint64_t timeout_ms = 10000;
   bool ready_late = false;
   bool has_gates = false;
 };
@@ -103,7 +103,7 @@ WrapperSettings ReadWrapperSettings(const BootOptions& options) {
     Settings settings = LoadBootSettings(options, files, &problems);
     Result<std::string> init = settings.Path("init.exec", kDefaultInit);
     if (init.ok()) wrapper.init = *init;
-    Result<uint64_t> timeout = settings.Unsigned("init.timeout_ms", 60000, 3600000);
+    Result<uint64_t> timeout = settings.Unsigned("init.timeout_ms", 10000, 3600000);
     if (timeout.ok()) wrapper.timeout_ms = *timeout;
     Result<bool> late = settings.Bool("ready.late", false);
     if (late.ok()) wrapper.ready_late = *late;
