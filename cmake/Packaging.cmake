@@ -35,7 +35,7 @@ add_custom_target(umla_package_docs ALL DEPENDS
 
 # uml-agent: guests are not merged-/usr as a rule, so the agent goes to /sbin itself.
 install(TARGETS uml-agent RUNTIME DESTINATION /sbin COMPONENT uml-agent EXCLUDE_FROM_ALL)
-install(FILES ${UMLA_PKG_DIR}/uml-agent/config.json DESTINATION /etc/uml-agent
+install(FILES ${CMAKE_SOURCE_DIR}/initscripts/config.json DESTINATION /etc/uml-agent
         COMPONENT uml-agent EXCLUDE_FROM_ALL)
 if(EXISTS ${CMAKE_SOURCE_DIR}/initscripts)
   install(DIRECTORY ${CMAKE_SOURCE_DIR}/initscripts/ DESTINATION share/uml-agent/initscripts
