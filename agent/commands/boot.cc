@@ -122,7 +122,9 @@ void WarnAboutUnknownKeys(const Settings& settings) {
 }  // namespace
 
 int RunBoot(const BootOptions& options) {
-  if (options.root == "/" && !options.dry_run) {
+  // Only where steps will run, and not under the wrapper, which mounted them already.
+  bool runs_steps = options.phase == BootPhase::kAll || options.phase == BootPhase::kFixups;
+  if (options.root == "/" && !options.dry_run && runs_steps && options.mode != "init") {
     for (const auto& problem : MountEarlyFilesystems(/*kernel_interfaces_only=*/true)) {
       spdlog::warn("{}", problem);
     }

@@ -22,15 +22,7 @@ class ActivateStep : public Step {
     StepOutcome outcome;
     SettingReader read(context.settings);
     bool enabled = read.Bool("activate", true);
-    if (!read.status().ok()) {
-      outcome.status = read.status();
-      return outcome;
-    }
-    if (!enabled) {
-      outcome.skipped = true;
-      outcome.skip_reason = "disabled by setting activate";
-      return outcome;
-    }
+    if (auto early = EarlyOutcome(read, enabled, "activate")) return *early;
     Result<ActivateSnapshot> snapshot = TakeSnapshot(*context.system);
     if (!snapshot.ok()) {
       outcome.status = snapshot.status().Annotate("activate");
@@ -45,20 +37,11 @@ class ActivateStep : public Step {
     }
     ActivatePlan plan = PlanActivate(*snapshot);
     std::vector<std::string> errors;
-    for (const std::string& device : plan.swapon) {
-      Status done = context.dry_run ? Status::Ok() : context.system->mounts->Swapon(device);
-      if (done.ok())
-        ReportChange(context, outcome, DescribeSwapon(device));
-      else
-        errors.push_back(done.message());
-    }
-    for (const MountRequest& request : plan.mounts) {
-      Status done = context.dry_run ? Status::Ok() : context.system->mounts->Mount(request);
-      if (done.ok())
-        ReportChange(context, outcome, DescribeMount(request));
-      else
-        errors.push_back(done.message());
-    }
+    Mounts& mounts = *context.system->mounts;
+    ApplyEach(context, outcome, errors, plan.swapon,
+              [&](const std::string& device) { return mounts.Swapon(device); }, DescribeSwapon);
+    ApplyEach(context, outcome, errors, plan.mounts,
+              [&](const MountRequest& request) { return mounts.Mount(request); }, DescribeMount);
     outcome.status = JoinErrors(errors);
     return outcome;
   }

@@ -23,15 +23,7 @@ class DevnodesStep : public Step {
     SettingReader read(context.settings);
     bool enabled = read.Bool("devnodes", true);
     DevnodesOptions options{read.Bool("devnodes.legacy", true), read.Bool("devnodes.prune", false)};
-    if (!read.status().ok()) {
-      outcome.status = read.status();
-      return outcome;
-    }
-    if (!enabled) {
-      outcome.skipped = true;
-      outcome.skip_reason = "disabled by setting devnodes";
-      return outcome;
-    }
+    if (auto early = EarlyOutcome(read, enabled, "devnodes")) return *early;
     DeviceNodes& nodes = *context.system->nodes;
     Result<DevnodesSnapshot> snapshot = TakeSnapshot(nodes, options);
     if (!snapshot.ok()) {

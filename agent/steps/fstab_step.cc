@@ -29,15 +29,7 @@ class FstabStep : public Step {
       options.mountpoint = read.Path("hostfs.mountpoint", "/mnt/host");
       options.hostdir = read.Path("hostfs.hostdir", "", true);
     }
-    if (!read.status().ok()) {
-      outcome.status = read.status();
-      return outcome;
-    }
-    if (!enabled) {
-      outcome.skipped = true;
-      outcome.skip_reason = "disabled by setting fstab";
-      return outcome;
-    }
+    if (auto early = EarlyOutcome(read, enabled, "fstab")) return *early;
     Result<FstabSnapshot> snapshot = TakeSnapshot(*context.system, options);
     if (!snapshot.ok()) {
       outcome.status = snapshot.status().Annotate("fstab");
@@ -53,13 +45,10 @@ class FstabStep : public Step {
     }
     for (const std::string& line : plan.changes) ReportChange(context, outcome, line);
     std::vector<std::string> errors;
-    for (const std::string& dir : plan.make_dirs) {
-      Status made = context.dry_run ? Status::Ok() : context.system->mounts->MakeMountPoint(dir);
-      if (made.ok())
-        ReportChange(context, outcome, DescribeMountPoint(dir));
-      else
-        errors.push_back(made.message());
-    }
+    Mounts& mounts = *context.system->mounts;
+    ApplyEach(context, outcome, errors, plan.make_dirs,
+              [&](const std::string& dir) { return mounts.MakeMountPoint(dir); },
+              DescribeMountPoint);
     outcome.status = JoinErrors(errors);
     return outcome;
   }

@@ -87,6 +87,19 @@ std::string SettingReader::Path(const std::string& key, std::string_view fallbac
   return std::string(fallback);
 }
 
+std::optional<StepOutcome> EarlyOutcome(const SettingReader& read, bool enabled,
+                                        const std::string& key) {
+  StepOutcome outcome;
+  if (!read.status().ok()) {
+    outcome.status = read.status();
+    return outcome;
+  }
+  if (enabled) return std::nullopt;
+  outcome.skipped = true;
+  outcome.skip_reason = "disabled by setting " + key;
+  return outcome;
+}
+
 void ReportChange(StepContext& context, StepOutcome& outcome, const std::string& line) {
   if (context.dry_run) {
     if (context.plan_out) *context.plan_out << line << "\n";

@@ -41,8 +41,27 @@ class SettingReader {
   Status status_;
 };
 
+// The outcome a step returns before doing anything: failed when one of its settings
+// was bad, skipped when `enabled` is off (naming the setting `key`). nullopt: go on.
+std::optional<StepOutcome> EarlyOutcome(const SettingReader& read, bool enabled,
+                                        const std::string& key);
+
 // Prints a plan line in --dry-run, or records it as a change once it was applied.
 void ReportChange(StepContext& context, StepOutcome& outcome, const std::string& line);
+
+// Applies each action (not in --dry-run) and reports it as a change, or keeps its
+// error in `errors` and goes on with the next one.
+template <typename Action, typename Apply, typename Describe>
+void ApplyEach(StepContext& context, StepOutcome& outcome, std::vector<std::string>& errors,
+               const std::vector<Action>& actions, Apply apply, Describe describe) {
+  for (const Action& action : actions) {
+    Status done = context.dry_run ? Status::Ok() : apply(action);
+    if (done.ok())
+      ReportChange(context, outcome, describe(action));
+    else
+      errors.push_back(done.message());
+  }
+}
 
 // Joins the errors of actions that failed (each names its path); ok when none.
 Status JoinErrors(const std::vector<std::string>& errors);
