@@ -5,7 +5,9 @@
 . "$(dirname "$0")/lib.sh"
 e2e_begin wait
 
-printf 'sleep 3\n' > "$WORK/linger.sh"
+# The guests stay up a while after ready, so that a wait that finds a pts through the
+# guest's umid (polling mconsole) cannot miss a loaded machine's short window.
+printf 'sleep 8\n' > "$WORK/linger.sh"
 busybox_image "$WORK/root.img" --after "$WORK/linger.sh"
 boot="mem=64M ubd0=$WORK/root.img root=/dev/ubda rw init=/init"
 
