@@ -12,4 +12,7 @@ find_path(FMT_INCLUDE_DIR fmt/format.h REQUIRED)
 add_library(umla_logging_deps INTERFACE)
 target_include_directories(umla_logging_deps SYSTEM INTERFACE ${SPDLOG_INCLUDE_DIR} ${FMT_INCLUDE_DIR})
 target_compile_definitions(umla_logging_deps INTERFACE
-  SPDLOG_HEADER_ONLY SPDLOG_FMT_EXTERNAL FMT_HEADER_ONLY)
+  SPDLOG_HEADER_ONLY SPDLOG_FMT_EXTERNAL FMT_HEADER_ONLY
+  # No locale-aware number formatting: it would link std::locale and every facet into
+  # the static agent (nothing here formats numbers for a locale).
+  FMT_STATIC_THOUSANDS_SEPARATOR=',')

@@ -41,6 +41,9 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &*value_; }
   T& operator*() { return *value_; }
   const T& operator*() const { return *value_; }
+  // The value, or `fallback` when there is none (for sources where "unreadable" and
+  // "empty" mean the same, such as /proc before it is mounted).
+  T value_or(T fallback) const& { return value_ ? *value_ : std::move(fallback); }
 
  private:
   std::optional<T> value_;

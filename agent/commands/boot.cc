@@ -8,7 +8,7 @@
 
 #include <algorithm>
 #include <optional>
-#include <iostream>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -208,7 +208,8 @@ int RunBoot(const BootOptions& options) {
     for (const auto& problem : config_problems) runner.RecordFailure("config", problem);
     std::vector<std::unique_ptr<Step>> steps = MakeBootSteps();
     if (auto hook = MakeCrashHookStep(settings)) steps.push_back(std::move(hook));
-    StepContext context{settings, &system, options.dry_run, &std::cout};
+    std::string plan;
+    StepContext context{settings, &system, options.dry_run, &plan};
     for (auto& step : steps) {
       const auto& only = options.only_steps;
       if (!only.empty() && std::find(only.begin(), only.end(), step->name()) == only.end()) continue;
@@ -217,6 +218,8 @@ int RunBoot(const BootOptions& options) {
         SaveBootState(files, options.root, hello, runner, std::string(step->name()), false);
       }
       runner.RunStep(*step, context);
+      std::fputs(plan.c_str(), stdout);
+      plan.clear();
     }
   }
   if (options.phase == BootPhase::kFixups || options.phase == BootPhase::kRecover) {
@@ -247,29 +250,32 @@ int RunStatus(const std::string& root, bool json) {
   RealFileSystem files(root);
   Result<std::string> text = files.ReadFile(kReportPath);
   if (!text.ok()) {
-    std::cerr << "uml-agent: no report from this boot (" << text.status().message() << ")\n";
+    std::fprintf(stderr, "uml-agent: no report from this boot (%s)\n",
+                 text.status().message().c_str());
     return 1;
   }
   if (json) {
-    std::cout << *text;
+    std::fputs(text->c_str(), stdout);
     return 0;
   }
   nlohmann::json report = nlohmann::json::parse(*text, nullptr, false);
   if (report.is_discarded() || !report.is_object()) {
-    std::cerr << "uml-agent: " << files.HostPath(kReportPath) << " is not a valid report\n";
+    std::fprintf(stderr, "uml-agent: %s is not a valid report\n",
+                 files.HostPath(kReportPath).c_str());
     return 1;
   }
-  std::cout << "last run: " << (report.value("ok", false) ? "ok" : "FAILED") << " in "
-            << report.value("total_us", 0) << " us\n";
+  bool ok = report.value("ok", false);
+  std::printf("last run: %s in %llu us\n", ok ? "ok" : "FAILED",
+              static_cast<unsigned long long>(report.value("total_us", uint64_t{0})));
   for (const auto& step : report.value("steps", nlohmann::json::array())) {
-    std::cout << "  " << step.value("name", "?") << ": " << step.value("status", "?");
-    if (step.contains("reason")) std::cout << " (" << step.value("reason", "") << ")";
-    std::cout << "\n";
+    std::printf("  %s: %s", step.value("name", "?").c_str(), step.value("status", "?").c_str());
+    if (step.contains("reason")) std::printf(" (%s)", step.value("reason", "").c_str());
+    std::printf("\n");
     for (const auto& change : step.value("changes", nlohmann::json::array())) {
-      std::cout << "    " << change.get<std::string>() << "\n";
+      if (change.is_string()) std::printf("    %s\n", change.get<std::string>().c_str());
     }
   }
-  return report.value("ok", false) ? 0 : 1;
+  return ok ? 0 : 1;
 }
 
 }  // namespace umla::agent

@@ -49,7 +49,8 @@ std::vector<MountEntry> ParseProcMounts(std::string_view text) {
     std::vector<std::string_view> fields = SplitWhitespace(line);
     if (fields.size() < 3) continue;
     mounts.push_back({DecodeOctalEscapes(fields[0]), DecodeOctalEscapes(fields[1]),
-                      DecodeOctalEscapes(fields[2])});
+                      DecodeOctalEscapes(fields[2]),
+                      fields.size() > 3 ? std::string(fields[3]) : std::string()});
   }
   return mounts;
 }

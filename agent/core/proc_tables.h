@@ -32,8 +32,9 @@ struct MountEntry {
   std::string source;
   std::string target;
   std::string type;
+  std::string options;  // "" when the line has no fourth field
 };
-// /proc/mounts (also /etc/mtab): source, target and type, octal escapes decoded.
+// /proc/mounts (also /etc/mtab): source, target, type and options, octal escapes decoded.
 std::vector<MountEntry> ParseProcMounts(std::string_view text);
 
 // Decodes the \040-style octal escapes the kernel and fstab use for spaces etc.

@@ -4,7 +4,6 @@
 // the others or the boot.
 #pragma once
 
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +19,14 @@ struct StepContext {
   const Settings& settings;
   SystemSeams* system;  // never null when a step runs in the agent
   bool dry_run = false;
-  std::ostream* plan_out = nullptr;  // --dry-run prints the plan here (+/- lines)
+  std::string* plan = nullptr;  // --dry-run collects the plan here (+/- lines)
+
+  // One line of the dry-run plan (dropped when nobody collects it).
+  void PlanLine(std::string_view line) const {
+    if (plan == nullptr) return;
+    plan->append(line);
+    plan->push_back('\n');
+  }
 };
 
 struct StepOutcome {

@@ -68,7 +68,7 @@ class ModulesStep : public Step {
     }
     std::string change = "+ mount hostfs:" + plan->host_dir + " on " + plan->target + " (ro)";
     if (context.dry_run) {
-      if (context.plan_out) *context.plan_out << change << "\n";
+      context.PlanLine(change);
       return outcome;
     }
     Status made = mounts.MakeDirectories(plan->target);

@@ -102,7 +102,7 @@ std::optional<StepOutcome> EarlyOutcome(const SettingReader& read, bool enabled,
 
 void ReportChange(StepContext& context, StepOutcome& outcome, const std::string& line) {
   if (context.dry_run) {
-    if (context.plan_out) *context.plan_out << line << "\n";
+    context.PlanLine(line);
   } else {
     outcome.changes.push_back(line);
   }

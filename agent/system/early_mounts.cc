@@ -6,40 +6,33 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "agent/core/proc_tables.h"
+#include "agent/system/file_system.h"
 #include "common/strings.h"
 
 namespace umla::agent {
 namespace {
 
-// Mount options of `target` in /proc/self/mounts ("" when not mounted).
+// What /proc/self/mounts lists; empty while /proc is not mounted yet (then nothing is
+// known to be mounted).
+std::vector<MountEntry> CurrentMounts() {
+  return ParseProcMounts(ReadHostFile("/proc/self/mounts", 1 << 20).value_or(""));
+}
+
+// Mount options of `target` ("" when not mounted; the last mount on it wins).
 std::string MountOptions(const std::string& target) {
-  std::ifstream in("/proc/self/mounts");
-  std::stringstream text;
-  text << in.rdbuf();
   std::string options;
-  const std::string all = text.str();  // Split returns views into it: keep it alive
-  for (std::string_view line : Split(all, '\n')) {
-    auto fields = SplitWhitespace(line);
-    if (fields.size() >= 4 && fields[1] == target) options = std::string(fields[3]);  // last wins
+  for (const MountEntry& mount : CurrentMounts()) {
+    if (mount.target == target) options = mount.options;
   }
   return options;
 }
 
 std::set<std::string> MountedPoints() {
   std::set<std::string> points;
-  // /proc may not be mounted yet: then nothing is known to be mounted.
-  std::ifstream in("/proc/self/mounts");
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string all = text.str();  // Split returns views into it: keep it alive
-  for (std::string_view line : Split(all, '\n')) {
-    auto fields = SplitWhitespace(line);
-    if (fields.size() >= 2) points.emplace(fields[1]);
-  }
+  for (const MountEntry& mount : CurrentMounts()) points.insert(mount.target);
   return points;
 }
 

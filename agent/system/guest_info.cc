@@ -2,8 +2,7 @@
 
 #include <sys/utsname.h>
 
-#include <fstream>
-
+#include "agent/system/file_system.h"
 #include "common/strings.h"
 
 namespace umla::agent {
@@ -15,10 +14,9 @@ std::string KernelRelease() {
 }
 
 std::string BootId() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  if (!std::getline(in, id)) return "unknown";
-  return std::string(Trim(id));
+  Result<std::string> id = ReadHostFile("/proc/sys/kernel/random/boot_id", 4096);
+  if (!id.ok() || Trim(*id).empty()) return "unknown";
+  return std::string(Trim(*id));
 }
 
 }  // namespace umla::agent

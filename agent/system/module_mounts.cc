@@ -4,22 +4,12 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <fstream>
-#include <sstream>
 
+#include "agent/core/proc_tables.h"
+#include "agent/system/file_system.h"
 #include "common/strings.h"
 
 namespace umla::agent {
-namespace {
-
-std::string ReadProc(const char* path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 std::string LinuxModuleMounts::HostPath(const std::string& path) const {
   return root_ == "/" ? path : root_ + path;
@@ -27,7 +17,7 @@ std::string LinuxModuleMounts::HostPath(const std::string& path) const {
 
 std::set<std::string> LinuxModuleMounts::KernelFilesystems() {
   std::set<std::string> types;
-  const std::string text = ReadProc("/proc/filesystems");  // Split returns views into it
+  const std::string text = ReadHostFile("/proc/filesystems", 1 << 20).value_or("");
   for (std::string_view line : Split(text, '\n')) {
     auto fields = SplitWhitespace(line);
     if (!fields.empty()) types.emplace(fields.back());
@@ -37,10 +27,9 @@ std::set<std::string> LinuxModuleMounts::KernelFilesystems() {
 
 std::set<std::string> LinuxModuleMounts::MountPoints() {
   std::set<std::string> points;
-  const std::string text = ReadProc("/proc/self/mounts");  // Split returns views into it
-  for (std::string_view line : Split(text, '\n')) {
-    auto fields = SplitWhitespace(line);
-    if (fields.size() >= 2) points.emplace(fields[1]);
+  for (const MountEntry& mount :
+       ParseProcMounts(ReadHostFile("/proc/self/mounts", 1 << 20).value_or(""))) {
+    points.insert(mount.target);
   }
   return points;
 }

@@ -75,14 +75,14 @@ class ModulesStepTest : public ::testing::Test {
   Settings settings;
   FakeFiles files;
   FakeModuleMounts mounts;
-  std::ostringstream plan;
+  std::string plan;
 };
 
 TEST_F(ModulesStepTest, MountsOnceThenHasNothingToDo) {
   std::string target = "/lib/modules/" + KernelRelease();
   StepOutcome dry = Run(true);
   EXPECT_TRUE(dry.status.ok());
-  EXPECT_EQ(plan.str(),
+  EXPECT_EQ(plan,
             "+ mount hostfs:/usr/lib/uml/modules/" + KernelRelease() + " on " + target + " (ro)\n");
   EXPECT_TRUE(mounts.mounted.empty());  // dry run changes nothing
 

@@ -41,7 +41,7 @@ class NetStepsTest : public ::testing::Test {
   FakeFileSystem files;
   FakeNetworkControl network;
   SystemSeams system;
-  std::ostringstream plan;
+  std::string plan;
 };
 
 TEST_F(NetStepsTest, WritesEveryDistributionFileAndGoldensMatch) {
@@ -67,7 +67,7 @@ TEST_F(NetStepsTest, WritesEveryDistributionFileAndGoldensMatch) {
   EXPECT_TRUE(Run(*net, kCmdline, true).changes.empty());
   EXPECT_TRUE(Run(*net, kCmdline).changes.empty());
   EXPECT_TRUE(Run(*dns, kCmdline).changes.empty());
-  EXPECT_EQ(plan.str(), "");
+  EXPECT_EQ(plan, "");
 }
 
 TEST_F(NetStepsTest, DryRunPrintsThePlanAndChangesNothing) {
@@ -78,7 +78,7 @@ TEST_F(NetStepsTest, DryRunPrintsThePlanAndChangesNothing) {
   EXPECT_TRUE(outcome.status.ok());
   EXPECT_TRUE(outcome.changes.empty());
   EXPECT_TRUE(network.calls.empty());
-  EXPECT_EQ(plan.str(),
+  EXPECT_EQ(plan,
             "+ link eth0 up\n+ address 192.0.2.2/24 brd 192.0.2.255 dev eth0\n"
             "+ route 203.0.113.0/24 via 192.0.2.9 dev eth0\n"
             "+ route default via 192.0.2.254 dev eth0\n");

@@ -50,7 +50,7 @@ class SeedGuest : public testing::Test {
   fakes::FakeMounts mounts;
   SystemSeams system;
   Settings settings;
-  std::ostringstream plan_out;
+  std::string plan_out;
   std::unique_ptr<Step> devnodes = MakeDevnodesStep();
   std::unique_ptr<Step> fstab = MakeFstabStep();
   std::unique_ptr<Step> activate = MakeActivateStep();
@@ -106,7 +106,7 @@ TEST_F(SeedGuest, DryRunPrintsThePlanAndChangesNothing) {
   EXPECT_TRUE(nodes.done.empty());
   EXPECT_TRUE(mounts.done.empty());
   EXPECT_EQ(files.files, before_files);
-  std::string plan = plan_out.str();
+  std::string plan = plan_out;
   EXPECT_NE(plan.find("- /dev/ubd/1 b 98:1 0660 0:0\n+ /dev/ubd/1 b 98:16 0660 0:0\n"),
             std::string::npos)
       << plan;

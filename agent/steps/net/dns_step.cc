@@ -36,7 +36,7 @@ class DnsStep : public Step {
     }
     std::vector<FileWrite> writes = ChangedFiles(files, {{kResolvConfPath, RenderResolvConf(*dns)}});
     if (context.dry_run) {
-      for (const auto& write : writes) *context.plan_out << "+ write " << write.path << "\n";
+      for (const auto& write : writes) context.PlanLine("+ write " + write.path);
       return outcome;
     }
     outcome.status = WriteFiles(files, writes, &outcome.changes);

@@ -51,8 +51,8 @@ class NetStep : public Step {
                                                         interfaces.ok() ? *interfaces : ""));
     }
     if (context.dry_run) {
-      for (const auto& action : actions) *context.plan_out << DescribeNetAction(action, wanted.iface) << "\n";
-      for (const auto& write : writes) *context.plan_out << "+ write " << write.path << "\n";
+      for (const auto& action : actions) context.PlanLine(DescribeNetAction(action, wanted.iface));
+      for (const auto& write : writes) context.PlanLine("+ write " + write.path);
       return outcome;
     }
     // Interface changes stop at the first failure (later ones build on it); the
