@@ -26,6 +26,7 @@
 #include "agent/system/guest_info.h"
 #include "agent/system/mounts.h"
 #include "agent/system/network_control.h"
+#include "agent/system/progress_board.h"
 #include "agent/system/seams.h"
 
 namespace umla::agent {
@@ -39,6 +40,13 @@ class DiscardSink : public EventSink {
 
 void KeepReport(const std::string& root, const protocol::Ready& ready,
                 const protocol::Hello& hello);
+
+// Tells the guard waiting for this run (if any) how far it got.
+void Publish(ProgressBoard* board, const BootState& state) {
+  if (board != nullptr && !board->Publish(RenderBootState(state))) {
+    spdlog::warn("boot state too large to share with the guard ({} steps)", state.steps.size());
+  }
+}
 
 // Runs the readiness gates (if any are configured) and records their results.
 void RunGates(const Settings& settings, FileSystem& files, BootRunner& runner, Clock& clock) {
@@ -156,8 +164,8 @@ int RunBoot(const BootOptions& options) {
   // A run continues what an earlier process of this boot recorded (wrapper -> ready).
   protocol::Hello hello{UMLA_VERSION, KernelRelease(), BootId(), options.mode,
                        ClockMicros(CLOCK_BOOTTIME)};
-  std::optional<BootState> earlier;
-  if (!options.dry_run) earlier = LoadBootState(files, hello.boot_id);
+  std::optional<BootState> earlier = options.resume;
+  if (!earlier && !options.dry_run) earlier = LoadBootState(files, hello.boot_id);
   if (options.phase == BootPhase::kFixups && earlier) {
     spdlog::info("the fixups already ran in this boot (mode {})", earlier->hello.mode);
     return 0;
@@ -213,15 +221,14 @@ int RunBoot(const BootOptions& options) {
     for (auto& step : steps) {
       const auto& only = options.only_steps;
       if (!only.empty() && std::find(only.begin(), only.end(), step->name()) == only.end()) continue;
-      // Names the step about to run: if it crashes, the wrapper blames the right one.
-      if (!options.dry_run) {
-        SaveBootState(files, options.root, hello, runner, std::string(step->name()), false);
-      }
+      // Names the step about to run: if it crashes, the guard blames the right one.
+      Publish(options.progress, SnapshotBootState(hello, runner, std::string(step->name()), false));
       runner.RunStep(*step, context);
       std::fputs(plan.c_str(), stdout);
       plan.clear();
     }
   }
+  Publish(options.progress, SnapshotBootState(hello, runner, "", false));
   if (options.phase == BootPhase::kFixups || options.phase == BootPhase::kRecover) {
     SaveBootState(files, options.root, hello, runner, "", false);
     line.Close();
@@ -235,6 +242,7 @@ int RunBoot(const BootOptions& options) {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   protocol::Ready ready = runner.SendReady(static_cast<uint64_t>(usage.ru_maxrss));
+  Publish(options.progress, SnapshotBootState(hello, runner, "", true));
   spdlog::info("ready after {} us: {} steps, {}", ready.total_us, ready.steps.size(),
                ready.ok ? "all ok" : "some failed");
   spdlog::default_logger()->flush();

@@ -3,9 +3,11 @@
 // every step was ok (0) or some failed (1).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "agent/core/boot_state.h"
 #include "agent/core/settings.h"
 
 namespace umla::agent {
@@ -27,6 +29,12 @@ struct BootOptions {
   bool dry_run = false;
   BootPhase phase = BootPhase::kAll;
   std::string recover_reason;  // kRecover: why the fixups process stopped
+  // kRecover: what the stopped process had done (from its ProgressBoard); without it
+  // the state file is read.
+  std::optional<BootState> resume;
+  // Set by a guard waiting for this run (agent/commands/init.h): the state is
+  // published here before each step and after ready.
+  class ProgressBoard* progress = nullptr;
 };
 
 int RunBoot(const BootOptions& options);

@@ -6,7 +6,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <poll.h>
+#include <sys/syscall.h>
+
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <exception>
 #include <functional>
 #include <string>
@@ -19,6 +24,7 @@
 #include "agent/system/early_mounts.h"
 #include "agent/system/file_system.h"
 #include "agent/system/kmsg_sink.h"
+#include "agent/system/progress_board.h"
 #include "common/log.h"
 
 extern char** environ;
@@ -28,11 +34,44 @@ namespace {
 
 inline constexpr const char* kWrapperPath = "/sbin/uml-agent";
 
-// Runs `work` in a child process (its own process group) and waits at most
-// `timeout_ms`. Returns "" when it exited by itself, else what happened to it.
-std::string RunInChild(const std::function<int()>& work, uint64_t timeout_ms) {
+// Waits up to `timeout_ms` for the child `pid` to exit. A pidfd wakes us the moment it
+// does (polling would add up to a tick of the guest's 100 Hz clock to every boot);
+// kernels without pidfd_open get a 5 ms poll. Returns false on timeout.
+bool AwaitChild(pid_t pid, uint64_t timeout_ms, int* status) {
+  uint64_t deadline = MonotonicMicros() + timeout_ms * 1000;
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  while (true) {
+    pid_t done = waitpid(pid, status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) break;
+    uint64_t now = MonotonicMicros();
+    if (now >= deadline) {
+      if (pidfd >= 0) close(pidfd);
+      return false;
+    }
+    if (pidfd >= 0) {
+      struct pollfd exited = {pidfd, POLLIN, 0};
+      int wait_ms = static_cast<int>(std::min<uint64_t>((deadline - now + 999) / 1000, 60000));
+      ::poll(&exited, 1, wait_ms);
+    } else {
+      struct timespec pause = {0, 5 * 1000 * 1000};
+      nanosleep(&pause, nullptr);
+    }
+  }
+  if (pidfd >= 0) close(pidfd);
+  return true;
+}
+
+// How a child run ended: `stopped` is "" when it exited by itself (with `status`),
+// else what happened to it.
+struct ChildEnd {
+  std::string stopped;
+  int status = 0;
+};
+
+// Runs `work` in a child process (its own process group) and waits at most `timeout_ms`.
+ChildEnd RunInChild(const std::function<int()>& work, uint64_t timeout_ms) {
   pid_t pid = fork();
-  if (pid < 0) return std::string("fork: ") + std::strerror(errno);
+  if (pid < 0) return {std::string("fork: ") + std::strerror(errno), 1};
   if (pid == 0) {
     setpgid(0, 0);
     int status = 1;
@@ -44,26 +83,18 @@ std::string RunInChild(const std::function<int()>& work, uint64_t timeout_ms) {
     _exit(status);
   }
   setpgid(pid, pid);
-  uint64_t deadline = MonotonicMicros() + timeout_ms * 1000;
-  while (true) {
-    int status = 0;
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) {
-      if (WIFSIGNALED(status)) {
-        return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-               strsignal(WTERMSIG(status)) + ")";
-      }
-      return "";
-    }
-    if (done < 0 && errno != EINTR) return std::string("waitpid: ") + std::strerror(errno);
-    if (MonotonicMicros() >= deadline) {
-      kill(-pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return "still running after " + std::to_string(timeout_ms) + " ms (killed)";
-    }
-    struct timespec pause = {0, 5 * 1000 * 1000};
-    nanosleep(&pause, nullptr);
+  int status = 0;
+  if (!AwaitChild(pid, timeout_ms, &status)) {
+    kill(-pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return {"still running after " + std::to_string(timeout_ms) + " ms (killed)", 1};
   }
+  if (WIFSIGNALED(status)) {
+    return {"killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                strsignal(WTERMSIG(status)) + ")",
+            1};
+  }
+  return {"", WIFEXITED(status) ? WEXITSTATUS(status) : 1};
 }
 
 // Starts `work` in a new session that outlives the exec of the real init (which
@@ -134,25 +165,48 @@ WrapperSettings ReadWrapperSettings(const BootOptions& options) {
   _exit(1);  // the kernel panics with "Attempted to kill init", as without the agent
 }
 
+// How far a guarded run got.
+struct GuardedEnd {
+  int status = 0;           // the run's exit status; 1 after a recovery
+  bool ready_sent = false;  // the run itself reported ready
+};
+
+// Runs RunBoot(options) in a child under `timeout_ms`, the child publishing its progress
+// on a shared board. When it crashes or hangs, a second, short-lived child records
+// why (blaming the step it was in) from the last published state, so the report goes
+// on with the same sequence.
+GuardedEnd RunGuarded(BootOptions options, uint64_t timeout_ms) {
+  std::unique_ptr<ProgressBoard> board = ProgressBoard::Create();
+  options.progress = board.get();
+  ChildEnd child = RunInChild([&options] { return RunBoot(options); }, timeout_ms);
+  options.progress = nullptr;
+  if (child.stopped.empty()) return {child.status, options.phase == BootPhase::kAll};
+  spdlog::error("the fixups process {}", child.stopped);
+  std::string published = board ? board->Latest() : "";
+  if (!published.empty()) {
+    Result<BootState> state = ParseBootState(published, "the fixups process's progress");
+    if (state.ok() && state->ready_sent) return {1, true};  // it died after its report
+    if (state.ok()) options.resume = *state;
+  }
+  options.phase = BootPhase::kRecover;
+  options.recover_reason = child.stopped;
+  RunInChild([&options] { return RunBoot(options); }, 10000);
+  return {1, false};
+}
+
 }  // namespace
 
 int RunBootGuarded(BootOptions options) {
   WrapperSettings guard = ReadWrapperSettings(options);
   BootPhase wanted = options.phase;
-  options.phase = BootPhase::kFixups;
-  int status = 0;
-  std::string stopped = RunInChild([&options] { return RunBoot(options); }, guard.timeout_ms);
-  if (!stopped.empty()) {
-    spdlog::error("boot: the fixups process {}", stopped);
-    options.phase = BootPhase::kRecover;
-    options.recover_reason = stopped;
-    RunInChild([&options] { return RunBoot(options); }, 10000);
-    status = 1;
-  }
-  if (wanted != BootPhase::kAll) return status;
+  // Without readiness gates the child reports ready itself (one process, one open of
+  // the line); gates may wait long, so they run here, outside the fixups' time limit.
+  if (wanted != BootPhase::kAll || guard.has_gates) options.phase = BootPhase::kFixups;
+  GuardedEnd fixups = RunGuarded(options, guard.timeout_ms);
+  if (wanted != BootPhase::kAll || fixups.ready_sent) return fixups.status;
   options.phase = BootPhase::kReady;
   int ready = RunBoot(options);
-  return ready != 0 ? ready : status;
+  return ready != 0 ? ready : fixups.status;
 }
 
 void RunInit(int argc, char** argv) {
@@ -173,18 +227,15 @@ void RunInit(int argc, char** argv) {
 
     std::vector<std::string> root_problems;
     bool remounted = MakeRootWritable(&root_problems);
-    options.phase = BootPhase::kFixups;
-    std::string stopped = RunInChild([&options] { return RunBoot(options); }, wrapper.timeout_ms);
-    if (!stopped.empty()) {
-      spdlog::error("init: the fixups process {}", stopped);
-      options.phase = BootPhase::kRecover;
-      options.recover_reason = stopped;
-      RunInChild([&options] { return RunBoot(options); }, 10000);
-    }
+    // Ready from the fixups process itself unless it must wait for gates or for a
+    // late init script.
+    bool ready_now = !wrapper.ready_late && !wrapper.has_gates;
+    options.phase = ready_now ? BootPhase::kAll : BootPhase::kFixups;
+    GuardedEnd fixups = RunGuarded(options, wrapper.timeout_ms);
     // The state and report are under /run (tmpfs): the root can go back to read-only.
     if (remounted) RestoreRootReadOnly(&root_problems);
     for (const auto& problem : root_problems) spdlog::warn("init: {}", problem);
-    if (!wrapper.ready_late) {
+    if (!wrapper.ready_late && !fixups.ready_sent) {
       options.phase = BootPhase::kReady;
       if (wrapper.has_gates)
         RunDetached([options] { return RunBoot(options); });

@@ -15,7 +15,11 @@ namespace umla::agent {
 // earlier boot (a /run that is not a tmpfs), or it does not parse (logged).
 std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id);
 
-// Writes the runner's progress: `running_step` names the step about to run ("" after).
+// The runner's progress: `running_step` names the step about to run ("" after).
+BootState SnapshotBootState(const protocol::Hello& hello, const BootRunner& runner,
+                            const std::string& running_step, bool ready_sent);
+
+// Writes SnapshotBootState(...) to kStatePath (failures are logged, not returned).
 void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
                    const BootRunner& runner, const std::string& running_step, bool ready_sent);
 
