@@ -1,4 +1,5 @@
 // uml-agent: command-line front end only; the work is in commands/.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -23,6 +24,10 @@ int UsageError(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Inside UML every fresh page is a host round trip (~0.3 ms on the build machines):
+  // keep freed memory for reuse instead of giving it back and faulting it in again.
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
   // Started by the kernel as init: the arguments are the kernel's init arguments,
   // meant for the real init, not options for us.
   if (getpid() == 1) RunInit(argc, argv);

@@ -69,15 +69,18 @@ Result<std::vector<std::string>> Socket::Dump(const std::string& request, const 
   if (::send(fd_, request.data(), request.size(), 0) < 0) return Status::FromErrno(what, errno);
   uint32_t seq = reinterpret_cast<const nlmsghdr*>(request.data())->nlmsg_seq;
   std::vector<std::string> messages;
-  std::string buffer(1 << 16, '\0');
+  // Dumps come in parts of at most 32 KiB (the kernel's cap); twice that is room.
+  constexpr size_t kBufferSize = 1 << 16;
+  if (!buffer_) buffer_.reset(new char[kBufferSize]);
+  char* buffer = buffer_.get();
   while (true) {
-    ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+    ssize_t n = ::recv(fd_, buffer, kBufferSize, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::FromErrno(what, errno);
     }
     size_t left = static_cast<size_t>(n);
-    for (auto* header = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(header, left);
+    for (auto* header = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(header, left);
          header = NLMSG_NEXT(header, left)) {
       if (header->nlmsg_seq != seq) continue;
       if (header->nlmsg_type == NLMSG_DONE) return messages;

@@ -137,6 +137,7 @@ int RunBoot(const BootOptions& options) {
       spdlog::warn("{}", problem);
     }
   }
+  ExactCreationModes exact_modes;
   RealFileSystem files(options.root);
   SystemSeams system;
   system.files = &files;

@@ -111,15 +111,21 @@ Result<std::vector<std::string>> LinuxDeviceNodes::ListDirectory(const std::stri
 Status LinuxDeviceNodes::MakeBlockNode(const std::string& path, const NodeStat& node) {
   std::string host = root_.HostPath(path);
   std::string temp = host + ".uml-agent.tmp";
-  ::unlink(temp.c_str());  // a leftover from a crash
-  if (::mknod(temp.c_str(), S_IFBLK | 0600, ::makedev(node.major, node.minor)) != 0) {
-    return Status::FromErrno("mknod " + temp, errno);
+  // Created with its final mode when we own it as wanted (the usual root:root, umask
+  // 022 case: no chown or chmod after); else private first, then chown and chmod.
+  bool as_wanted = CreatesAs(node.mode & 07777, node.uid, node.gid);
+  mode_t first_mode = as_wanted ? (node.mode & 07777) : 0600;
+  dev_t number = ::makedev(node.major, node.minor);
+  int made = ::mknod(temp.c_str(), S_IFBLK | first_mode, number);
+  if (made != 0 && errno == EEXIST && ::unlink(temp.c_str()) == 0) {  // a leftover from a crash
+    made = ::mknod(temp.c_str(), S_IFBLK | first_mode, number);
   }
+  if (made != 0) return Status::FromErrno("mknod " + temp, errno);
   Status status;
   // chown first: it may clear set-id bits that the chmod then puts back.
-  if (::lchown(temp.c_str(), node.uid, node.gid) != 0)
+  if (!as_wanted && ::lchown(temp.c_str(), node.uid, node.gid) != 0)
     status = Status::FromErrno("chown " + temp, errno);
-  if (status.ok() && ::chmod(temp.c_str(), node.mode & 07777) != 0) {
+  if (status.ok() && !as_wanted && ::chmod(temp.c_str(), node.mode & 07777) != 0) {
     status = Status::FromErrno("chmod " + temp, errno);
   }
   if (status.ok() && ::rename(temp.c_str(), host.c_str()) != 0) {

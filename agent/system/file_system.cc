@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 
 namespace umla::agent {
 namespace {
@@ -59,18 +60,33 @@ Status WriteAll(int fd, const std::string& content, const std::string& path) {
   return Status::Ok();
 }
 
+// Creates `temp` exclusively; a leftover of a writer killed mid-way (its content was
+// never live) is removed first.
+int CreateTemp(const std::string& temp, mode_t mode) {
+  if (Injected("create")) return -1;
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0 && errno == EEXIST && ::unlink(temp.c_str()) == 0) {
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  }
+  return fd;
+}
+
 // Writes `content` to a fresh temp file beside `target` and renames it over `target`.
+// With `sync_dir` false the caller fsyncs the directory itself (after another rename
+// in the same directory: one fsync makes both durable).
 Status ReplaceFile(const std::string& target, const std::string& content,
-                   const struct stat* like) {
+                   const struct stat* like, bool sync_dir = true) {
   std::string temp = target + kTempSuffix;
   mode_t mode = like ? (like->st_mode & 07777) : 0644;
-  Fd fd(Injected("create") ? -1 : ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  Fd fd(CreateTemp(temp, mode));
   if (fd.get() < 0) return Status::FromErrno("create " + temp, errno);
   Status status = WriteAll(fd.get(), content, temp);
-  if (status.ok() && like && ::fchown(fd.get(), like->st_uid, like->st_gid) != 0 && errno != EPERM) {
+  bool as_wanted = !like || CreatesAs(mode, like->st_uid, like->st_gid);
+  if (status.ok() && !as_wanted && ::fchown(fd.get(), like->st_uid, like->st_gid) != 0 &&
+      errno != EPERM) {
     status = Status::FromErrno("chown " + temp, errno);
   }
-  if (status.ok() && like && ::fchmod(fd.get(), like->st_mode & 07777) != 0) {
+  if (status.ok() && !as_wanted && ::fchmod(fd.get(), mode) != 0) {
     status = Status::FromErrno("chmod " + temp, errno);
   }
   if (status.ok() && (Injected("fsync") || ::fsync(fd.get()) != 0)) {
@@ -84,6 +100,7 @@ Status ReplaceFile(const std::string& target, const std::string& content,
     ::unlink(temp.c_str());
     return status;
   }
+  if (!sync_dir) return Status::Ok();
   std::string dir = DirName(target);
   Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || Injected("fsync-dir") || ::fsync(dir_fd.get()) != 0) {
@@ -96,6 +113,31 @@ Status ReplaceFile(const std::string& target, const std::string& content,
 
 void SetFaultHookForTesting(FaultHook hook) { g_fault_hook = hook; }
 
+namespace {
+// The process's umask as far as we know it (read once, then kept by ExactCreationModes).
+std::optional<mode_t> g_umask;
+
+mode_t CurrentUmask() {
+  if (!g_umask) {
+    g_umask = ::umask(0);
+    ::umask(*g_umask);
+  }
+  return *g_umask;
+}
+}  // namespace
+
+bool CreatesAs(uint32_t mode, uint32_t uid, uint32_t gid) {
+  static const uid_t euid = ::geteuid();
+  static const gid_t egid = ::getegid();
+  return uid == euid && gid == egid && (mode & CurrentUmask()) == 0;
+}
+
+ExactCreationModes::ExactCreationModes() : previous_(::umask(0)) { g_umask = 0; }
+
+ExactCreationModes::~ExactCreationModes() {
+  ::umask(static_cast<mode_t>(previous_));
+  g_umask = static_cast<mode_t>(previous_);
+}
 RealFileSystem::RealFileSystem(std::string root) : root_(std::move(root)) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
@@ -138,16 +180,15 @@ bool RealFileSystem::Exists(const std::string& path) {
 
 Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::string& content) {
   std::string host = HostPath(path);
-  // Leftovers of a writer killed mid-way; their content was never live.
-  ::unlink((host + kTempSuffix).c_str());
-  ::unlink((host + kBackupSuffix + kTempSuffix).c_str());
   struct stat st;
   bool existed = ::stat(host.c_str(), &st) == 0;
   if (existed) {
     Result<std::string> old = ReadFile(path);
     if (!old.ok()) return old.status();
     if (*old == content) return Status::Ok();
-    Status backup = ReplaceFile(host + kBackupSuffix, *old, &st);
+    // The backup's rename is made durable by the directory fsync after the target's
+    // (same directory); its content is fsynced before the target is replaced.
+    Status backup = ReplaceFile(host + kBackupSuffix, *old, &st, /*sync_dir=*/false);
     if (!backup.ok()) return backup.Annotate("keeping a backup of " + host);
   }
   return ReplaceFile(host, content, existed ? &st : nullptr);

@@ -52,6 +52,26 @@ class RealFileSystem : public FileSystem {
 Result<std::string> ReadHostFile(const std::string& host_path, size_t limit = SIZE_MAX,
                                  bool missing_is_empty = false);
 
+// True when a file this process creates with `mode` gets exactly that mode and the
+// owner `uid`:`gid` (we are that owner and the umask clears none of the bits), so the
+// chown and chmod after creating it can be skipped: inside UML each syscall costs
+// ~0.1 ms (docs/benchmarks.md). The ids and umask are read once per process.
+bool CreatesAs(uint32_t mode, uint32_t uid, uint32_t gid);
+
+// While alive, the process creates files and nodes with exactly the modes it asks for
+// (umask 0: the agent always passes a mode), so the usual 0660 device node or 0664
+// file needs no chmod after it is made. The previous umask comes back afterwards.
+class ExactCreationModes {
+ public:
+  ExactCreationModes();
+  ~ExactCreationModes();
+  ExactCreationModes(const ExactCreationModes&) = delete;
+  ExactCreationModes& operator=(const ExactCreationModes&) = delete;
+
+ private:
+  uint32_t previous_;
+};
+
 inline constexpr const char* kBackupSuffix = ".uml-agent.bak";
 
 // Fault injection for the crash-safety tests: the hook is asked at each point of an

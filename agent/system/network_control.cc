@@ -5,33 +5,53 @@
 #include "common/netlink.h"
 
 namespace umla::agent {
-namespace {
 
-// A fresh socket and link lookup per call: the step makes a handful of calls at
-// boot, and indexes must not go stale between them.
-template <typename Action>
-Status WithLink(const std::string& iface, Action action) {
-  netlink::Socket socket;
-  Status opened = socket.Open();
-  if (!opened.ok()) return opened;
-  auto links = socket.Links();
-  if (!links.ok()) return links.status();
-  auto link = netlink::FindLink(*links, iface);
-  if (!link) return Status::Error("no network interface " + iface);
-  return action(socket, *link);
+LinuxNetworkControl::LinuxNetworkControl() = default;
+LinuxNetworkControl::~LinuxNetworkControl() = default;
+
+Result<netlink::Socket*> LinuxNetworkControl::OpenSocket() {
+  if (!socket_) {
+    auto socket = std::make_unique<netlink::Socket>();
+    Status opened = socket->Open();
+    if (!opened.ok()) return opened;
+    socket_ = std::move(socket);
+  }
+  return socket_.get();
 }
 
-}  // namespace
+Result<std::optional<netlink::LinkInfo>> LinuxNetworkControl::FindLink(const std::string& iface,
+                                                                       bool refresh) {
+  auto cached = links_.find(iface);
+  if (!refresh && cached != links_.end()) return std::optional<netlink::LinkInfo>(cached->second);
+  Result<netlink::Socket*> socket = OpenSocket();
+  if (!socket.ok()) return socket.status();
+  auto links = (*socket)->Links();
+  if (!links.ok()) return links.status();
+  links_.clear();
+  for (const auto& link : *links) links_[link.name] = link;
+  return netlink::FindLink(*links, iface);
+}
+
+template <typename Action>
+Status LinuxNetworkControl::WithLink(const std::string& iface, Action action) {
+  auto link = FindLink(iface, false);
+  if (!link.ok()) return link.status();
+  if (!*link) return Status::Error("no network interface " + iface);
+  Status status = action(*socket_, **link);
+  if (status.ok()) return status;
+  auto fresh = FindLink(iface, true);
+  if (!fresh.ok() || !*fresh || (*fresh)->index == (*link)->index) return status;
+  return action(*socket_, **fresh);
+}
 
 Result<InterfaceSnapshot> LinuxNetworkControl::Read(const std::string& iface) {
-  netlink::Socket socket;
-  Status opened = socket.Open();
-  if (!opened.ok()) return opened;
-  auto links = socket.Links();
-  if (!links.ok()) return links.status();
+  // A snapshot starts a step's work: always from the kernel, not the cache.
+  auto found = FindLink(iface, true);
+  if (!found.ok()) return found.status();
   InterfaceSnapshot snapshot;
-  auto link = netlink::FindLink(*links, iface);
-  if (!link) return snapshot;
+  if (!*found) return snapshot;
+  const netlink::LinkInfo* link = &**found;
+  netlink::Socket& socket = *socket_;
   snapshot.exists = true;
   snapshot.up = link->up;
   snapshot.mtu = link->mtu;

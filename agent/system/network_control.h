@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/net_config.h"
+#include "common/netlink.h"
 #include "common/status.h"
 
 namespace umla::agent {
@@ -49,8 +52,13 @@ class NetworkControl {
 };
 
 // rtnetlink in the agent's own network namespace (the guest's).
+// One socket serves every call, and the interface's index is looked up once: inside
+// UML each syscall is ~0.1 ms (docs/benchmarks.md). A call that fails on a link whose
+// index changed meanwhile (re-created) is retried once on the fresh index.
 class LinuxNetworkControl : public NetworkControl {
  public:
+  LinuxNetworkControl();
+  ~LinuxNetworkControl() override;
   Result<InterfaceSnapshot> Read(const std::string& iface) override;
   Status SetUp(const std::string& iface) override;
   Status SetMtu(const std::string& iface, uint32_t mtu) override;
@@ -58,6 +66,16 @@ class LinuxNetworkControl : public NetworkControl {
   Status DeleteAddress(const std::string& iface, const Ipv4Prefix& prefix) override;
   Status ReplaceRoute(const std::string& iface, const NetRoute& route) override;
   Status DeleteRoute(const std::string& iface, const NetRoute& route) override;
+
+ private:
+  Result<netlink::Socket*> OpenSocket();
+  // The link called `iface` (nullopt: there is none), from the cache unless `refresh`.
+  Result<std::optional<netlink::LinkInfo>> FindLink(const std::string& iface, bool refresh);
+  template <typename Action>
+  Status WithLink(const std::string& iface, Action action);
+
+  std::unique_ptr<netlink::Socket> socket_;
+  std::map<std::string, netlink::LinkInfo> links_;
 };
 
 }  // namespace umla::agent

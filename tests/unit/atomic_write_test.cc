@@ -85,6 +85,31 @@ TEST_F(AtomicWriteTest, KeepsModeOfTheReplacedFile) {
   EXPECT_EQ(fs::status(dir_ + "/f").permissions() & fs::perms::mask, fs::perms(0600));
 }
 
+// A writer killed between creating its temp files and renaming them leaves them
+// behind; the next write must not trip over them (nor leave them).
+TEST_F(AtomicWriteTest, LeftoverTempFilesOfAKilledWriterAreReplaced) {
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  std::ofstream(dir_ + "/f.uml-agent.tmp") << "half";
+  std::ofstream(dir_ + "/f" + kBackupSuffix + ".uml-agent.tmp") << "half";
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
+  EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
+  ExpectNoTempFiles();
+}
+
+// The usual case skips chown and chmod: the mode must still come out exact.
+TEST_F(AtomicWriteTest, ANewFileIs0644AndAReplacedOneKeepsGroupWritable) {
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/g", old_content_).ok());
+  EXPECT_EQ(fs::status(dir_ + "/g").permissions() & fs::perms::mask, fs::perms(0644));
+  fs::permissions(dir_ + "/g", fs::perms(0664));  // umask 022 would strip g+w
+  ASSERT_TRUE(files.WriteFileAtomic("/g", new_content_).ok());
+  EXPECT_EQ(fs::status(dir_ + "/g").permissions() & fs::perms::mask, fs::perms(0664));
+  EXPECT_EQ(fs::status(dir_ + "/g" + kBackupSuffix).permissions() & fs::perms::mask,
+            fs::perms(0664));
+}
+
 int g_fail_at_call = 0;
 int g_calls = 0;
 int FailNthCall(const char*) { return ++g_calls == g_fail_at_call ? EIO : 0; }
@@ -140,8 +165,9 @@ TEST_F(AtomicWriteTest, SigkillAtRandomPointsNeverLeavesAPartialFile) {
     ExpectOldOrNew(dir_ + "/f");
     ExpectOldOrNew(dir_ + "/f" + kBackupSuffix);
   }
-  // A temp file left by a kill is never live content, and the next write clears it.
-  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  // A temp file left by a kill is never live content, and the next write that replaces
+  // the file (and so its backup) takes the temp names over.
+  ASSERT_TRUE(files.WriteFileAtomic("/f", "third content\n").ok());
   ExpectNoTempFiles();
 }
 

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "agent/system/device_nodes.h"
+#include "agent/system/file_system.h"
 #include "agent/system/mounts.h"
 
 namespace umla::agent {
@@ -85,6 +86,28 @@ TEST_F(RootTree, ReplacingANodeKeepsModeAndOwner) {
   EXPECT_FALSE(missing->has_value());
   ASSERT_TRUE(nodes.Remove("/dev/ubd/1").ok());
   EXPECT_TRUE(nodes.ListDirectory("/dev/ubd")->empty());
+}
+
+// Root creating a root-owned node takes the short path (mknod with the final mode,
+// no chown or chmod); a stale temp node from a killed run is replaced.
+TEST_F(RootTree, ANewRootOwnedNodeGetsItsModeAndAStaleTempIsReplaced) {
+  if (geteuid() != 0) GTEST_SKIP() << "mknod needs root";
+  std::filesystem::create_directories(root + "/dev");
+  ASSERT_EQ(mknod((root + "/dev/ubdb.uml-agent.tmp").c_str(), S_IFBLK | 0600, makedev(98, 1)), 0);
+  LinuxDeviceNodes nodes(root);
+  ExactCreationModes exact_modes;  // as the agent's boot runs
+  NodeStat wanted;
+  wanted.major = 98;
+  wanted.minor = 16;
+  wanted.mode = 0660;
+  wanted.uid = 0;
+  wanted.gid = 0;
+  ASSERT_TRUE(nodes.MakeBlockNode("/dev/ubdb", wanted).ok());
+  struct stat st;
+  ASSERT_EQ(lstat((root + "/dev/ubdb").c_str(), &st), 0);
+  EXPECT_EQ(minor(st.st_rdev), 16u);
+  EXPECT_EQ(st.st_mode & 07777, 0660u);
+  EXPECT_FALSE(std::filesystem::exists(root + "/dev/ubdb.uml-agent.tmp"));
 }
 
 TEST_F(RootTree, AnImageTreeHasNoProcTablesAndGetsMountPoints) {
