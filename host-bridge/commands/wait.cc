@@ -50,8 +50,8 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
       }
       std::string problem = fd.ok() ? "not opened by the guest yet" : fd.status().message();
       if (liveness[i].Gone(attempt.mconsole)) {
-        session.Say(name + ": the guest is gone before ready: its mconsole answered, now " +
-                    problem);
+        session.Say(name + ": the guest is gone before ready (its mconsole answered earlier, "
+                    "now: " + problem + ")");
         guests.AddGone(label);
         watched->push_back({name, true});
         settled[i] = true;
