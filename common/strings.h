@@ -25,6 +25,7 @@ template <typename S, typename = std::enable_if_t<std::is_same_v<S, std::string>
 std::vector<std::string_view> SplitWhitespace(S&& temporary) = delete;
 template <typename S, typename = std::enable_if_t<std::is_same_v<S, std::string>>>
 std::vector<std::string_view> Split(S&& temporary, char separator) = delete;
+
 // Whole-string unsigned decimal parse; nullopt on any other character or overflow.
 std::optional<uint64_t> ParseUnsigned(std::string_view text, uint64_t max = UINT64_MAX);
 // Replaces control bytes and non-ASCII with '?' and caps the length, so text that came

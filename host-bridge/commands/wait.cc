@@ -11,8 +11,8 @@ namespace {
 
 // One guest in the set, in the order it was added.
 struct Watched {
-  std::string name;          // the channel spec, e.g. "umid:web1"
-  bool announced = false;    // its going was already said (gone before its line opened)
+  std::string name;        // the channel spec, e.g. "umid:web1"
+  bool announced = false;  // its going was already said (gone before its line opened)
 };
 
 // Opens every channel; a guest found by umid may not be up yet, so those are retried
