@@ -134,7 +134,9 @@ int WaitCommand(const std::vector<std::string>& args) {
   options.add_options()(
       "channel", po::value(&wait.channels)->required()->composing(),
       "fifo:PATH (start the guest with conN=null,fd:3 3<>PATH), pts:PATH, or umid:NAME\n"
-      "(the guest's line is conN=pts; its pts is found through its mconsole).\n"
+      "(the guest's line is conN=pts; its pts is found through its mconsole, asked "
+      "again until the guest is up; once it has answered, a guest that powers off "
+      "before ready ends the wait with exit 4).\n"
       "Repeat to wait for several guests at once.");
   int parsed = Parse(
       "Usage: uml-bridge wait --channel SPEC [--channel SPEC...] [OPTIONS]\n\n"

@@ -39,6 +39,16 @@ Status GuestSet::Add(const std::string& label, int fd) {
   return Status::Ok();
 }
 
+void GuestSet::AddGone(const std::string& label) {
+  guests_.push_back(std::make_unique<Guest>(label, -1, session_.OutputFor(label)));
+  guests_.back()->closed = true;
+}
+
+bool GuestSet::gone(size_t index) const {
+  const Guest& guest = *guests_[index];
+  return guest.closed && !guest.watch.ready() && !guest.watch.fatal();
+}
+
 bool GuestSet::Done(const Guest& guest) const {
   return guest.closed || guest.watch.ready() || guest.watch.fatal();
 }

@@ -19,6 +19,9 @@ class GuestSet {
 
   // Watches `fd` (made non-blocking; owned from now on) as guest `label`.
   Status Add(const std::string& label, int fd);
+  // Counts guest `label` as gone before ready without any channel (a guest named by
+  // umid that exited before its line could be opened).
+  void AddGone(const std::string& label);
   // Reads until every guest is ready, fatal or closed, the deadline passes or a
   // signal arrives. Returns false on a signal.
   bool Run();
@@ -28,6 +31,9 @@ class GuestSet {
   // 3 (timeout) over 1 (a step failed) over 0.
   int ExitCode() const;
   const GuestWatch& watch(size_t index) const { return guests_[index]->watch; }
+  // Whether guest `index` (in the order added) went before it was ready or fatal: its
+  // channel closed, or it was added gone.
+  bool gone(size_t index) const;
 
  private:
   struct Guest {

@@ -9,25 +9,37 @@
 namespace umla::bridge {
 namespace {
 
+// One guest in the set, in the order it was added.
+struct Watched {
+  std::string name;        // the channel spec, e.g. "umid:web1"
+  bool announced = false;  // its going was already said (gone before its line opened)
+};
+
 // Opens every channel; a guest found by umid may not be up yet, so those are retried
-// until the deadline. Returns an exit code, or -1 when every channel is open.
-int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& guests) {
-  std::vector<bool> opened(specs.size(), false);
+// until the deadline, unless the guest is seen gone (its mconsole answered, then
+// stopped). Returns an exit code, or -1 when every channel is open or its guest gone.
+int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& guests,
+            std::vector<Watched>* watched) {
+  std::vector<bool> settled(specs.size(), false);
+  std::vector<UmidLiveness> liveness(specs.size());
   size_t missing = specs.size();
+  bool any_gone = false;
   std::string last_problem;
   while (true) {
     for (size_t i = 0; i < specs.size(); ++i) {
-      if (opened[i]) continue;
-      bool pending = false;
-      Result<int> fd = OpenChannel(specs[i], session.options().line, &pending);
+      if (settled[i]) continue;
+      std::string label = specs.size() == 1 ? "" : specs[i].value;
+      std::string name = ChannelSpecText(specs[i]);
+      OpenAttempt attempt;
+      Result<int> fd = OpenChannel(specs[i], session.options().line, &attempt);
       if (fd.ok() && *fd >= 0) {
-        std::string label = specs.size() == 1 ? "" : specs[i].value;
         Status added = guests.Add(label, *fd);
         if (!added.ok()) {
           session.Say(added.message());
           return kExitUsage;
         }
-        opened[i] = true;
+        watched->push_back({name, false});
+        settled[i] = true;
         --missing;
         continue;
       }
@@ -36,12 +48,23 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
         session.Say(fd.status().message());
         return kExitUsage;
       }
-      last_problem = fd.ok() ? "not opened by the guest yet" : fd.status().message();
+      std::string problem = fd.ok() ? "not opened by the guest yet" : fd.status().message();
+      if (liveness[i].Gone(attempt.mconsole)) {
+        session.Say(name + ": the guest is gone before ready (its mconsole answered earlier, "
+                    "now: " + problem + ")");
+        guests.AddGone(label);
+        watched->push_back({name, true});
+        settled[i] = true;
+        --missing;
+        any_gone = true;
+        continue;
+      }
+      last_problem = problem;
     }
     if (missing == 0) return -1;
     if (session.RemainingMs() == 0) {
       session.Say("timeout: a guest's line never became available (" + last_problem + ")");
-      return kExitTimeout;
+      return any_gone ? kExitGuestGone : kExitTimeout;  // several guests: the worst
     }
     usleep(100 * 1000);
   }
@@ -61,7 +84,8 @@ int WaitForGuest(const WaitOptions& options) {
     specs.push_back(*spec);
   }
   GuestSet guests(session);
-  int early = OpenAll(session, specs, guests);
+  std::vector<Watched> watched;
+  int early = OpenAll(session, specs, guests, &watched);
   if (early >= 0) return early;
   if (!guests.Run()) {
     session.Say("interrupted");
@@ -69,7 +93,10 @@ int WaitForGuest(const WaitOptions& options) {
   }
   int code = guests.ExitCode();
   if (code == kExitGuestGone) {
-    session.Say("a channel closed before its guest was ready");
+    for (size_t i = 0; i < guests.size(); ++i) {
+      if (!guests.gone(i) || watched[i].announced) continue;
+      session.Say(watched[i].name + ": the channel closed before its guest was ready");
+    }
   } else if (code == kExitTimeout) {
     session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: " +
                 std::to_string(guests.size() - guests.ready_count()) + " of " +

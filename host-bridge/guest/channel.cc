@@ -34,6 +34,20 @@ Result<ChannelSpec> ParseChannelSpec(const std::string& text) {
                        "\" (expected fifo, pts or umid)");
 }
 
+std::string ChannelSpecText(const ChannelSpec& spec) {
+  switch (spec.kind) {
+    case ChannelSpec::Kind::kFifo: return "fifo:" + spec.value;
+    case ChannelSpec::Kind::kPts: return "pts:" + spec.value;
+    case ChannelSpec::Kind::kUmid: return "umid:" + spec.value;
+  }
+  return spec.value;
+}
+
+bool UmidLiveness::Gone(MconsoleReach now) {
+  if (now == MconsoleReach::kAnswered) answered_ = true;
+  return answered_ && now == MconsoleReach::kNobodyListening;
+}
+
 namespace {
 
 Result<int> OpenTty(const std::string& path) {
@@ -50,10 +64,11 @@ Result<int> OpenTty(const std::string& path) {
 // The pts behind a guest's line. UML's mconsole only answers "pts" for such a line,
 // never the device, so the device is read off the kernel process instead: the
 // ptmx it holds open (its pid is in ~/.uml/UMID/pid) and that fd's tty-index.
-Result<std::string> FindGuestPts(const std::string& umid, int line, bool* pending) {
+Result<std::string> FindGuestPts(const std::string& umid, int line, OpenAttempt* attempt) {
   std::string socket = MconsoleSocketForUmid(umid);
   std::string line_name = "con" + std::to_string(line);
-  Result<std::string> reply = MconsoleCommand(socket, "config " + line_name, 1000);
+  Result<std::string> reply =
+      MconsoleCommand(socket, "config " + line_name, 1000, &attempt->mconsole);
   if (!reply.ok()) return reply.status();
   std::string answer(Trim(*reply));
   if (!StartsWith(answer, "pts")) {
@@ -79,7 +94,7 @@ Result<std::string> FindGuestPts(const std::string& umid, int line, bool* pendin
   }
   if (error) return Status::Error("/proc/" + pid + "/fd: " + error.message());
   if (found.empty()) {
-    *pending = true;  // the guest has not opened its line yet
+    attempt->pending = true;  // the guest has not opened its line yet
     return std::string();
   }
   if (found.size() > 1) {
@@ -90,8 +105,8 @@ Result<std::string> FindGuestPts(const std::string& umid, int line, bool* pendin
 
 }  // namespace
 
-Result<int> OpenChannel(const ChannelSpec& spec, int line, bool* pending) {
-  *pending = false;
+Result<int> OpenChannel(const ChannelSpec& spec, int line, OpenAttempt* attempt) {
+  *attempt = OpenAttempt();
   switch (spec.kind) {
     case ChannelSpec::Kind::kFifo: {
       struct stat st;
@@ -104,8 +119,8 @@ Result<int> OpenChannel(const ChannelSpec& spec, int line, bool* pending) {
     case ChannelSpec::Kind::kPts:
       return OpenTty(spec.value);
     case ChannelSpec::Kind::kUmid: {
-      Result<std::string> pts = FindGuestPts(spec.value, line, pending);
-      if (!pts.ok() || *pending) return pts.ok() ? Result<int>(-1) : pts.status();
+      Result<std::string> pts = FindGuestPts(spec.value, line, attempt);
+      if (!pts.ok() || attempt->pending) return pts.ok() ? Result<int>(-1) : pts.status();
       return OpenTty(*pts);
     }
   }

@@ -66,8 +66,18 @@ std::string MconsoleSocketForUmid(const std::string& umid) {
   return std::string(home && *home ? home : "/root") + "/.uml/" + umid + "/mconsole";
 }
 
+MconsoleReach ReachOfSendError(int err) {
+  // ENOENT/ENOTDIR: the kernel removed ~/.uml/UMID at exit, or has not made it yet;
+  // ECONNREFUSED: the socket file is there but no process holds it (a killed kernel).
+  bool nobody = err == ENOENT || err == ENOTDIR || err == ECONNREFUSED;
+  return nobody ? MconsoleReach::kNobodyListening : MconsoleReach::kUnclear;
+}
+
 Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_view command,
-                                    int timeout_ms) {
+                                    int timeout_ms, MconsoleReach* reach) {
+  MconsoleReach ignored;
+  if (reach == nullptr) reach = &ignored;
+  *reach = MconsoleReach::kUnclear;
   int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Status::FromErrno("mconsole socket", errno);
   struct Closer {
@@ -87,7 +97,9 @@ Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_
   std::string request = EncodeMconsoleRequest(command);
   if (::sendto(fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&peer),
                sizeof peer) < 0) {
-    return Status::FromErrno("mconsole " + socket_path, errno);
+    int err = errno;
+    *reach = ReachOfSendError(err);
+    return Status::FromErrno("mconsole " + socket_path, err);
   }
   std::string reply;
   while (true) {
@@ -96,6 +108,7 @@ Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_
     if (ready <= 0) return Status::Error("mconsole " + socket_path + ": no reply");
     char buffer[12 + kMaxData];
     ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n >= 0) *reach = MconsoleReach::kAnswered;
     if (n < 12) return Status::Error("mconsole " + socket_path + ": short reply");
     std::string_view bytes(buffer, static_cast<size_t>(n));
     uint32_t err = ReadU32(bytes, 0);

@@ -26,10 +26,22 @@ std::optional<Notify> ParseNotify(std::string_view datagram);
 // Encodes a request datagram for a command such as "halt" or "config con7".
 std::string EncodeMconsoleRequest(std::string_view command);
 
+// How far a request got. A host that asks again and again tells a guest that has not
+// started yet or has exited (nobody listening) from one that is running (it answered).
+enum class MconsoleReach {
+  kUnclear,          // no reply in time, or the request could not be sent for another reason
+  kNobodyListening,  // no socket file, or no kernel bound to it (a kernel killed leaves it)
+  kAnswered,         // the kernel replied, possibly with an error
+};
+
+// Pure: the reach a failed sendto(2) with errno `err` means.
+MconsoleReach ReachOfSendError(int err);
+
 // Sends `command` to the mconsole socket at `socket_path` and returns the reply text
-// (all parts joined), waiting at most `timeout_ms`. Fails naming the socket.
+// (all parts joined), waiting at most `timeout_ms`. Fails naming the socket. When
+// `reach` is given it says how far the request got, whatever the result.
 Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_view command,
-                                    int timeout_ms);
+                                    int timeout_ms, MconsoleReach* reach = nullptr);
 
 // ~/.uml/UMID/mconsole (UML's default uml_dir).
 std::string MconsoleSocketForUmid(const std::string& umid);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # `uml-bridge wait` on guests started by a script of the user's own: over a FIFO, over a
 # pts named by path, and over a pts found through the guest's umid; exit 4 when the
-# guest goes before ready, 3 on timeout, 2 for a bad channel.
+# guest goes before ready (also a guest named by umid), 3 on timeout, 2 for a bad channel.
 . "$(dirname "$0")/lib.sh"
 e2e_begin wait
 
@@ -81,3 +81,52 @@ start_guest mixed-b mem=64M "ubd0=$WORK/die.img" root=/dev/ubda rw init=/init co
 bridge_wait mixed --channel "fifo:$WORK/a.fifo" --channel "fifo:$WORK/b.fifo" --timeout 60
 assert_eq "$BRIDGE_STATUS" 4 "one of two guests died first"
 assert_eq "$(grep -c '"type":"ready"' "$WORK/mixed.json")" 1 "the other guest still reported ready"
+
+# 7. Guests named by umid that power off before ready: once their mconsole has answered,
+#    the wait gives up as soon as nobody listens there (the guest never opened its line)
+#    or the line it opened hangs up, and exits 4 long before its timeout.
+#    start_umid_guest NAME IMAGE: the kernel starts a second after the wait does.
+start_umid_guest() {
+  setsid sh -c 'sleep 1; exec "$0" "$@"' "$UML_KERNEL" mem=64M "ubd0=$2" root=/dev/ubda rw \
+    init=/init umid=$1 con=null con7=pts </dev/null >"$WORK/$1.console.log" 2>&1 &
+  GUEST_PID=$!
+  on_exit "kill -KILL -$GUEST_PID"
+}
+# timed_wait NAME [wait options...]: bridge_wait, and the seconds it took in ELAPSED.
+timed_wait() {
+  started=$(date +%s)
+  bridge_wait "$@"
+  ELAPSED=$(($(date +%s) - started))
+  echo "wait $1: exit $BRIDGE_STATUS after ${ELAPSED} s"
+}
+printf 'sleep 3\npoweroff -f\n' > "$WORK/late-die.sh"
+busybox_image "$WORK/late-die.img" --before "$WORK/late-die.sh"
+gone=e2e-gone-$$
+start_umid_guest "$gone" "$WORK/late-die.img"
+timed_wait gone --channel "umid:$gone" --timeout 60
+assert_eq "$BRIDGE_STATUS" 4 "wait by umid when the guest powers off before opening its line"
+assert_contains "$WORK/gone.log" "umid:$gone: the guest is gone before ready"
+[ "$ELAPSED" -lt 40 ] || fail "the wait for a gone guest took $ELAPSED s"
+wait_exit "$GUEST_PID" 30 || fail "the gone guest did not power off"
+
+printf 'exec 3<>/dev/tty7\nsleep 3\npoweroff -f\n' > "$WORK/hangup.sh"
+busybox_image "$WORK/hangup.img" --before "$WORK/hangup.sh"
+hangup=e2e-hangup-$$
+start_umid_guest "$hangup" "$WORK/hangup.img"
+timed_wait hangup --channel "umid:$hangup" --timeout 60
+assert_eq "$BRIDGE_STATUS" 4 "wait by umid when the guest powers off with its line open"
+assert_contains "$WORK/hangup.log" "umid:$hangup: the channel closed before"
+[ "$ELAPSED" -lt 40 ] || fail "the wait for a hung-up guest took $ELAPSED s"
+wait_exit "$GUEST_PID" 30 || fail "the hung-up guest did not power off"
+
+# Two guests by umid, one of which powers off first: 4, and the other still reports ready.
+cp "$WORK/root.img" "$WORK/c.img"
+live=e2e-live-$$
+start_umid_guest "$live" "$WORK/c.img"
+start_umid_guest "$gone" "$WORK/late-die.img"
+timed_wait pair --channel "umid:$live" --channel "umid:$gone" --timeout 60
+assert_eq "$BRIDGE_STATUS" 4 "two guests by umid, one gone before ready"
+assert_eq "$(grep -c '"type":"ready"' "$WORK/pair.json")" 1 "the live guest still reported ready"
+assert_contains "$WORK/pair.json" "\"guest\":\"$live\""
+assert_contains "$WORK/pair.log" "umid:$gone: the guest is gone before ready"
+[ "$ELAPSED" -lt 40 ] || fail "the wait for two guests took $ELAPSED s"
