@@ -15,10 +15,13 @@
 namespace umla::agent {
 namespace {
 
-Result<std::vector<std::string>> ListHostDirectory(const std::string& host) {
+// Entry names, sorted; a missing directory lists as empty (and sets *missing).
+Result<std::vector<std::string>> ListHostDirectory(const std::string& host,
+                                                   bool* missing = nullptr) {
   std::vector<std::string> names;
   DIR* dir = ::opendir(host.c_str());
   if (!dir) {
+    if (missing) *missing = errno == ENOENT;
     if (errno == ENOENT) return names;
     return Status::FromErrno("opendir " + host, errno);
   }
@@ -45,13 +48,20 @@ void AddSysfsDevice(const std::string& dir, const std::string& name,
 LinuxDeviceNodes::LinuxDeviceNodes(std::string root) : root_(std::move(root)) {}
 
 Result<std::vector<BlockDeviceInfo>> LinuxDeviceNodes::ListBlockDevices() {
+  if (block_devices_) return *block_devices_;
+  Result<std::vector<BlockDeviceInfo>> devices = ReadBlockDevices();
+  if (devices.ok()) block_devices_ = *devices;
+  return devices;
+}
+
+Result<std::vector<BlockDeviceInfo>> LinuxDeviceNodes::ReadBlockDevices() {
   std::string sys_block = root_.HostPath("/sys/block");
   std::vector<BlockDeviceInfo> devices;
-  DIR* probe = ::opendir(sys_block.c_str());
-  if (probe) {
-    ::closedir(probe);
-    Result<std::vector<std::string>> disks = ListHostDirectory(sys_block);
-    if (disks.ok()) {
+  bool missing = false;
+  {
+    Result<std::vector<std::string>> disks = ListHostDirectory(sys_block, &missing);
+    // Without /sys/block (missing or unreadable), /proc/partitions says the same.
+    if (disks.ok() && !missing) {
       for (const std::string& disk : *disks) {
         std::string disk_dir = sys_block + "/" + disk;
         AddSysfsDevice(disk_dir, disk, &devices);
@@ -67,7 +77,7 @@ Result<std::vector<BlockDeviceInfo>> LinuxDeviceNodes::ListBlockDevices() {
       return devices;
     }
   }
-  int sys_errno = errno;
+  int sys_errno = missing ? ENOENT : errno;
   std::string partitions = root_.HostPath("/proc/partitions");
   Result<std::string> text = ReadHostFile(partitions, 1 << 20);
   if (!text.ok()) {

@@ -52,11 +52,13 @@ std::vector<std::string> MountEarlyFilesystems(bool kernel_interfaces_only) {
       {"/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"},
   };
   std::vector<std::string> problems;
+  // Read once, and again only after /proc itself was mounted (before that the list is
+  // empty: nothing is known to be mounted).
+  std::set<std::string> mounted = MountedPoints();
   for (const Wanted& want : wanted) {
     bool kernel_interface = want.target[1] == 'p' || want.target[1] == 's';  // /proc, /sys
     if (kernel_interfaces_only && !kernel_interface) continue;
-    // Re-read each time: /proc itself is the first mount.
-    if (MountedPoints().count(want.target)) continue;
+    if (mounted.count(want.target)) continue;
     // An image that keeps a static /dev on purpose (devtmpfs.mount=0) keeps it.
     struct stat null_node;
     if (std::strcmp(want.target, "/dev") == 0 && ::stat("/dev/null", &null_node) == 0) continue;
@@ -65,6 +67,8 @@ std::vector<std::string> MountEarlyFilesystems(bool kernel_interfaces_only) {
         errno != EBUSY) {
       problems.push_back(std::string("mount ") + want.type + " on " + want.target + ": " +
                          std::strerror(errno));
+    } else if (std::strcmp(want.target, "/proc") == 0) {
+      mounted = MountedPoints();
     }
   }
   return problems;
