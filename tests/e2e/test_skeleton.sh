@@ -51,6 +51,18 @@ bridge_run broken --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/broken.img" 
 assert_eq "$BRIDGE_STATUS" 1 "bridge exit status when a step failed"
 assert_contains "$WORK/broken.json" '/etc/uml-agent/config.json:2: not valid JSON'
 
+# 4b. A step that crashes under `uml-agent boot` (an init script): the guarded child
+#     dies, the crash is that step's failure, every step before it keeps its result,
+#     ready still comes, from the waiting process, and the boot goes on.
+bridge_run crash --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/root.img" root=/dev/ubda rw \
+  init=/init uml_agent.debug.crash_step=abort
+assert_eq "$BRIDGE_STATUS" 1 "bridge exit status with a crashing step"
+crash=$(ready_event crash)
+echo "$crash" | grep -q '"name":"debug-crash".*killed by signal 6' || fail "crash not reported: $crash"
+echo "$crash" | grep -q '"name":"devnodes","status":"ok"' || fail "steps before the crash lost: $crash"
+[ "$(grep -c '"type":"hello"' "$WORK/crash.json")" = 1 ] || fail "not exactly one hello: $(cat "$WORK/crash.json")"
+assert_contains "$WORK/crash.console.log" "uml-agent boot exited with 1"
+
 # 5. Host faults: a kernel that is missing or not executable is a usage error (2).
 bridge_run nokernel -- "$WORK/no-such-kernel" mem=64M
 assert_eq "$BRIDGE_STATUS" 2 "missing kernel"
