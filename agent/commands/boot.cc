@@ -42,11 +42,26 @@ void KeepReport(const std::string& root, const protocol::Ready& ready,
                 const protocol::Hello& hello);
 
 // Tells the guard waiting for this run (if any) how far it got.
-void Publish(ProgressBoard* board, const BootState& state) {
-  if (board != nullptr && !board->Publish(RenderBootState(state))) {
-    spdlog::warn("boot state too large to share with the guard ({} steps)", state.steps.size());
+void Record(ProgressBoard* board, std::string_view record) {
+  if (board != nullptr && !board->Append(record)) {
+    spdlog::warn("progress log full: the guard may not know how far this run got");
   }
 }
+
+// Sends to the line, then records the frame for the guard.
+class RecordingSink : public EventSink {
+ public:
+  RecordingSink(EventSink& line, ProgressBoard* board) : line_(line), board_(board) {}
+  Status Send(std::string_view frame) override {
+    Status sent = line_.Send(frame);
+    Record(board_, frame);
+    return sent;
+  }
+
+ private:
+  EventSink& line_;
+  ProgressBoard* board_;
+};
 
 // Runs the readiness gates (if any are configured) and records their results.
 void RunGates(const Settings& settings, FileSystem& files, BootRunner& runner, Clock& clock) {
@@ -189,6 +204,8 @@ int RunBoot(const BootOptions& options) {
     }
   }
 
+  RecordingSink recording(*sink, options.progress);
+  if (options.progress != nullptr) sink = &recording;
   SystemClock clock;
   BootRunner runner(*sink, clock);
   bool resumed = earlier && options.phase != BootPhase::kAll;
@@ -213,6 +230,8 @@ int RunBoot(const BootOptions& options) {
     }
   }
 
+  Record(options.progress, ProgressStartRecord(runner.start_us()));
+
   if (options.phase == BootPhase::kAll || options.phase == BootPhase::kFixups) {
     for (const auto& problem : config_problems) runner.RecordFailure("config", problem);
     std::vector<std::unique_ptr<Step>> steps = MakeBootSteps();
@@ -223,13 +242,12 @@ int RunBoot(const BootOptions& options) {
       const auto& only = options.only_steps;
       if (!only.empty() && std::find(only.begin(), only.end(), step->name()) == only.end()) continue;
       // Names the step about to run: if it crashes, the guard blames the right one.
-      Publish(options.progress, SnapshotBootState(hello, runner, std::string(step->name()), false));
+      Record(options.progress, ProgressRunRecord(step->name()));
       runner.RunStep(*step, context);
       std::fputs(plan.c_str(), stdout);
       plan.clear();
     }
   }
-  Publish(options.progress, SnapshotBootState(hello, runner, "", false));
   if (options.phase == BootPhase::kFixups || options.phase == BootPhase::kRecover) {
     SaveBootState(files, options.root, hello, runner, "", false);
     line.Close();
@@ -243,7 +261,6 @@ int RunBoot(const BootOptions& options) {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   protocol::Ready ready = runner.SendReady(static_cast<uint64_t>(usage.ru_maxrss));
-  Publish(options.progress, SnapshotBootState(hello, runner, "", true));
   spdlog::info("ready after {} us: {} steps, {}", ready.total_us, ready.steps.size(),
                ready.ok ? "all ok" : "some failed");
   spdlog::default_logger()->flush();

@@ -32,8 +32,8 @@ struct BootOptions {
   // kRecover: what the stopped process had done (from its ProgressBoard); without it
   // the state file is read.
   std::optional<BootState> resume;
-  // Set by a guard waiting for this run (agent/commands/init.h): the state is
-  // published here before each step and after ready.
+  // Set by a guard waiting for this run (agent/commands/init.h): every frame sent and
+  // each step about to run are recorded here.
   class ProgressBoard* progress = nullptr;
 };
 

@@ -182,9 +182,8 @@ GuardedEnd RunGuarded(BootOptions options, uint64_t timeout_ms) {
   options.progress = nullptr;
   if (child.stopped.empty()) return {child.status, options.phase == BootPhase::kAll};
   spdlog::error("the fixups process {}", child.stopped);
-  std::string published = board ? board->Latest() : "";
-  if (!published.empty()) {
-    Result<BootState> state = ParseBootState(published, "the fixups process's progress");
+  if (board) {
+    Result<BootState> state = ParseProgressLog(board->Contents());
     if (state.ok() && state->ready_sent) return {1, true};  // it died after its report
     if (state.ok()) options.resume = *state;
   }

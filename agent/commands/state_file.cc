@@ -21,8 +21,8 @@ std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boo
   return *state;
 }
 
-BootState SnapshotBootState(const protocol::Hello& hello, const BootRunner& runner,
-                            const std::string& running_step, bool ready_sent) {
+void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
+                   const BootRunner& runner, const std::string& running_step, bool ready_sent) {
   BootState state;
   state.hello = hello;
   state.next_seq = runner.next_seq();
@@ -30,12 +30,6 @@ BootState SnapshotBootState(const protocol::Hello& hello, const BootRunner& runn
   state.running_step = running_step;
   state.ready_sent = ready_sent;
   state.steps = runner.results();
-  return state;
-}
-
-void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
-                   const BootRunner& runner, const std::string& running_step, bool ready_sent) {
-  BootState state = SnapshotBootState(hello, runner, running_step, ready_sent);
   std::string dir = (root == "/" ? "" : root) + "/run/uml-agent";
   ::mkdir(dir.c_str(), 0755);
   Status written = files.WriteFileAtomic(kStatePath, RenderBootState(state));

@@ -15,11 +15,8 @@ namespace umla::agent {
 // earlier boot (a /run that is not a tmpfs), or it does not parse (logged).
 std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id);
 
-// The runner's progress: `running_step` names the step about to run ("" after).
-BootState SnapshotBootState(const protocol::Hello& hello, const BootRunner& runner,
-                            const std::string& running_step, bool ready_sent);
-
-// Writes SnapshotBootState(...) to kStatePath (failures are logged, not returned).
+// Writes the runner's progress to kStatePath (failures are logged, not returned):
+// `running_step` names the step about to run ("" after).
 void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
                    const BootRunner& runner, const std::string& running_step, bool ready_sent);
 

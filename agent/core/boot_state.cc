@@ -1,6 +1,12 @@
 #include "agent/core/boot_state.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "protocol/frame.h"
 
 namespace umla::agent {
 
@@ -51,6 +57,52 @@ Result<BootState> ParseBootState(std::string_view text, const std::string& sourc
   } catch (const nlohmann::json::exception& error) {
     return bad(error.what());
   }
+}
+
+std::string ProgressStartRecord(uint64_t start_us) {
+  return "start " + std::to_string(start_us) + "\n";
+}
+
+std::string ProgressRunRecord(std::string_view step) { return "run " + std::string(step) + "\n"; }
+
+Result<BootState> ParseProgressLog(std::string_view log) {
+  BootState state;
+  bool have_hello = false;
+  uint64_t last_seq = 0;
+  for (std::string_view line : Split(log, '\n')) {
+    if (line.rfind("start ", 0) == 0) {
+      state.start_us = std::strtoull(std::string(line.substr(6)).c_str(), nullptr, 10);
+      continue;
+    }
+    if (line.rfind("run ", 0) == 0) {
+      state.running_step = std::string(line.substr(4));
+      continue;
+    }
+    protocol::DecodedLine decoded = protocol::DecodeLine(line);
+    if (decoded.kind != protocol::LineKind::kFrame) continue;
+    Result<protocol::Event> event = protocol::DecodeEvent(decoded.text);
+    if (!event.ok()) continue;
+    last_seq = std::max(last_seq, event->seq);
+    switch (event->type) {
+      case protocol::EventType::kHello:
+        state.hello = event->hello;
+        have_hello = true;
+        break;
+      case protocol::EventType::kStep:
+        state.steps.push_back(event->step);
+        if (event->step.name == state.running_step) state.running_step.clear();
+        break;
+      case protocol::EventType::kReady:
+        state.ready_sent = true;
+        state.running_step.clear();
+        break;
+      case protocol::EventType::kFatal:
+        break;
+    }
+  }
+  if (!have_hello) return Status::Error("the progress log has no hello");
+  state.next_seq = last_seq + 1;
+  return state;
 }
 
 }  // namespace umla::agent

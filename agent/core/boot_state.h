@@ -27,6 +27,16 @@ std::string RenderBootState(const BootState& state);
 // Fails naming `source` when the text is not a state this agent wrote.
 Result<BootState> ParseBootState(std::string_view text, const std::string& source);
 
+// The progress log of a guarded run (agent/system/progress_board.h), one record per
+// line: every frame the run sent, exactly as sent; "start <us>" once its first event
+// went out (the monotonic start of total_us); "run <step>" before each step.
+std::string ProgressStartRecord(uint64_t start_us);
+std::string ProgressRunRecord(std::string_view step);
+// The state such a log describes: hello and the steps from the frames, the next
+// sequence number after the last one, ready_sent when a ready went out, and the step
+// started but never reported as `running_step`. Fails when there is no hello.
+Result<BootState> ParseProgressLog(std::string_view log);
+
 inline constexpr const char* kStatePath = "/run/uml-agent/state.json";
 
 }  // namespace umla::agent

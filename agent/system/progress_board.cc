@@ -4,46 +4,40 @@
 
 #include <atomic>
 #include <cstring>
+#include <new>
 
 namespace umla::agent {
 
-// The header, then two slots. `current` is 0 (nothing yet), 1 or 2 (that slot, 1-based).
+// The committed length, then the log itself.
 struct ProgressBoard::Layout {
-  std::atomic<unsigned> current;
-  size_t sizes[2];
+  std::atomic<size_t> committed;
 };
 
-static_assert(std::atomic<unsigned>::is_always_lock_free,
-              "the board is shared between processes: its flag must be lock-free");
+static_assert(std::atomic<size_t>::is_always_lock_free,
+              "the board is shared between processes: its length must be lock-free");
 
-std::unique_ptr<ProgressBoard> ProgressBoard::Create(size_t slot_bytes) {
-  size_t bytes = sizeof(Layout) + 2 * slot_bytes;
+std::unique_ptr<ProgressBoard> ProgressBoard::Create(size_t capacity) {
+  size_t bytes = sizeof(Layout) + capacity;
   void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) return nullptr;
   auto* layout = new (memory) Layout{};
-  return std::unique_ptr<ProgressBoard>(new ProgressBoard(layout, bytes, slot_bytes));
+  return std::unique_ptr<ProgressBoard>(new ProgressBoard(layout, bytes, capacity));
 }
 
 ProgressBoard::~ProgressBoard() { ::munmap(layout_, mapped_bytes_); }
 
-char* ProgressBoard::Slot(unsigned index) const {
-  return reinterpret_cast<char*>(layout_ + 1) + index * slot_bytes_;
-}
+char* ProgressBoard::Data() const { return reinterpret_cast<char*>(layout_ + 1); }
 
-bool ProgressBoard::Publish(std::string_view text) {
-  if (text.size() > slot_bytes_) return false;
-  unsigned current = layout_->current.load(std::memory_order_relaxed);
-  unsigned next = current == 1 ? 1 : 0;  // the slot (0-based) that is not current
-  std::memcpy(Slot(next), text.data(), text.size());
-  layout_->sizes[next] = text.size();
-  layout_->current.store(next + 1, std::memory_order_release);
+bool ProgressBoard::Append(std::string_view record) {
+  size_t used = layout_->committed.load(std::memory_order_relaxed);
+  if (record.size() > capacity_ - used) return false;
+  std::memcpy(Data() + used, record.data(), record.size());
+  layout_->committed.store(used + record.size(), std::memory_order_release);
   return true;
 }
 
-std::string ProgressBoard::Latest() const {
-  unsigned current = layout_->current.load(std::memory_order_acquire);
-  if (current == 0) return "";
-  return std::string(Slot(current - 1), layout_->sizes[current - 1]);
+std::string ProgressBoard::Contents() const {
+  return std::string(Data(), layout_->committed.load(std::memory_order_acquire));
 }
 
 }  // namespace umla::agent

@@ -1,9 +1,10 @@
 // Memory that a guarded fixups process shares with the process waiting for it (see
-// agent/commands/init.h): the child publishes its boot state before each step, and
-// when it crashes or hangs, the guard reads the last snapshot to blame the step it was
-// in and to carry on the same report. It replaces a file write per step: an atomic
-// file replace is several syscalls, and inside UML each one costs ~0.1 ms on the build
-// machines (docs/benchmarks.md).
+// agent/commands/init.h): an append-only log of what the child did (the frames it
+// sent, the step it is starting; agent/core/boot_state.h reads it back). When the
+// child crashes or hangs, the guard rebuilds the boot state from the log to blame the
+// step it was in and carry on the same report. Appending is a memcpy: no file write
+// and no rendering per step, as each syscall inside UML costs ~0.1 ms and each fresh
+// page ~0.3 ms on the build machines (docs/benchmarks.md).
 #pragma once
 
 #include <cstddef>
@@ -17,27 +18,26 @@ class ProgressBoard {
  public:
   // Maps shared anonymous memory (only the pages written are ever touched); nullptr
   // when that fails, and then no progress is kept.
-  static std::unique_ptr<ProgressBoard> Create(size_t slot_bytes = 256 * 1024);
+  static std::unique_ptr<ProgressBoard> Create(size_t capacity = 256 * 1024);
   ~ProgressBoard();
   ProgressBoard(const ProgressBoard&) = delete;
   ProgressBoard& operator=(const ProgressBoard&) = delete;
 
-  // Copies `text` into the slot that is not current, then makes it current, so a
-  // writer killed halfway leaves the previous snapshot intact. False (and nothing
-  // changes) when `text` does not fit a slot.
-  bool Publish(std::string_view text);
-  // The last complete snapshot; "" when nothing was published.
-  std::string Latest() const;
+  // Appends `record`, then commits it, so a writer killed halfway leaves only whole
+  // records. False (and nothing changes) when the log is full.
+  bool Append(std::string_view record);
+  // Every committed record, in order.
+  std::string Contents() const;
 
  private:
   struct Layout;
-  ProgressBoard(Layout* layout, size_t mapped_bytes, size_t slot_bytes)
-      : layout_(layout), mapped_bytes_(mapped_bytes), slot_bytes_(slot_bytes) {}
-  char* Slot(unsigned index) const;
+  ProgressBoard(Layout* layout, size_t mapped_bytes, size_t capacity)
+      : layout_(layout), mapped_bytes_(mapped_bytes), capacity_(capacity) {}
+  char* Data() const;
 
   Layout* layout_;
   size_t mapped_bytes_;
-  size_t slot_bytes_;
+  size_t capacity_;
 };
 
 }  // namespace umla::agent

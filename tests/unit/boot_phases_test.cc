@@ -3,6 +3,7 @@
 #include "agent/core/boot_state.h"
 #include "agent/core/init_choice.h"
 #include "agent/core/ready_gates.h"
+#include "protocol/frame.h"
 
 namespace umla::agent {
 namespace {
@@ -35,6 +36,62 @@ TEST(BootState, RejectsForeignTextNamingTheSource) {
   ASSERT_FALSE(parsed.ok());
   EXPECT_NE(parsed.status().message().find("/run/uml-agent/state.json"), std::string::npos);
   EXPECT_FALSE(ParseBootState("not json", "s").ok());
+}
+
+std::string Frame(protocol::Event event) {
+  return protocol::EncodeFrame(protocol::EncodeEvent(event));
+}
+
+protocol::Event StepEvent(uint64_t seq, const std::string& name) {
+  protocol::Event event;
+  event.type = protocol::EventType::kStep;
+  event.seq = seq;
+  event.step.name = name;
+  event.step.changes = {"+ " + name};
+  return event;
+}
+
+// What a guarded run left behind when it died in the middle of a step.
+TEST(ProgressLog, RebuildsTheStateOfARunThatDiedInAStep) {
+  protocol::Event hello;
+  hello.type = protocol::EventType::kHello;
+  hello.seq = 1;
+  hello.hello = {"0.1.0", "6.1.176", "b00t", "boot"};
+  std::string log = Frame(hello) + ProgressStartRecord(4242) + ProgressRunRecord("devnodes") +
+                    Frame(StepEvent(2, "devnodes")) + ProgressRunRecord("fstab");
+  log += "UMLA1 00000000 {\"type\":\"step\"";  // a frame cut short by the kill: ignored
+  Result<BootState> state = ParseProgressLog(log);
+  ASSERT_TRUE(state.ok()) << state.status().message();
+  EXPECT_EQ(state->hello.boot_id, "b00t");
+  EXPECT_EQ(state->start_us, 4242u);
+  EXPECT_EQ(state->next_seq, 3u);
+  EXPECT_EQ(state->running_step, "fstab");
+  EXPECT_FALSE(state->ready_sent);
+  ASSERT_EQ(state->steps.size(), 1u);
+  EXPECT_EQ(state->steps[0].changes[0], "+ devnodes");
+}
+
+TEST(ProgressLog, AReportedStepIsNotRunningAndReadyIsNoted) {
+  protocol::Event hello;
+  hello.type = protocol::EventType::kHello;
+  hello.seq = 1;
+  protocol::Event ready;
+  ready.type = protocol::EventType::kReady;
+  ready.seq = 3;
+  std::string log = Frame(hello) + ProgressRunRecord("dns") + Frame(StepEvent(2, "dns"));
+  Result<BootState> done = ParseProgressLog(log);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->running_step, "");
+  EXPECT_FALSE(done->ready_sent);
+  Result<BootState> sent = ParseProgressLog(log + Frame(ready));
+  ASSERT_TRUE(sent.ok());
+  EXPECT_TRUE(sent->ready_sent);
+  EXPECT_EQ(sent->next_seq, 4u);
+}
+
+TEST(ProgressLog, WithoutAHelloThereIsNoState) {
+  EXPECT_FALSE(ParseProgressLog("").ok());
+  EXPECT_FALSE(ParseProgressLog(ProgressRunRecord("devnodes")).ok());
 }
 
 TEST(InitChoice, ConfiguredFirstThenTheKernelsOrderWithoutTheWrapper) {

@@ -8,38 +8,35 @@
 namespace umla::agent {
 namespace {
 
-TEST(ProgressBoard, EmptyUntilPublishedThenTheLatest) {
+TEST(ProgressBoard, EmptyUntilAppendedThenEveryRecordInOrder) {
   auto board = ProgressBoard::Create(64);
   ASSERT_NE(board, nullptr);
-  EXPECT_EQ(board->Latest(), "");
-  EXPECT_TRUE(board->Publish("first"));
-  EXPECT_EQ(board->Latest(), "first");
-  EXPECT_TRUE(board->Publish("second, longer than the first"));
-  EXPECT_EQ(board->Latest(), "second, longer than the first");
-  EXPECT_TRUE(board->Publish("3"));
-  EXPECT_EQ(board->Latest(), "3");
+  EXPECT_EQ(board->Contents(), "");
+  EXPECT_TRUE(board->Append("run devnodes\n"));
+  EXPECT_TRUE(board->Append("run fstab\n"));
+  EXPECT_EQ(board->Contents(), "run devnodes\nrun fstab\n");
 }
 
-TEST(ProgressBoard, TooLargeKeepsThePreviousSnapshot) {
+TEST(ProgressBoard, AFullLogKeepsWhatItHas) {
   auto board = ProgressBoard::Create(8);
-  ASSERT_TRUE(board->Publish("fits"));
-  EXPECT_FALSE(board->Publish("does not fit"));
-  EXPECT_EQ(board->Latest(), "fits");
+  ASSERT_TRUE(board->Append("fits\n"));
+  EXPECT_FALSE(board->Append("does not fit\n"));
+  EXPECT_EQ(board->Contents(), "fits\n");
 }
 
-// The point of the board: what a child published survives the child's death.
-TEST(ProgressBoard, AChildsSnapshotOutlivesTheChild) {
+// The point of the board: what a child appended survives the child's death.
+TEST(ProgressBoard, AChildsRecordsOutliveTheChild) {
   auto board = ProgressBoard::Create();
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    board->Publish("{\"running_step\":\"fstab\"}");
+    board->Append("run fstab\n");
     abort();
   }
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFSIGNALED(status));
-  EXPECT_EQ(board->Latest(), "{\"running_step\":\"fstab\"}");
+  EXPECT_EQ(board->Contents(), "run fstab\n");
 }
 
 }  // namespace
