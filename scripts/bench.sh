@@ -47,7 +47,8 @@ for variant in agent shell; do
   cat >> "$work/$variant.sh" <<'X'
 between() { awk '/tv_sec/{s[FILENAME]=$2} /tv_usec/{u[FILENAME]=$2}
   END{printf "%d", (s[ARGV[2]]-s[ARGV[1]])*1000000 + u[ARGV[2]]-u[ARGV[1]]}' "$1" "$2"; }
-echo "bench: window_us=$(between /run/t0 /run/t1) floor_us=$(between /run/t1 /run/t2)"
+at() { awk '/tv_sec/{s=$2} /tv_usec/{u=$2} END{printf "%d%06d", s, u}' "$1"; }
+echo "bench: window_us=$(between /run/t0 /run/t1) floor_us=$(between /run/t1 /run/t2) t0_us=$(at /run/t0) t1_us=$(at /run/t1)"
 poweroff -f
 X
 done
@@ -88,6 +89,13 @@ while [ "$i" -le "$boots" ]; do
     if [ "$variant" = agent ]; then
       grep '"type":"ready"' "$work/agent-$i.json" >> "$work/ready.jsonl" || true
       grep -o 'uml-costs: .*' "$c" | tr -d '\r' >> "$work/costs.txt" || true
+      # Around the report, on the guest's clock only: exec to hello, ready to exit.
+      t0=$(field t0_us "$c") t1=$(field t1_us "$c")
+      hello_at=$(grep -o '"type":"hello","wall_us":[0-9]*' "$work/agent-$i.json" | grep -o '[0-9]*$' || true)
+      ready_at=$(grep '"type":"ready"' "$work/agent-$i.json" | grep -o '"wall_us":[0-9]*' | grep -o '[0-9]*$' || true)
+      if [ -n "$t0" ] && [ -n "$hello_at" ] && [ -n "$ready_at" ] && [ -n "$floor" ]; then
+        echo "$((hello_at - t0)) $((t1 - ready_at))" >> "$work/around.times"
+      fi
     fi
   done
   i=$((i + 1))
@@ -100,7 +108,7 @@ stats() {  # prints "median p95" of the numbers on stdin (any unit)
 ms() { awk '{printf "%.2f ms", $1*1000}'; }
 row() { set -- $(cat); printf '| %s | %s |' "$(echo "$1" | ms)" "$(echo "$2" | ms)"; }
 
-touch "$work/agent.times" "$work/shell.times" "$work/ready.jsonl" "$work/costs.txt"
+touch "$work/agent.times" "$work/shell.times" "$work/ready.jsonl" "$work/costs.txt" "$work/around.times"
 cost() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$work/costs.txt" | stats | cut -d' ' -f1; }
 floor_median=$(awk '{print $2}' "$work/agent.times" "$work/shell.times" | stats | cut -d' ' -f1)
 kernel=$(grep -o '"since_boot_us":[0-9]*' "$work"/agent-*.json | cut -d: -f3 | awk '{print $1/1e6}' | stats | row)
@@ -113,6 +121,8 @@ ratio=$(awk -v a="$agent_median" -v s="$shell_median" 'BEGIN{if (a>0) printf "%.
 # Both windows include one stamp process (the floor): without it on either side.
 net_ratio=$(awk -v a="$agent_median" -v s="$shell_median" -v f="$floor_median" \
   'BEGIN{if (a>f) printf "%.1f", (s-f)/(a-f); else print "n/a"}')
+before_hello=$(awk '{print $1/1e6}' "$work/around.times" | stats | row)
+after_ready=$(awk '{print $2/1e6}' "$work/around.times" | stats | row)
 total_us=$(grep -o '"total_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
 latency=$(grep -o '"host_latency_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
 # Every event of every agent boot (hello, steps, ready): enough samples for a p99.
@@ -120,6 +130,15 @@ all_latency=$(cat "$work"/agent-*.json | grep -o '"host_latency_us":[0-9]*' | cu
   awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit}
     printf "%d events: median %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms", NR,
       v[int((NR+1)/2)]/1000, v[int(NR*0.95+0.999)]/1000, v[int(NR*0.99+0.999)]/1000, v[NR]/1000}')
+# wall_us is the guest's clock, which a UML kernel sets from the host's once at boot:
+# each boot carries its own constant offset (seen up to ~20 ms). Each event's latency
+# above its own boot's fastest event is free of that offset.
+jitter=$(for f in "$work"/agent-*.json; do
+    grep -o '"host_latency_us":[0-9]*' "$f" | cut -d: -f2 | sort -n |
+      awk 'NR==1{m=$1} {print $1-m}'
+  done | sort -n | awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit}
+    printf "median %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms", v[int((NR+1)/2)]/1000,
+      v[int(NR*0.95+0.999)]/1000, v[int(NR*0.99+0.999)]/1000, v[NR]/1000}')
 rss=$(grep -o '"max_rss_kb":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | sort -n | tail -n 1)
 ok_runs=$(grep -c '"ok":true' "$work/ready.jsonl" || true)
 steps=$(grep -o '"duration_us":[0-9]*,"name":"[a-z_:]*"' "$work/ready.jsonl" | sed 's/"duration_us":\([0-9]*\),"name":"\(.*\)"/\2 \1/' | sort -u -k1,1 | cut -d' ' -f1)
@@ -160,12 +179,15 @@ size=$(stat -c %s "$work/uml-agent.stripped")
   echo "|---|---|---|"
   echo "| kernel start to agent start (hello's since_boot_us) $kernel"
   echo "| fixups by uml-agent (window around \`uml-agent boot\`, exec included) $agent_cost"
-  echo "| the agent's own total_us (first event to ready) $total_us"
+  echo "| of which: exec of \`uml-agent boot\` to its hello event $before_hello"
+  echo "| of which: the agent's own total_us (first event to ready) $total_us"
+  echo "| of which: ready to the window's end (the agent's exit, then one stamp as in the floor) $after_ready"
   echo "| the same fixups by a busybox shell script $shell_cost"
   echo "| host detection latency of ready (guest write to bridge event) $latency"
   echo "| timing floor (an empty window: the cost of the stamps themselves) $floor"
   echo
   echo "Host detection latency over all events of the agent boots: $all_latency."
+  echo "Above each boot's fastest event (free of the boot's own clock offset): $jitter."
   echo
   echo "Shell script / agent (medians): **${ratio}x**; with the floor taken from both windows: **${net_ratio}x**. Ready runs ok: $ok_runs of $boots."
   echo
