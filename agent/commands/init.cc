@@ -1,25 +1,19 @@
 #include "agent/commands/init.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <poll.h>
-#include <sys/syscall.h>
-
-#include <algorithm>
 #include <cstring>
-#include <memory>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "agent/commands/boot.h"
 #include "agent/core/init_choice.h"
 #include "agent/core/ready_gates.h"
+#include "agent/system/child_process.h"
 #include "agent/system/console_line.h"
 #include "agent/system/early_mounts.h"
 #include "agent/system/file_system.h"
@@ -33,69 +27,6 @@ namespace umla::agent {
 namespace {
 
 inline constexpr const char* kWrapperPath = "/sbin/uml-agent";
-
-// Waits up to `timeout_ms` for the child `pid` to exit. A pidfd wakes us the moment it
-// does (polling would add up to a tick of the guest's 100 Hz clock to every boot);
-// kernels without pidfd_open get a 5 ms poll. Returns false on timeout.
-bool AwaitChild(pid_t pid, uint64_t timeout_ms, int* status) {
-  uint64_t deadline = MonotonicMicros() + timeout_ms * 1000;
-  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  while (true) {
-    pid_t done = waitpid(pid, status, WNOHANG);
-    if (done == pid || (done < 0 && errno != EINTR)) break;
-    uint64_t now = MonotonicMicros();
-    if (now >= deadline) {
-      if (pidfd >= 0) close(pidfd);
-      return false;
-    }
-    if (pidfd >= 0) {
-      struct pollfd exited = {pidfd, POLLIN, 0};
-      int wait_ms = static_cast<int>(std::min<uint64_t>((deadline - now + 999) / 1000, 60000));
-      ::poll(&exited, 1, wait_ms);
-    } else {
-      struct timespec pause = {0, 5 * 1000 * 1000};
-      nanosleep(&pause, nullptr);
-    }
-  }
-  if (pidfd >= 0) close(pidfd);
-  return true;
-}
-
-// How a child run ended: `stopped` is "" when it exited by itself (with `status`),
-// else what happened to it.
-struct ChildEnd {
-  std::string stopped;
-  int status = 0;
-};
-
-// Runs `work` in a child process (its own process group) and waits at most `timeout_ms`.
-ChildEnd RunInChild(const std::function<int()>& work, uint64_t timeout_ms) {
-  pid_t pid = fork();
-  if (pid < 0) return {std::string("fork: ") + std::strerror(errno), 1};
-  if (pid == 0) {
-    setpgid(0, 0);
-    int status = 1;
-    try {
-      status = work();
-    } catch (...) {
-    }
-    spdlog::default_logger()->flush();  // _exit runs no destructors: the kmsg sink gathers
-    _exit(status);
-  }
-  setpgid(pid, pid);
-  int status = 0;
-  if (!AwaitChild(pid, timeout_ms, &status)) {
-    kill(-pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return {"still running after " + std::to_string(timeout_ms) + " ms (killed)", 1};
-  }
-  if (WIFSIGNALED(status)) {
-    return {"killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-                strsignal(WTERMSIG(status)) + ")",
-            1};
-  }
-  return {"", WIFEXITED(status) ? WEXITSTATUS(status) : 1};
-}
 
 // Starts `work` in a new session that outlives the exec of the real init (which
 // inherits it as a child and reaps it), for readiness gates that hold only later.
@@ -175,10 +106,10 @@ struct GuardedEnd {
 // on a shared board. When it crashes or hangs, a second, short-lived child records
 // why (blaming the step it was in) from the last published state, so the report goes
 // on with the same sequence.
-GuardedEnd RunGuarded(BootOptions options, uint64_t timeout_ms) {
+GuardedEnd RunGuarded(BootOptions options, uint64_t timeout_ms, ChildMemory memory) {
   std::unique_ptr<ProgressBoard> board = ProgressBoard::Create();
   options.progress = board.get();
-  ChildEnd child = RunInChild([&options] { return RunBoot(options); }, timeout_ms);
+  ChildEnd child = RunInChild([&options] { return RunBoot(options); }, timeout_ms, memory);
   options.progress = nullptr;
   if (child.stopped.empty()) return {child.status, options.phase == BootPhase::kAll};
   spdlog::error("the fixups process {}", child.stopped);
@@ -201,7 +132,9 @@ int RunBootGuarded(BootOptions options) {
   // Without readiness gates the child reports ready itself (one process, one open of
   // the line); gates may wait long, so they run here, outside the fixups' time limit.
   if (wanted != BootPhase::kAll || guard.has_gates) options.phase = BootPhase::kFixups;
-  GuardedEnd fixups = RunGuarded(options, guard.timeout_ms);
+  // Shared memory: from an init script the caller is not PID 1, and a guard that dies
+  // of a damaged heap after a crashed child costs only the report, never the boot.
+  GuardedEnd fixups = RunGuarded(options, guard.timeout_ms, ChildMemory::kShared);
   if (wanted != BootPhase::kAll || fixups.ready_sent) return fixups.status;
   options.phase = BootPhase::kReady;
   int ready = RunBoot(options);
@@ -230,7 +163,7 @@ void RunInit(int argc, char** argv) {
     // late init script.
     bool ready_now = !wrapper.ready_late && !wrapper.has_gates;
     options.phase = ready_now ? BootPhase::kAll : BootPhase::kFixups;
-    GuardedEnd fixups = RunGuarded(options, wrapper.timeout_ms);
+    GuardedEnd fixups = RunGuarded(options, wrapper.timeout_ms, ChildMemory::kCopy);
     // The state and report are under /run (tmpfs): the root can go back to read-only.
     if (remounted) RestoreRootReadOnly(&root_problems);
     for (const auto& problem : root_problems) spdlog::warn("init: {}", problem);
