@@ -59,11 +59,20 @@ busybox_image() {
 bridge_run() {
   name=$1
   shift
-  set +e
-  ${BRIDGE_WRAP:-} "$UML_BRIDGE" run --json --console-log "$WORK/$name.console.log" "$@" \
-    >"$WORK/$name.json" 2>"$WORK/$name.log"
-  BRIDGE_STATUS=$?
-  set -e
+  for attempt in 1 2; do
+    set +e
+    ${BRIDGE_WRAP:-} "$UML_BRIDGE" run --json --console-log "$WORK/$name.console.log" "$@" \
+      >"$WORK/$name.json" 2>"$WORK/$name.log"
+    BRIDGE_STATUS=$?
+    set -e
+    # Seen once on a loaded machine: the UML kernel itself failed to open its root disk
+    # ("error -12", out of memory) and panicked before any of our code ran. That boot
+    # says nothing about the product: boot once more, and say so.
+    grep -q 'VFS: Cannot open root device' "$WORK/$name.console.log" 2>/dev/null || break
+    [ "$attempt" = 2 ] && break
+    echo "note: $name: the kernel could not open its root disk; booting once more" >&2
+    mv "$WORK/$name.console.log" "$WORK/$name.first-boot.console.log"
+  done
   # Split the options from "-- kernel args" again: the kernel goes right after "--".
   return 0
 }
