@@ -1,6 +1,5 @@
 #include "agent/cli/agent_args.h"
 
-#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -27,17 +26,19 @@ Exit status of boot: 0 every step ok, 1 a step failed (the boot goes on either w
 2 usage error.
 )";
 
+// Plain function pointers and a constant table: nothing to build at run time, as the
+// parser runs on every boot and each page it touches costs the guest (see header).
 struct OptionSpec {
   const char* name;
   char short_name;          // 0: none
   const char* value_name;   // nullptr: a switch
   const char* description;  // lines after the first are indented under it
-  std::function<std::string(AgentArgs&)> default_value;
-  std::function<void(AgentArgs&, const std::string&)> set;
+  std::string (*default_value)(AgentArgs&);  // nullptr: no default shown
+  void (*set)(AgentArgs&, const std::string&);
 };
 
-const std::vector<OptionSpec>& Specs() {
-  static const std::vector<OptionSpec> specs = {
+// clang-format off
+constexpr OptionSpec kSpecs[] = {
       {"help", 'h', nullptr, "show this help", nullptr,
        [](AgentArgs& a, const std::string&) { a.help = true; }},
       {"root", 0, "DIR", "act on the root tree DIR instead of / (image tooling, tests)",
@@ -72,19 +73,18 @@ const std::vector<OptionSpec>& Specs() {
       {"log-level", 0, "LEVEL", "debug, info, warn or error",
        [](AgentArgs& a) { return a.log_level; },
        [](AgentArgs& a, const std::string& v) { a.log_level = v; }},
-  };
-  return specs;
-}
+};
+// clang-format on
 
 const OptionSpec* FindLong(std::string_view name) {
-  for (const auto& spec : Specs()) {
+  for (const auto& spec : kSpecs) {
     if (name == spec.name) return &spec;
   }
   return nullptr;
 }
 
 const OptionSpec* FindShort(char name) {
-  for (const auto& spec : Specs()) {
+  for (const auto& spec : kSpecs) {
     if (spec.short_name != 0 && name == spec.short_name) return &spec;
   }
   return nullptr;
@@ -146,7 +146,7 @@ std::string AgentHelp() {
   AgentArgs defaults;
   std::string text = kUsage;
   text += "\nOptions:\n";
-  for (const auto& spec : Specs()) {
+  for (const auto& spec : kSpecs) {
     std::string left = "  ";
     left += spec.short_name != 0 ? std::string("-") + spec.short_name + " [ --" : "--";
     left += spec.name;
