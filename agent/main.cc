@@ -46,7 +46,12 @@ int main(int argc, char** argv) {
                  : args.phase == "fixups" ? BootPhase::kFixups
                                           : BootPhase::kAll;
     if (!boot.dry_run) {
-      if (auto kmsg = KmsgSink::Open()) umla::AddLogSink(kmsg);
+      if (auto kmsg = KmsgSink::Open()) {
+        umla::AddLogSink(kmsg);
+        // The kernel log reaches the console (and the journal) already: info there
+        // only, not twice; problems still show on stderr too.
+        umla::QuietStderr();
+      }
     }
     if (args.command == "boot" && !boot.dry_run && boot.root == "/") return RunBootGuarded(boot);
     return RunBoot(boot);

@@ -14,6 +14,8 @@ void SetupLogging(const std::string& program, const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
+void QuietStderr() { spdlog::default_logger()->sinks().front()->set_level(spdlog::level::warn); }
+
 void AddLogSink(spdlog::sink_ptr sink) {
   sink->set_pattern(spdlog::default_logger()->name() + ": %v");
   spdlog::default_logger()->sinks().push_back(std::move(sink));

@@ -13,5 +13,8 @@ namespace umla {
 void SetupLogging(const std::string& program, const std::string& level);
 // Adds a sink to the default logger (used for /dev/kmsg in the guest).
 void AddLogSink(spdlog::sink_ptr sink);
+// From now on stderr gets only warnings and errors; the other sinks still get every
+// level the logger lets through.
+void QuietStderr();
 
 }  // namespace umla
