@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
     boot.phase = args.command == "ready"  ? BootPhase::kReady
                  : args.phase == "fixups" ? BootPhase::kFixups
                                           : BootPhase::kAll;
-    if (!boot.dry_run) {
+    // Only on the running system: with --root the agent works on an image tree, and
+    // the kernel log is the host's.
+    if (!boot.dry_run && boot.root == "/") {
       if (auto kmsg = KmsgSink::Open()) {
         umla::AddLogSink(kmsg);
         // The kernel log reaches the console (and the journal) already: info there
