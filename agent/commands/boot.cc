@@ -249,7 +249,7 @@ int RunBoot(const BootOptions& options) {
     }
   }
   if (options.phase == BootPhase::kFixups || options.phase == BootPhase::kRecover) {
-    SaveBootState(files, options.root, hello, runner, "", false);
+    SaveBootState(files, options.root, hello, runner, false);
     line.Close();
     for (const auto& step : runner.results()) {
       if (step.status == protocol::StepStatus::kFailed) return 1;
@@ -267,7 +267,7 @@ int RunBoot(const BootOptions& options) {
   line.Close();
   if (!options.dry_run) {
     KeepReport(options.root, ready, hello);
-    SaveBootState(files, options.root, hello, runner, "", true);
+    SaveBootState(files, options.root, hello, runner, true);
   }
   return ready.ok ? 0 : 1;
 }

@@ -22,12 +22,11 @@ std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boo
 }
 
 void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
-                   const BootRunner& runner, const std::string& running_step, bool ready_sent) {
+                   const BootRunner& runner, bool ready_sent) {
   BootState state;
   state.hello = hello;
   state.next_seq = runner.next_seq();
   state.start_us = runner.start_us();
-  state.running_step = running_step;
   state.ready_sent = ready_sent;
   state.steps = runner.results();
   std::string dir = (root == "/" ? "" : root) + "/run/uml-agent";

@@ -15,9 +15,10 @@ namespace umla::agent {
 // earlier boot (a /run that is not a tmpfs), or it does not parse (logged).
 std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id);
 
-// Writes the runner's progress to kStatePath (failures are logged, not returned):
-// `running_step` names the step about to run ("" after).
+// Writes the runner's progress to kStatePath between steps, for the next process of
+// this boot (failures are logged, not returned). A step in flight is recorded on the
+// guard's ProgressBoard instead (agent/commands/init.h).
 void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
-                   const BootRunner& runner, const std::string& running_step, bool ready_sent);
+                   const BootRunner& runner, bool ready_sent);
 
 }  // namespace umla::agent

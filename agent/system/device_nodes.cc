@@ -126,10 +126,8 @@ Status LinuxDeviceNodes::MakeBlockNode(const std::string& path, const NodeStat& 
   bool as_wanted = CreatesAs(node.mode & 07777, node.uid, node.gid);
   mode_t first_mode = as_wanted ? (node.mode & 07777) : 0600;
   dev_t number = ::makedev(node.major, node.minor);
-  int made = ::mknod(temp.c_str(), S_IFBLK | first_mode, number);
-  if (made != 0 && errno == EEXIST && ::unlink(temp.c_str()) == 0) {  // a leftover from a crash
-    made = ::mknod(temp.c_str(), S_IFBLK | first_mode, number);
-  }
+  int made = CreateOverLeftover(
+      temp, [&] { return ::mknod(temp.c_str(), S_IFBLK | first_mode, number); });
   if (made != 0) return Status::FromErrno("mknod " + temp, errno);
   Status status;
   // chown first: it may clear set-id bits that the chmod then puts back.

@@ -60,15 +60,12 @@ Status WriteAll(int fd, const std::string& content, const std::string& path) {
   return Status::Ok();
 }
 
-// Creates `temp` exclusively; a leftover of a writer killed mid-way (its content was
-// never live) is removed first.
+// Creates `temp` exclusively, over a leftover of a writer killed mid-way.
 int CreateTemp(const std::string& temp, mode_t mode) {
   if (Injected("create")) return -1;
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0 && errno == EEXIST && ::unlink(temp.c_str()) == 0) {
-    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  }
-  return fd;
+  return CreateOverLeftover(temp, [&] {
+    return ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  });
 }
 
 // Writes `content` to a fresh temp file beside `target` and renames it over `target`.

@@ -3,6 +3,9 @@
 // WriteFileAtomic, so a crash or a full disk leaves the old or the new content.
 #pragma once
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
 #include <string>
 
@@ -71,6 +74,16 @@ class ExactCreationModes {
  private:
   uint32_t previous_;
 };
+
+// Runs `create` (a syscall-like call: >= 0 on success, else -1 with errno). When it
+// fails with EEXIST because a run killed mid-way left its temp `path` behind (never
+// live content), removes that and runs `create` once more.
+template <typename Create>
+int CreateOverLeftover(const std::string& path, Create create) {
+  int result = create();
+  if (result < 0 && errno == EEXIST && ::unlink(path.c_str()) == 0) result = create();
+  return result;
+}
 
 inline constexpr const char* kBackupSuffix = ".uml-agent.bak";
 

@@ -42,6 +42,14 @@ std::string Frame(protocol::Event event) {
   return protocol::EncodeFrame(protocol::EncodeEvent(event));
 }
 
+protocol::Event HelloEvent() {
+  protocol::Event event;
+  event.type = protocol::EventType::kHello;
+  event.seq = 1;
+  event.hello = {"0.1.0", "6.1.176", "b00t", "boot"};
+  return event;
+}
+
 protocol::Event StepEvent(uint64_t seq, const std::string& name) {
   protocol::Event event;
   event.type = protocol::EventType::kStep;
@@ -53,11 +61,7 @@ protocol::Event StepEvent(uint64_t seq, const std::string& name) {
 
 // What a guarded run left behind when it died in the middle of a step.
 TEST(ProgressLog, RebuildsTheStateOfARunThatDiedInAStep) {
-  protocol::Event hello;
-  hello.type = protocol::EventType::kHello;
-  hello.seq = 1;
-  hello.hello = {"0.1.0", "6.1.176", "b00t", "boot"};
-  std::string log = Frame(hello) + ProgressStartRecord(4242) + ProgressRunRecord("devnodes") +
+  std::string log = Frame(HelloEvent()) + ProgressStartRecord(4242) + ProgressRunRecord("devnodes") +
                     Frame(StepEvent(2, "devnodes")) + ProgressRunRecord("fstab");
   log += "UMLA1 00000000 {\"type\":\"step\"";  // a frame cut short by the kill: ignored
   Result<BootState> state = ParseProgressLog(log);
@@ -72,13 +76,10 @@ TEST(ProgressLog, RebuildsTheStateOfARunThatDiedInAStep) {
 }
 
 TEST(ProgressLog, AReportedStepIsNotRunningAndReadyIsNoted) {
-  protocol::Event hello;
-  hello.type = protocol::EventType::kHello;
-  hello.seq = 1;
   protocol::Event ready;
   ready.type = protocol::EventType::kReady;
   ready.seq = 3;
-  std::string log = Frame(hello) + ProgressRunRecord("dns") + Frame(StepEvent(2, "dns"));
+  std::string log = Frame(HelloEvent()) + ProgressRunRecord("dns") + Frame(StepEvent(2, "dns"));
   Result<BootState> done = ParseProgressLog(log);
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(done->running_step, "");
