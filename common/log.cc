@@ -21,4 +21,11 @@ void AddLogSink(spdlog::sink_ptr sink) {
   spdlog::default_logger()->sinks().push_back(std::move(sink));
 }
 
+void LogUntimed(spdlog::level::level_enum level, std::string_view line) {
+  spdlog::logger* logger = spdlog::default_logger_raw();
+  if (!logger->should_log(level)) return;
+  logger->log(spdlog::log_clock::time_point{}, spdlog::source_loc{}, level,
+              spdlog::string_view_t(line.data(), line.size()));
+}
+
 }  // namespace umla

@@ -28,6 +28,7 @@
 #include "agent/system/network_control.h"
 #include "agent/system/progress_board.h"
 #include "agent/system/seams.h"
+#include "common/log.h"
 
 namespace umla::agent {
 namespace {
@@ -80,16 +81,18 @@ void RunGates(const Settings& settings, FileSystem& files, BootRunner& runner, C
 
 }  // namespace
 
-Settings LoadBootSettings(const BootOptions& options, FileSystem& files,
-                          std::vector<std::string>* problems) {
-  Settings settings;
+LoadedSettings LoadBootSettings(const BootOptions& options, FileSystem& files) {
+  LoadedSettings loaded;
+  Settings& settings = loaded.settings;
+  std::vector<std::string>* problems = &loaded.problems;
   if (files.Exists(options.config_path)) {
     Result<std::string> text = files.ReadFile(options.config_path);
-    Status loaded = text.ok() ? settings.LoadJson(*text, options.config_path) : text.status();
-    if (!loaded.ok()) problems->push_back(loaded.message());
+    Status parsed = text.ok() ? settings.LoadJson(*text, options.config_path) : text.status();
+    if (!parsed.ok()) problems->push_back(parsed.message());
   }
   RealFileSystem host_root("/");
   Result<std::string> cmdline = host_root.ReadFile(options.cmdline_path);
+  loaded.cmdline_read = cmdline.ok();
   if (cmdline.ok()) {
     std::vector<std::string> warnings;
     settings.LoadKernelCmdline(*cmdline, &warnings);
@@ -105,7 +108,7 @@ Settings LoadBootSettings(const BootOptions& options, FileSystem& files,
     }
     settings.Set(assignment.substr(0, equals), assignment.substr(equals + 1), "--set");
   }
-  return settings;
+  return loaded;
 }
 
 namespace {
@@ -164,9 +167,14 @@ int RunBoot(const BootOptions& options) {
   // interfaces it would change are the host's, so the network is left alone.
   LinuxNetworkControl network;
   if (options.root == "/") system.network = &network;
-  std::vector<std::string> config_problems;
-  Settings settings = LoadBootSettings(options, files, &config_problems);
+  std::optional<LoadedSettings> own;
+  if (!options.preloaded || !options.preloaded->cmdline_read) {
+    own = LoadBootSettings(options, files);
+  }
+  const LoadedSettings& loaded = own ? *own : *options.preloaded;
+  const Settings& settings = loaded.settings;
   WarnAboutUnknownKeys(settings);
+  std::vector<std::string> config_problems = loaded.problems;
 
   std::string channel = options.channel;
   if (channel.empty()) {
@@ -198,7 +206,7 @@ int RunBoot(const BootOptions& options) {
     Status opened = line.Open();
     if (opened.ok()) {
       sink = &line;
-      spdlog::info("reporting on {}", channel);
+      LogUntimed(spdlog::level::info, "reporting on " + channel);
     } else {
       spdlog::error("{} (events are only logged)", opened.message());
     }
@@ -261,8 +269,9 @@ int RunBoot(const BootOptions& options) {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   protocol::Ready ready = runner.SendReady(static_cast<uint64_t>(usage.ru_maxrss));
-  spdlog::info("ready after {} us: {} steps, {}", ready.total_us, ready.steps.size(),
-               ready.ok ? "all ok" : "some failed");
+  LogUntimed(spdlog::level::info, fmt::format("ready after {} us: {} steps, {}", ready.total_us,
+                                              ready.steps.size(),
+                                              ready.ok ? "all ok" : "some failed"));
   spdlog::default_logger()->flush();
   line.Close();
   if (!options.dry_run) {

@@ -35,16 +35,24 @@ struct BootOptions {
   // Set by a guard waiting for this run (agent/commands/init.h): every frame sent and
   // each step about to run are recorded here.
   class ProgressBoard* progress = nullptr;
+  // Set by a guard that loaded the settings already (its child shares or copies its
+  // memory): they are not read and parsed twice. Ignored when the guard could not read
+  // the kernel command line (no /proc yet; the run mounts it, then loads its own).
+  const struct LoadedSettings* preloaded = nullptr;
 };
 
 int RunBoot(const BootOptions& options);
 
+struct LoadedSettings {
+  Settings settings;
+  std::vector<std::string> problems;  // broken sources; each becomes a failed "config" step
+  bool cmdline_read = false;
+};
+
 class FileSystem;
-class Settings;
 // Loads every settings source in precedence order; a broken source is described in
 // `problems` and the rest still load, so the steps run on defaults at worst.
-Settings LoadBootSettings(const BootOptions& options, FileSystem& files,
-                          std::vector<std::string>* problems);
+LoadedSettings LoadBootSettings(const BootOptions& options, FileSystem& files);
 
 // `uml-agent status`: prints the last run's report; 1 when there is none.
 int RunStatus(const std::string& root, bool json);

@@ -49,6 +49,7 @@ void RunDetached(const std::function<int()>& work) {
 }
 
 struct WrapperSettings {
+  LoadedSettings loaded;  // all of them, for the guarded run
   std::string init = kDefaultInit;
   uint64_t timeout_ms = 10000;
   bool ready_late = false;
@@ -61,8 +62,8 @@ WrapperSettings ReadWrapperSettings(const BootOptions& options) {
   WrapperSettings wrapper;
   try {
     RealFileSystem files(options.root);
-    std::vector<std::string> problems;
-    Settings settings = LoadBootSettings(options, files, &problems);
+    wrapper.loaded = LoadBootSettings(options, files);
+    const Settings& settings = wrapper.loaded.settings;
     Result<std::string> init = settings.Path("init.exec", kDefaultInit);
     if (init.ok()) wrapper.init = *init;
     Result<uint64_t> timeout = settings.Unsigned("init.timeout_ms", 10000, 3600000);
@@ -128,6 +129,7 @@ GuardedEnd RunGuarded(BootOptions options, uint64_t timeout_ms, ChildMemory memo
 
 int RunBootGuarded(BootOptions options) {
   WrapperSettings guard = ReadWrapperSettings(options);
+  options.preloaded = &guard.loaded;
   BootPhase wanted = options.phase;
   // Without readiness gates the child reports ready itself (one process, one open of
   // the line); gates may wait long, so they run here, outside the fixups' time limit.
@@ -156,6 +158,7 @@ void RunInit(int argc, char** argv) {
     BootOptions options;
     options.mode = "init";
     wrapper = ReadWrapperSettings(options);
+    options.preloaded = &wrapper.loaded;
 
     std::vector<std::string> root_problems;
     bool remounted = MakeRootWritable(&root_problems);

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/log.h"
 #include "protocol/frame.h"
 
 namespace umla::agent {
@@ -33,11 +34,12 @@ void BootRunner::SendHello(const protocol::Hello& hello) {
 
 void BootRunner::Record(protocol::StepResult result) {
   if (result.status == protocol::StepStatus::kFailed) {
-    spdlog::error("step {} failed: {}", result.name, result.reason);
+    LogUntimed(spdlog::level::err, fmt::format("step {} failed: {}", result.name, result.reason));
   } else {
-    spdlog::info("step {}: {} ({} changes, {} us)", result.name,
-                 protocol::StepStatusName(result.status), result.changes.size(),
-                 result.duration_us);
+    LogUntimed(spdlog::level::info,
+               fmt::format("step {}: {} ({} changes, {} us)", result.name,
+                           protocol::StepStatusName(result.status), result.changes.size(),
+                           result.duration_us));
   }
   protocol::Event event;
   event.type = protocol::EventType::kStep;

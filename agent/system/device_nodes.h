@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agent/core/block_device.h"
@@ -17,8 +19,8 @@ namespace umla::agent {
 class DeviceNodes {
  public:
   virtual ~DeviceNodes() = default;
-  // Disks and partitions from /sys/block (partitions are its subdirectories with a
-  // `dev` file); falls back to /proc/partitions when /sys/block cannot be read.
+  // Disks and partitions from /proc/partitions; from /sys/block (partitions are its
+  // subdirectories with a `dev` file) when /proc/partitions cannot be read.
   // Fails only when neither source can be read, naming both.
   virtual Result<std::vector<BlockDeviceInfo>> ListBlockDevices() = 0;
   // nullopt when nothing is at `path`; an error for any other lstat failure.
@@ -35,9 +37,11 @@ class DeviceNodes {
   virtual Result<std::string> ReadStart(const std::string& path, size_t bytes) = 0;
 };
 
-// Block devices are listed once per instance (one boot run): the devnodes, fstab and
-// activate steps all ask, the kernel's disks do not change meanwhile, and each sysfs
-// read is several ~0.1 ms syscalls inside UML (docs/benchmarks.md).
+// One instance serves one boot run, and what it has seen is kept: block devices are
+// listed once, and each node's lstat and first bytes are read once (updated by its own
+// MakeBlockNode and Remove). The devnodes, fstab and activate steps all ask about the
+// same few nodes, nothing else changes them meanwhile, and each syscall costs ~0.1 ms
+// inside UML (docs/benchmarks.md).
 class LinuxDeviceNodes : public DeviceNodes {
  public:
   explicit LinuxDeviceNodes(std::string root);
@@ -51,9 +55,13 @@ class LinuxDeviceNodes : public DeviceNodes {
 
  private:
   Result<std::vector<BlockDeviceInfo>> ReadBlockDevices();
+  Result<std::optional<NodeStat>> ReadNodeStat(const std::string& path);
+  void Forget(const std::string& path);
 
   GuestRoot root_;
   std::optional<std::vector<BlockDeviceInfo>> block_devices_;
+  std::map<std::string, std::optional<NodeStat>> node_stats_;
+  std::map<std::pair<std::string, size_t>, std::string> node_starts_;
 };
 
 }  // namespace umla::agent

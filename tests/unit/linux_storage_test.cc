@@ -54,6 +54,18 @@ TEST_F(RootTree, BlockDevicesFallBackToProcPartitions) {
   EXPECT_EQ((*devices)[1].name, "ubdb");
 }
 
+TEST_F(RootTree, ProcPartitionsIsReadFirstAndOnce) {
+  Write("/proc/partitions", "major minor  #blocks  name\n\n  98  0  65536 ubda\n");
+  Write("/sys/block/ubdb/dev", "98:16\n");
+  LinuxDeviceNodes nodes(root);
+  auto devices = nodes.ListBlockDevices();
+  ASSERT_TRUE(devices.ok());
+  ASSERT_EQ(devices->size(), 1u);
+  EXPECT_EQ((*devices)[0].name, "ubda");
+  Write("/proc/partitions", "major minor  #blocks  name\n");  // the kernel's disks stay
+  EXPECT_EQ(nodes.ListBlockDevices()->size(), 1u);
+}
+
 TEST_F(RootTree, NoSourceAtAllNamesBoth) {
   LinuxDeviceNodes nodes(root);
   auto devices = nodes.ListBlockDevices();
@@ -108,6 +120,35 @@ TEST_F(RootTree, ANewRootOwnedNodeGetsItsModeAndAStaleTempIsReplaced) {
   EXPECT_EQ(minor(st.st_rdev), 16u);
   EXPECT_EQ(st.st_mode & 07777, 0660u);
   EXPECT_FALSE(std::filesystem::exists(root + "/dev/ubdb.uml-agent.tmp"));
+}
+
+// What one instance has seen of a node is kept, and its own changes keep it true.
+TEST_F(RootTree, NodesAreStatedAndReadOnceAndTheirOwnChangesAreSeen) {
+  Write("/dev/ubdb", "swap signature here");
+  LinuxDeviceNodes nodes(root);
+  auto start = nodes.ReadStart("/dev/ubdb", 4);
+  ASSERT_TRUE(start.ok());
+  EXPECT_EQ(*start, "swap");
+  auto before = nodes.Lstat("/dev/ubdb");
+  ASSERT_TRUE(before.ok() && before->has_value());
+  Write("/dev/ubdb", "changed by someone else");
+  EXPECT_EQ(*nodes.ReadStart("/dev/ubdb", 4), "swap");
+  EXPECT_EQ(*nodes.ReadStart("/dev/ubdb", 7), "changed");  // another length: read
+  ASSERT_TRUE(nodes.Remove("/dev/ubdb").ok());
+  auto gone = nodes.Lstat("/dev/ubdb");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->has_value());
+  EXPECT_FALSE(nodes.ReadStart("/dev/ubdb", 4).ok());
+  if (geteuid() != 0) return;  // mknod needs root
+  NodeStat wanted;
+  wanted.major = 98;
+  wanted.minor = 16;
+  wanted.mode = 0660;
+  ASSERT_TRUE(nodes.MakeBlockNode("/dev/ubdb", wanted).ok());
+  auto made = nodes.Lstat("/dev/ubdb");
+  ASSERT_TRUE(made.ok() && made->has_value());
+  EXPECT_EQ((*made)->kind, NodeKind::kBlock);
+  EXPECT_EQ((*made)->minor, 16u);
 }
 
 TEST_F(RootTree, AnImageTreeHasNoProcTablesAndGetsMountPoints) {
