@@ -55,11 +55,8 @@ Socket::~Socket() {
 Status Socket::Open() {
   fd_ = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (fd_ < 0) return Status::FromErrno("netlink socket", errno);
-  sockaddr_nl local{};
-  local.nl_family = AF_NETLINK;
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
-    return Status::FromErrno("bind netlink socket", errno);
-  }
+  // No bind: the kernel binds the socket to a free port id at its first send, and an
+  // explicit bind is one more syscall (~0.1 ms inside UML).
   return Status::Ok();
 }
 
