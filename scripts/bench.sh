@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 boots=${1:-20}
 [ -x build/agent/uml-agent ] || ./scripts/build.sh
-cmake --build build -j "$(nproc)" --target protocol_bench bridge_scale uml_costs >/dev/null
+cmake --build build -j "$(nproc)" --target protocol_bench bridge_scale uml_costs uml_faults >/dev/null
 work=$(pwd)/build/bench
 rm -rf "$work" && mkdir -p "$work"
 agent=build/agent/uml-agent
@@ -27,8 +27,9 @@ adjtimex > /run/t1
 adjtimex > /run/t2
 /sbin/uml-costs
 X
-cat > "$work/shell.sh" <<'X'
-adjtimex > /run/t0
+# The shell way, as a file of its own: sourced in the timed window (no extra shell),
+# run by uml-faults in the counted boots.
+cat > "$work/fixups.sh" <<'X'
 rm -f /dev/ubd/0 /dev/ubd/1; mknod /dev/ubd/0 b 98 0; mknod /dev/ubd/1 b 98 16
 mknod /dev/ubda b 98 0; mknod /dev/ubdb b 98 16; mknod /dev/ubd0 b 98 0; mknod /dev/ubd1 b 98 16
 sed -i 's|^/dev/ubd/1[ 	].*|/dev/ubdb none swap sw 0 0|' /etc/fstab
@@ -39,6 +40,10 @@ mount -t hostfs none /mnt/host
 ifconfig eth0 192.0.2.2 netmask 255.255.255.0 broadcast 192.0.2.255 up
 route add default gw 192.0.2.254
 printf 'nameserver 198.51.100.53\nsearch example.test\n' > /etc/resolv.conf
+X
+cat > "$work/shell.sh" <<'X'
+adjtimex > /run/t0
+. /etc/bench-fixups.sh
 adjtimex > /run/t1
 adjtimex > /run/t2
 X
@@ -54,10 +59,16 @@ X
 done
 printf '/dev/ubd/0 / ext4 defaults 0 1\n/dev/ubd/1 none swap sw 0 0\n' > "$work/fstab"
 printf '{"dns": {"nameservers": "198.51.100.53", "search": "example.test"}}\n' > "$work/config.json"
-for variant in agent shell; do
+# Counted boots (untimed): the page faults of the same work, each a host round trip in
+# UML, a measure that does not depend on how fast the machine is that day.
+printf '/sbin/uml-faults /sbin/uml-agent boot\npoweroff -f\n' > "$work/counted-agent.sh"
+printf '/sbin/uml-faults /bin/sh /etc/bench-fixups.sh\npoweroff -f\n' > "$work/counted-shell.sh"
+for variant in agent shell counted-agent counted-shell; do
   tests/e2e/make-busybox-image.sh --agent "$agent" --out "$work/$variant.img" --static-dev \
     --before "$work/$variant.sh" --add "$work/fstab=/etc/fstab" \
     --add "$work/config.json=/etc/uml-agent/config.json" \
+    --add "$work/fixups.sh=/etc/bench-fixups.sh" \
+    --add "$(pwd)/build/tests/bench/uml_faults=/sbin/uml-faults" \
     --add "$(pwd)/build/tests/bench/uml_costs=/sbin/uml-costs" >/dev/null
 done
 rm -f "$work/swap.img" && truncate -s 32M "$work/swap.img" && mkswap -q "$work/swap.img" 2>/dev/null || mkswap "$work/swap.img" >/dev/null
@@ -100,6 +111,12 @@ while [ "$i" -le "$boots" ]; do
   done
   i=$((i + 1))
 done
+for variant in counted-agent counted-shell; do
+  for i in 1 2 3; do
+    boot_once "$variant" "$i"
+    grep -o 'uml-faults: .*' "$work/$variant-$i.console" | tr -d '\r' >> "$work/$variant.faults" || true
+  done
+done
 
 stats() {  # prints "median p95" of the numbers on stdin (any unit)
   sort -n | awk '{v[NR]=$1} END {if (NR==0) {print "n/a n/a"; exit}
@@ -108,6 +125,10 @@ stats() {  # prints "median p95" of the numbers on stdin (any unit)
 ms() { awk '{printf "%.2f ms", $1*1000}'; }
 row() { set -- $(cat); printf '| %s | %s |' "$(echo "$1" | ms)" "$(echo "$2" | ms)"; }
 
+touch "$work/counted-agent.faults" "$work/counted-shell.faults"
+faults() {  # VARIANT: median minor and major faults of its counted boots
+  echo "$(sed -n 's/.*minor=\([0-9]*\).*/\1/p' "$work/$1.faults" | stats | cut -d' ' -f1) minor, $(sed -n 's/.*major=\([0-9]*\).*/\1/p' "$work/$1.faults" | stats | cut -d' ' -f1) major"
+}
 touch "$work/agent.times" "$work/shell.times" "$work/ready.jsonl" "$work/costs.txt" "$work/around.times"
 cost() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$work/costs.txt" | stats | cut -d' ' -f1; }
 floor_median=$(awk '{print $2}' "$work/agent.times" "$work/shell.times" | stats | cut -d' ' -f1)
@@ -190,6 +211,8 @@ size=$(stat -c %s "$work/uml-agent.stripped")
   echo "Above each boot's fastest event (free of the boot's own clock offset): $jitter."
   echo
   echo "Shell script / agent (medians): **${ratio}x**; with the floor taken from both windows: **${net_ratio}x**. Ready runs ok: $ok_runs of $boots."
+  echo
+  echo "Page faults of the whole run (tests/bench/uml_faults, medians of 3 untimed boots each; every one a host round trip in UML): \`uml-agent boot\` $(faults counted-agent); the shell script $(faults counted-shell)."
   echo
   echo "What the kernel charges inside these guests (tests/bench/uml_costs, medians over the boots): a syscall $(cost syscall_us) us, a fresh page $(cost page_us) us, a small file write with fsync on the ubd disk $(cost fsync_write_us) us, a fork and wait $(cost fork_us) us."
   echo
