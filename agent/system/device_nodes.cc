@@ -65,9 +65,10 @@ Result<std::vector<BlockDeviceInfo>> LinuxDeviceNodes::ReadBlockDevices() {
   bool missing = false;
   Result<std::vector<std::string>> disks = ListHostDirectory(sys_block, &missing);
   if (!disks.ok() || missing) {
-    int sys_errno = missing ? ENOENT : errno;
+    std::string sys_problem = disks.ok() ? Status::FromErrno("opendir " + sys_block, ENOENT).message()
+                                         : disks.status().message();
     return Status::Error("cannot list block devices: " + text.status().message() + "; " +
-                         Status::FromErrno("opendir " + sys_block, sys_errno).message());
+                         sys_problem);
   }
   std::vector<BlockDeviceInfo> devices;
   for (const std::string& disk : *disks) {
