@@ -8,7 +8,7 @@ PACKAGES="
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   user-mode-linux uml-utilities busybox-static e2fsprogs mmdebstrap iproute2 iputils-ping
-  dpkg-dev fakeroot lintian time
+  dpkg-dev fakeroot lintian time lld
 "
 missing=""
 for p in $PACKAGES; do
