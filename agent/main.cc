@@ -4,12 +4,14 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agent/cli/agent_args.h"
 #include "agent/commands/boot.h"
 #include "agent/commands/init.h"
 #include "agent/system/kmsg_sink.h"
+#include "agent/system/prewarm.h"
 #include "common/log.h"
 
 using namespace umla::agent;
@@ -28,6 +30,11 @@ int main(int argc, char** argv) {
   // keep freed memory for reuse instead of giving it back and faulting it in again.
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  // A boot's run: map what it will touch first, in one go (agent/system/prewarm.h).
+  // As PID 1, once /proc is mounted (RunInit).
+  if (argc > 1 && (std::string_view(argv[1]) == "boot" || std::string_view(argv[1]) == "ready")) {
+    PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve);
+  }
   // Started by the kernel as init: the arguments are the kernel's init arguments,
   // meant for the real init, not options for us.
   if (getpid() == 1) RunInit(argc, argv);

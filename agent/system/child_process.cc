@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "agent/system/console_line.h"
+#include "agent/system/prewarm.h"
 
 namespace umla::agent {
 namespace {
@@ -71,6 +72,10 @@ ChildEnd RunInChild(const std::function<int()>& work, uint64_t timeout_ms, Child
     stack = ::mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) return {std::string("mmap: ") + std::strerror(errno), 1};
+    // Mapped for the child as it starts (agent/system/prewarm.h): no fault per page of
+    // the stack it is about to use.
+    constexpr size_t kWarmStackBytes = 64 << 10;
+    PopulateForWrite(static_cast<char*>(stack) + kStackBytes - kWarmStackBytes, kWarmStackBytes);
     pid = ::clone(ChildMain, static_cast<char*>(stack) + kStackBytes, CLONE_VM | SIGCHLD,
                   const_cast<std::function<int()>*>(&work));
   } else {

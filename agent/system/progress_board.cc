@@ -2,9 +2,13 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
+
 #include <atomic>
 #include <cstring>
 #include <new>
+
+#include "agent/system/prewarm.h"
 
 namespace umla::agent {
 
@@ -20,6 +24,9 @@ std::unique_ptr<ProgressBoard> ProgressBoard::Create(size_t capacity) {
   size_t bytes = sizeof(Layout) + capacity;
   void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) return nullptr;
+  // A boot's log is a few KiB: those pages are mapped before the child that writes
+  // them starts (agent/system/prewarm.h).
+  PopulateForWrite(memory, std::min<size_t>(bytes, 16 << 10));
   auto* layout = new (memory) Layout{};
   return std::unique_ptr<ProgressBoard>(new ProgressBoard(layout, bytes, capacity));
 }

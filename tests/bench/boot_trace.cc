@@ -10,6 +10,7 @@
 //                                           the first time a function is entered: "main
 //                                           ADDR" (PROG's own process) or "other ADDR" (a
 //                                           process it cloned), and "clone" when it clones
+//                                           (not for a vfork)
 //
 // Breakpoints copy the text pages they patch, so `calls` says nothing about faults: the
 // two modes are separate runs.
@@ -133,7 +134,8 @@ int Calls(const char* funcs_path, const char* out_path, char** argv) {
     int signal = WSTOPSIG(status), event = status >> 16;
     if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
       ++live;
-      std::fputs("clone\n", out);
+      // The agent's prewarming task (a vfork that only exits) is not the guarded child.
+      if (event != PTRACE_EVENT_VFORK) std::fputs("clone\n", out);
     }
     if (event != 0) {
       ptrace(PTRACE_CONT, pid, nullptr, nullptr);
