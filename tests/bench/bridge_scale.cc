@@ -2,7 +2,11 @@
 // an agent sends (hello, steps, ready) from writer threads, all watched by one
 // GuestSet (epoll). Prints CPU time and memory per guest, events missed, and the
 // detection latency (guest write -> bridge event) median and p99.
-//   bridge_scale [GUESTS] [STEPS]    default 1000 guests, 5 steps each
+//   bridge_scale [GUESTS] [STEPS] [SPREAD_MS]
+// Default 1000 guests, 5 steps each, all at once (SPREAD_MS 0: a burst of ~70,000
+// events a second, where the latency is mostly the queue in front of the one reader);
+// with SPREAD_MS the guests start evenly over that many milliseconds, as guests booted
+// by one host over a few seconds would.
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -89,6 +93,7 @@ void Agent(int fd, int steps, int index) {
 int main(int argc, char** argv) {
   int guests = argc > 1 ? std::atoi(argv[1]) : 1000;
   int steps = argc > 2 ? std::atoi(argv[2]) : 5;
+  int spread_ms = argc > 3 ? std::atoi(argv[3]) : 0;
   struct rlimit files = {65536, 65536};
   setrlimit(RLIMIT_NOFILE, &files);
 
@@ -118,9 +123,18 @@ int main(int argc, char** argv) {
   double cpu_before = CpuSeconds();
   // Writers run in one thread per 100 guests: many agents talking at once.
   std::vector<std::thread> writers;
+  uint64_t begin_us = Wall();
   for (int start = 0; start < guests; start += 100) {
     writers.emplace_back([&, start] {
-      for (int i = start; i < std::min(guests, start + 100); ++i) Agent(agent_ends[static_cast<size_t>(i)], steps, i);
+      for (int i = start; i < std::min(guests, start + 100); ++i) {
+        // Guest i starts at its share of the spread (interleaved over the threads).
+        uint64_t due = begin_us + static_cast<uint64_t>(spread_ms) * 1000u *
+                                      static_cast<uint64_t>(i % 100 * 10 + i / 100) /
+                                      static_cast<uint64_t>(guests);
+        uint64_t now = Wall();
+        if (due > now) usleep(static_cast<useconds_t>(due - now));
+        Agent(agent_ends[static_cast<size_t>(i)], steps, i);
+      }
     });
   }
   set.Run();
@@ -129,7 +143,7 @@ int main(int argc, char** argv) {
   long rss_after = RssKb();
 
   size_t ready = set.ready_count();
-  std::printf("guests: %d, steps each: %d\n", guests, steps);
+  std::printf("guests: %d, steps each: %d, started over %d ms\n", guests, steps, spread_ms);
   std::printf("ready events seen: %zu (missed: %zu)\n", ready, static_cast<size_t>(guests) - ready);
   std::printf("memory per watched guest: %.1f KiB (idle), %.1f KiB (after all events)\n",
               static_cast<double>(rss_watching - rss_before) / guests,
