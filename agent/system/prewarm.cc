@@ -41,7 +41,12 @@ void PopulateWritableMapping(std::string_view line) {
   uintptr_t start = std::strtoull(std::string(line.substr(0, dash)).c_str(), nullptr, 16);
   uintptr_t end = std::strtoull(std::string(line.substr(dash + 1, space - dash - 1)).c_str(),
                                 nullptr, 16);
-  if (end > start) ::madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_WRITE);
+  // A static agent's writable mappings are a few hundred KiB; anything this large is
+  // reserved, not used (a sanitizer's shadow memory is terabytes): never populate it.
+  constexpr uintptr_t kLargestMapping = 16 << 20;
+  if (end > start && end - start <= kLargestMapping) {
+    ::madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_WRITE);
+  }
 }
 
 }  // namespace
