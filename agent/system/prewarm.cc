@@ -45,7 +45,7 @@ void PopulateWritableMapping(std::string_view line) {
   // reserved, not used (a sanitizer's shadow memory is terabytes): never populate it.
   constexpr uintptr_t kLargestMapping = 16 << 20;
   if (end > start && end - start <= kLargestMapping) {
-    ::madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_WRITE);
+    PopulateForWrite(reinterpret_cast<void*>(start), end - start);
   }
 }
 
