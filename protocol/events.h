@@ -48,8 +48,9 @@ enum class EventType { kHello, kStep, kReady, kFatal };
 struct Event {
   EventType type = EventType::kHello;
   uint64_t seq = 0;  // 1, 2, 3... per boot; the host drops repeats and reordering
-  // CLOCK_REALTIME when sent (0: not given). A UML guest's clock is the host's, so the
-  // host can tell how long an event took to reach it.
+  // CLOCK_REALTIME when sent (0: not given). A UML guest's clock is set from the host's
+  // at boot (off by up to a few ms), so the host can tell roughly how long an event
+  // took to reach it.
   uint64_t wall_us = 0;
   Hello hello;       // for kHello
   StepResult step;   // for kStep

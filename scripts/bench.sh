@@ -89,6 +89,19 @@ boot_once() {  # VARIANT RUN
 }
 # field NAME FILE: the value of NAME=... on the guest's "bench:" line.
 field() { sed -n "s|^bench: .*$1=\([0-9]*\).*|\1|p" "$2" | head -n 1; }
+# The host's part of the detection latency, on the host's clock alone (bpftrace, when
+# this host lets it trace; tests/bench/host_latency.bt): a frame leaving the UML kernel
+# to the bridge's event for it.
+tracer=""
+if command -v bpftrace >/dev/null 2>&1 || apt-get install -y -q bpftrace >/dev/null 2>&1; then
+  [ -e /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+  bpftrace tests/bench/host_latency.bt >"$work/trace.txt" 2>"$work/trace.err" &
+  tracer=$!
+  t=0
+  while [ "$t" -lt 60 ] && ! grep -q Attaching "$work/trace.txt" && kill -0 "$tracer" 2>/dev/null; do
+    sleep 0.5; t=$((t + 1))
+  done
+fi
 i=1
 while [ "$i" -le "$boots" ]; do
   for variant in agent shell; do
@@ -111,6 +124,7 @@ while [ "$i" -le "$boots" ]; do
   done
   i=$((i + 1))
 done
+if [ -n "$tracer" ]; then kill -INT "$tracer" 2>/dev/null || true; wait "$tracer" || true; fi
 for variant in counted-agent counted-shell; do
   for i in 1 2 3; do
     boot_once "$variant" "$i"
@@ -146,20 +160,27 @@ before_hello=$(awk '{print $1/1e6}' "$work/around.times" | stats | row)
 after_ready=$(awk '{print $2/1e6}' "$work/around.times" | stats | row)
 total_us=$(grep -o '"total_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
 latency=$(grep -o '"host_latency_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
-# Every event of every agent boot (hello, steps, ready): enough samples for a p99.
-all_latency=$(cat "$work"/agent-*.json | grep -o '"host_latency_us":[0-9]*' | cut -d: -f2 | sort -n |
-  awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit}
+# spread: "N events: median, p95, p99, max" of the microseconds on stdin.
+spread() {
+  sort -n | awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit}
     printf "%d events: median %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms", NR,
-      v[int((NR+1)/2)]/1000, v[int(NR*0.95+0.999)]/1000, v[int(NR*0.99+0.999)]/1000, v[NR]/1000}')
+      v[int((NR+1)/2)]/1000, v[int(NR*0.95+0.999)]/1000, v[int(NR*0.99+0.999)]/1000, v[NR]/1000}'
+}
+# Every event of every agent boot (hello, steps, ready): enough samples for a p99.
+all_latency=$(cat "$work"/agent-*.json | grep -o '"host_latency_us":[0-9]*' | cut -d: -f2 | spread)
 # wall_us is the guest's clock, which a UML kernel sets from the host's once at boot:
 # each boot carries its own constant offset (seen up to ~20 ms). Each event's latency
 # above its own boot's fastest event is free of that offset.
 jitter=$(for f in "$work"/agent-*.json; do
-    grep -o '"host_latency_us":[0-9]*' "$f" | cut -d: -f2 | sort -n |
-      awk 'NR==1{m=$1} {print $1-m}'
-  done | sort -n | awk '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit}
-    printf "median %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms", v[int((NR+1)/2)]/1000,
-      v[int(NR*0.95+0.999)]/1000, v[int(NR*0.99+0.999)]/1000, v[NR]/1000}')
+    grep -o '"host_latency_us":[0-9]*' "$f" | cut -d: -f2 | sort -n | awk 'NR==1{m=$1} {print $1-m}'
+  done | spread)
+# Frames and events of one bridge pair up in order; a boot whose counts differ is left out.
+host_part="not measured (bpftrace could not trace on this host: $work/trace.err)"
+if [ -s "$work/trace.txt" ] && grep -q '^frame' "$work/trace.txt"; then
+  host_part=$(awk '$1=="frame"{f[$3,++nf[$3]]=$2} $1=="event"{e[$3,++ne[$3]]=$2}
+    END{for (b in nf) if (nf[b]==ne[b]) for (i=1;i<=nf[b];i++) print (e[b,i]-f[b,i])/1000}' \
+    "$work/trace.txt" | spread)
+fi
 rss=$(grep -o '"max_rss_kb":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | sort -n | tail -n 1)
 ok_runs=$(grep -c '"ok":true' "$work/ready.jsonl" || true)
 steps=$(grep -o '"duration_us":[0-9]*,"name":"[a-z_:]*"' "$work/ready.jsonl" | sed 's/"duration_us":\([0-9]*\),"name":"\(.*\)"/\2 \1/' | sort -u -k1,1 | cut -d' ' -f1)
@@ -210,6 +231,7 @@ size=$(stat -c %s "$work/uml-agent.stripped")
   echo
   echo "Host detection latency over all events of the agent boots: $all_latency."
   echo "Above each boot's fastest event (free of the boot's own clock offset): $jitter."
+  echo "The host's part alone (a frame leaving the UML kernel to the bridge's event, both on the host's clock, bpftrace): $host_part."
   echo
   echo "Shell script / agent (medians): **${ratio}x**; with the floor taken from both windows: **${net_ratio}x**. Ready runs ok: $ok_runs of $boots."
   echo

@@ -161,6 +161,7 @@ int RunGuest(const RunOptions& options) {
   if (guest.console_fd() >= 0) fcntl(guest.console_fd(), F_SETFL, O_NONBLOCK);
   session.Say("started " + options.kernel + " as pid " + std::to_string(guest.pid()) +
               " (umid " + umid + ")");
+  session.WarmEventPath();  // while the guest kernel boots
 
   ConsoleTail tail;
   std::string mconsole_socket = MconsoleSocketForUmid(umid);

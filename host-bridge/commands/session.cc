@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/frame.h"
+
 namespace umla::bridge {
 
 uint64_t NowMicros() {
@@ -27,6 +29,12 @@ uint64_t WallMicros() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
 }
 
+// One --json line. ensure_ascii: guest strings cannot carry escape sequences to a
+// terminal.
+std::string RenderEventLine(const nlohmann::json& event) {
+  return event.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 WatchOutput Session::OutputFor(const std::string& label) {
@@ -38,9 +46,7 @@ WatchOutput Session::OutputFor(const std::string& label) {
         if (!options_.json) return;
         nlohmann::json out = event;
         if (!label.empty()) out["guest"] = label;
-        // ensure_ascii: guest strings cannot carry escape sequences to a terminal.
-        std::cout << out.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)
-                  << std::endl;
+        std::cout << RenderEventLine(out) << std::endl;
       },
       WallMicros};
 }
@@ -61,6 +67,30 @@ Session::Session(const WatchOptions& options)
 
 Session::~Session() {
   if (signal_fd_ >= 0) close(signal_fd_);
+}
+
+void Session::WarmEventPath() {
+  GuestWatch scratch(WatchOutput{[](const std::string&) {},
+                                 [](const nlohmann::json& event) { (void)RenderEventLine(event); },
+                                 WallMicros});
+  protocol::Event hello;
+  hello.seq = 1;
+  hello.wall_us = WallMicros();
+  hello.hello = {"0", "0", "warm-up", "boot", 0};
+  protocol::Event step;
+  step.type = protocol::EventType::kStep;
+  step.seq = 2;
+  step.wall_us = hello.wall_us;
+  step.step.name = "warm-up";
+  step.step.changes = {"+ warm-up"};
+  protocol::Event ready;
+  ready.type = protocol::EventType::kReady;
+  ready.seq = 3;
+  ready.wall_us = hello.wall_us;
+  ready.ready.steps = {step.step};
+  for (const protocol::Event* event : {&hello, &step, &ready}) {
+    scratch.Feed(protocol::EncodeFrame(protocol::EncodeEvent(*event)));
+  }
 }
 
 bool Session::PumpChannel(int fd) { return PumpChannel(fd, watch_); }

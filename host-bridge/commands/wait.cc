@@ -83,6 +83,7 @@ int WaitForGuest(const WaitOptions& options) {
     }
     specs.push_back(*spec);
   }
+  session.WarmEventPath();
   GuestSet guests(session);
   std::vector<Watched> watched;
   int early = OpenAll(session, specs, guests, &watched);
