@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/boot_path.h"
 #include "agent/cli/agent_args.h"
 #include "agent/commands/boot.h"
 #include "agent/commands/init.h"
@@ -33,7 +34,7 @@ int main(int argc, char** argv) {
   // A boot's run: map what it will touch first, in one go (agent/system/prewarm.h).
   // As PID 1, once /proc is mounted (RunInit).
   if (argc > 1 && (std::string_view(argv[1]) == "boot" || std::string_view(argv[1]) == "ready")) {
-    PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve);
+    PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve, BootPathCodeEnd());
   }
   // Started by the kernel as init: the arguments are the kernel's init arguments,
   // meant for the real init, not options for us.

@@ -79,7 +79,9 @@ grep -q '^clone$' "$work/out" || { echo "boot-order: no trace (see $work/console
 # first process runs before the clone are packed tightly (each of their pages is a
 # fault), and the child's functions are interleaved with them in chunks, so that every
 # 64 KiB window the child needs was already touched by the first process: the child
-# then finds its code mapped. Within each set: first-call order.
+# then finds its code mapped. Within each set: first-call order. (The prewarming now
+# also maps the whole range ahead, agent/system/prewarm.h; the packing still keeps the
+# range small.)
 awk -v chunk=32768 '
   function hex(s,   i, n) {
     for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
@@ -103,6 +105,9 @@ awk -v chunk=32768 '
       while (i <= np && pb < k * ps) { emit(p[i]); pb += size[p[i]]; i++ }
       while (j <= nc && cb < k * cs) { emit(c[j]); cb += size[c[j]]; j++ }
     }
+    # Last: the marker whose address tells the agent where this code ends, so that it
+    # can have all of it mapped ahead (agent/boot_path.h).
+    print "umla_boot_path_end"
   }
   function emit(a,   n, list, q) {
     n = split(names[a], list, " ")

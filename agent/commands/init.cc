@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/boot_path.h"
 #include "agent/commands/boot.h"
 #include "agent/core/init_choice.h"
 #include "agent/core/ready_gates.h"
@@ -148,7 +149,7 @@ void RunInit(int argc, char** argv) {
   WrapperSettings wrapper;
   try {
     std::vector<std::string> mount_problems = MountEarlyFilesystems();
-    PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve);  // needs /proc
+    PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve, BootPathCodeEnd());  // needs /proc
     umla::SetupLogging("uml-agent", "info");
     // The kernel log reaches the console already: stderr as well would print twice.
     if (auto kmsg = KmsgSink::Open()) {

@@ -19,10 +19,12 @@ void PopulateForWrite(void* address, size_t bytes);
 // For a run about to do a boot's work: grows the heap by `heap_reserve` bytes and the
 // stack by `stack_reserve` (kept: malloc must have been told not to trim), has the
 // guest map every writable mapping of the process (/proc/self/maps: data, bss, heap,
-// stack), then starts and reaps a task that does nothing (vfork, _exit) so that all of
-// it is mapped in the host at once. Saves a fault per page of them the run then
-// touches. Best effort, never fails.
-void PrewarmAddressSpace(size_t heap_reserve, size_t stack_reserve);
+// stack) and the code from the start of the executable mapping up to `code_end` (the
+// boot path's code when the linker put it first; nullptr: no code), then starts and
+// reaps a task that does nothing (vfork, _exit) so that all of it is mapped in the host
+// at once. Saves a fault per page of them the run then touches. Best effort, never
+// fails.
+void PrewarmAddressSpace(size_t heap_reserve, size_t stack_reserve, const void* code_end);
 
 // What a boot's run grows its heap and stack to (peaks seen in the benchmark's guests:
 // ~300 KiB of heap, under 64 KiB of stack).

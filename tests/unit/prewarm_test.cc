@@ -1,11 +1,18 @@
-// Prewarming: what it maps is resident afterwards (mincore), exactly the whole pages
-// asked for, and the process goes on normally after its do-nothing task.
+// Prewarming: what it maps is resident afterwards (mincore; for code, present in the
+// page tables: /proc/self/pagemap), exactly the whole pages asked for, and the process
+// goes on normally after its do-nothing task.
 #include "agent/system/prewarm.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -37,10 +44,58 @@ alignas(4096) char g_untouched[16 * 4096];  // .bss: never touched before the te
 
 TEST(Prewarm, WritableMappingsAreResidentAndTheProcessGoesOn) {
   ASSERT_EQ(Resident(g_untouched, 16), std::vector<bool>(16, false));
-  PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve);
+  PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve, nullptr);
   EXPECT_EQ(Resident(g_untouched, 16), std::vector<bool>(16, true));
   std::vector<int> still_works(1000, 7);  // the heap after the do-nothing task
   EXPECT_EQ(still_works[999], 7);
+}
+
+// The executable mapping (r-xp in /proc/self/maps) that holds `code`.
+bool CodeMapping(const void* code, uintptr_t* start, uintptr_t* end) {
+  std::ifstream maps("/proc/self/maps");
+  uintptr_t address = reinterpret_cast<uintptr_t>(code);
+  for (std::string line; std::getline(maps, line);) {
+    unsigned long low = 0, high = 0;
+    char perms[5] = {};
+    if (std::sscanf(line.c_str(), "%lx-%lx %4s", &low, &high, perms) != 3) continue;
+    if (std::string(perms) == "r-xp" && address >= low && address < high) {
+      *start = low;
+      *end = high;
+      return true;
+    }
+  }
+  return false;
+}
+
+// How many of the pages from `start` are present in this process's page tables.
+size_t PresentPages(uintptr_t start, size_t pages) {
+  int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  EXPECT_GE(fd, 0);
+  std::vector<uint64_t> entries(pages);
+  ssize_t want = static_cast<ssize_t>(pages * sizeof(uint64_t));
+  EXPECT_EQ(pread(fd, entries.data(), static_cast<size_t>(want),
+                  static_cast<off_t>(start / 4096 * sizeof(uint64_t))), want);
+  close(fd);
+  size_t present = 0;
+  for (uint64_t entry : entries) present += (entry >> 63) & 1;  // bit 63: present
+  return present;
+}
+
+TEST(Prewarm, CodeUpToTheGivenEndIsMapped) {
+  uintptr_t start = 0, end = 0;
+  ASSERT_TRUE(CodeMapping(reinterpret_cast<const void*>(&PresentPages), &start, &end));
+  // A test binary's code is megabytes, of which a test run touches a part: the range
+  // ends at the last page not mapped yet, and holds at least one more such page.
+  size_t mapping_pages = (end - start) / 4096;
+  std::vector<size_t> unmapped;
+  for (size_t page = 0; page < mapping_pages; ++page) {
+    if (PresentPages(start + page * 4096, 1) == 0) unmapped.push_back(page);
+  }
+  if (unmapped.size() < 2) GTEST_SKIP() << "the test binary's code is all mapped already";
+  size_t pages = unmapped.back();
+  PrewarmAddressSpace(4096, 4096, reinterpret_cast<const void*>(start + pages * 4096));
+  EXPECT_EQ(PresentPages(start, pages), pages);
+  // (Past the end is not checked: a kernel may map a whole large folio at once.)
 }
 
 }  // namespace
