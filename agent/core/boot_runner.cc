@@ -9,18 +9,22 @@
 
 namespace umla::agent {
 
-void BootRunner::Send(protocol::Event event) {
-  if (!started_) {
-    start_us_ = clock_.NowMicros();
-    started_ = true;
-  }
+uint64_t BootRunner::Now() {
+  if (started_) return clock_.NowMicros();
+  start_us_ = clock_.NowMicros();
+  // Inside UML a clock read is a syscall (~0.1 ms): the realtime clock is read once
+  // per run, and each event's wall_us is the monotonic time it describes plus this.
+  wall_offset_us_ = static_cast<int64_t>(clock_.WallMicros()) - static_cast<int64_t>(start_us_);
+  started_ = true;
+  return start_us_;
+}
+
+void BootRunner::Send(protocol::Event event, uint64_t at_us) {
   event.seq = next_seq_++;
-  // wall_us is what the host measures its detection latency from, so it is stamped as
-  // close to the write as it can be: the event is encoded once before (in a guest,
-  // encoding an event of a new kind first touches code pages at ~0.3 ms each), then
-  // again, hot, with the stamp.
-  (void)protocol::EncodeFrame(protocol::EncodeEvent(event));
-  event.wall_us = clock_.WallMicros();
+  // What the host measures its detection latency from: the moment the event describes
+  // (a step's end), so the encoding and the write count as latency, never less.
+  int64_t wall = static_cast<int64_t>(at_us) + wall_offset_us_;
+  event.wall_us = wall > 0 ? static_cast<uint64_t>(wall) : 0;
   Status sent = sink_.Send(protocol::EncodeFrame(protocol::EncodeEvent(event)));
   if (!sent.ok()) spdlog::warn("event channel: {}", sent.message());
 }
@@ -29,10 +33,14 @@ void BootRunner::SendHello(const protocol::Hello& hello) {
   protocol::Event event;
   event.type = protocol::EventType::kHello;
   event.hello = hello;
-  Send(std::move(event));
+  Send(std::move(event), Now());
 }
 
-void BootRunner::Record(protocol::StepResult result) {
+void BootRunner::Record(protocol::StepResult result, uint64_t at_us) {
+  protocol::Event event;
+  event.type = protocol::EventType::kStep;
+  event.step = result;
+  Send(std::move(event), at_us);  // first: the host waits for it, the log does not
   if (result.status == protocol::StepStatus::kFailed) {
     LogUntimed(spdlog::level::err, fmt::format("step {} failed: {}", result.name, result.reason));
   } else {
@@ -41,21 +49,13 @@ void BootRunner::Record(protocol::StepResult result) {
                            protocol::StepStatusName(result.status), result.changes.size(),
                            result.duration_us));
   }
-  protocol::Event event;
-  event.type = protocol::EventType::kStep;
-  event.step = result;
   results_.push_back(std::move(result));
-  Send(std::move(event));
 }
 
 protocol::StepResult BootRunner::RunStep(Step& step, StepContext& context) {
-  if (!started_) {
-    start_us_ = clock_.NowMicros();
-    started_ = true;
-  }
   protocol::StepResult result;
   result.name = std::string(step.name());
-  uint64_t begin = clock_.NowMicros();
+  uint64_t begin = Now();
   StepOutcome outcome;
   try {
     outcome = step.Run(context);
@@ -64,7 +64,8 @@ protocol::StepResult BootRunner::RunStep(Step& step, StepContext& context) {
   } catch (...) {
     outcome.status = Status::Error("internal error: unknown exception");
   }
-  result.duration_us = clock_.NowMicros() - begin;
+  uint64_t end = clock_.NowMicros();
+  result.duration_us = end - begin;
   result.changes = std::move(outcome.changes);
   if (!outcome.status.ok()) {
     result.status = protocol::StepStatus::kFailed;
@@ -73,7 +74,7 @@ protocol::StepResult BootRunner::RunStep(Step& step, StepContext& context) {
     result.status = protocol::StepStatus::kSkipped;
     result.reason = outcome.skip_reason;
   }
-  Record(result);
+  Record(result, end);
   return result;
 }
 
@@ -82,7 +83,7 @@ void BootRunner::RecordFailure(std::string name, std::string reason) {
   result.name = std::move(name);
   result.status = protocol::StepStatus::kFailed;
   result.reason = std::move(reason);
-  Record(std::move(result));
+  Record(std::move(result), Now());
 }
 
 protocol::Ready BootRunner::SendReady(uint64_t max_rss_kb) {
@@ -92,21 +93,24 @@ protocol::Ready BootRunner::SendReady(uint64_t max_rss_kb) {
   for (const auto& step : results_) {
     if (step.status == protocol::StepStatus::kFailed) ready.ok = false;
   }
-  ready.total_us = started_ ? clock_.NowMicros() - start_us_ : 0;
+  uint64_t now = Now();
+  ready.total_us = now - start_us_;
   protocol::Event event;
   event.type = protocol::EventType::kReady;
   event.ready = ready;
-  Send(std::move(event));
+  Send(std::move(event), now);
   return ready;
 }
 
-void BootRunner::RecordResult(protocol::StepResult result) { Record(std::move(result)); }
+void BootRunner::RecordResult(protocol::StepResult result) {
+  Record(std::move(result), Now());
+}
 
 void BootRunner::Resume(uint64_t next_seq, uint64_t start_us,
                         std::vector<protocol::StepResult> results) {
   next_seq_ = next_seq;
+  Now();  // this process's clock offset
   start_us_ = start_us;
-  started_ = true;
   results_ = std::move(results);
 }
 
@@ -114,7 +118,7 @@ void BootRunner::SendFatal(const std::string& reason) {
   protocol::Event event;
   event.type = protocol::EventType::kFatal;
   event.fatal.reason = reason;
-  Send(std::move(event));
+  Send(std::move(event), Now());
 }
 
 }  // namespace umla::agent

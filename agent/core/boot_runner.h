@@ -35,13 +35,18 @@ class BootRunner {
   const std::vector<protocol::StepResult>& results() const { return results_; }
 
  private:
-  void Send(protocol::Event event);
-  void Record(protocol::StepResult result);
+  // The monotonic time; the first call also starts the run's clock (start_us_, and the
+  // realtime clock's offset, read once).
+  uint64_t Now();
+  // Numbers and sends an event that describes the moment `at_us` (monotonic).
+  void Send(protocol::Event event, uint64_t at_us);
+  void Record(protocol::StepResult result, uint64_t at_us);
 
   EventSink& sink_;
   Clock& clock_;
   uint64_t next_seq_ = 1;
   uint64_t start_us_ = 0;
+  int64_t wall_offset_us_ = 0;  // CLOCK_REALTIME minus CLOCK_MONOTONIC
   bool started_ = false;
   std::vector<protocol::StepResult> results_;
 };
