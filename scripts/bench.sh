@@ -79,13 +79,14 @@ ip -n "$ns" addr add 192.0.2.1/24 dev tap0
 ip -n "$ns" link set tap0 up
 ip -n "$ns" link set lo up
 
-boot_once() {  # VARIANT RUN
-  cp "$work/$1.img" "$work/run.img"
-  ip netns exec "$ns" "$bridge" run --json --timeout 60 --console-log "$work/$1-$2.console" -- \
+boot_once() {  # VARIANT RUN [again]: a first boot of a fresh copy, or (again) the next
+  name="$1-$2"
+  if [ "${3:-}" = again ]; then name="again-$1-$2"; else cp "$work/$1.img" "$work/run.img"; fi
+  ip netns exec "$ns" "$bridge" run --json --timeout 60 --console-log "$work/$name.console" -- \
     linux mem=64M "ubd0=$work/run.img" "ubd1=$work/swap.img" root=/dev/ubda rw init=/init \
     devtmpfs.mount=0 printk.time=1 eth0=tuntap,tap0 con=null con0=fd:0,fd:1 \
     uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=192.0.2.254 \
-    >"$work/$1-$2.json" 2>"$work/$1-$2.log" || true
+    >"$work/$name.json" 2>"$work/$name.log" || true
 }
 # field NAME FILE: the value of NAME=... on the guest's "bench:" line.
 field() { sed -n "s|^bench: .*$1=\([0-9]*\).*|\1|p" "$2" | head -n 1; }
@@ -110,7 +111,13 @@ while [ "$i" -le "$boots" ]; do
     window=$(field window_us "$c")
     floor=$(field floor_us "$c")
     [ -n "$window" ] && echo "$window $floor" >> "$work/$variant.times"
+    # The same image booted again: what each way costs on every later boot, the fixups
+    # on disk already (swap, mounts and eth0 are still to do).
+    boot_once "$variant" "$i" again
+    window=$(field window_us "$work/again-$variant-$i.console")
+    [ -n "$window" ] && echo "$window" >> "$work/again-$variant.times"
     if [ "$variant" = agent ]; then
+      grep '"type":"ready"' "$work/again-agent-$i.json" >> "$work/again-ready.jsonl" || true
       grep '"type":"ready"' "$work/agent-$i.json" >> "$work/ready.jsonl" || true
       grep -o 'uml-costs: .*' "$c" | tr -d '\r' >> "$work/costs.txt" || true
       # Around the report, on the guest's clock only: exec to hello, ready to exit.
@@ -143,7 +150,8 @@ touch "$work/counted-agent.faults" "$work/counted-shell.faults"
 faults() {  # VARIANT: median minor and major faults of its counted boots
   echo "$(sed -n 's/.*minor=\([0-9]*\).*/\1/p' "$work/$1.faults" | stats | cut -d' ' -f1) minor, $(sed -n 's/.*major=\([0-9]*\).*/\1/p' "$work/$1.faults" | stats | cut -d' ' -f1) major"
 }
-touch "$work/agent.times" "$work/shell.times" "$work/ready.jsonl" "$work/costs.txt" "$work/around.times"
+touch "$work/agent.times" "$work/shell.times" "$work/ready.jsonl" "$work/costs.txt" "$work/around.times" \
+  "$work/again-agent.times" "$work/again-shell.times" "$work/again-ready.jsonl"
 cost() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$work/costs.txt" | stats | cut -d' ' -f1; }
 floor_median=$(awk '{print $2}' "$work/agent.times" "$work/shell.times" | stats | cut -d' ' -f1)
 kernel=$(grep -o '"since_boot_us":[0-9]*' "$work"/agent-*.json | cut -d: -f3 | awk '{print $1/1e6}' | stats | row)
@@ -156,6 +164,14 @@ ratio=$(awk -v a="$agent_median" -v s="$shell_median" 'BEGIN{if (a>0) printf "%.
 # Both windows include one stamp process (the floor): without it on either side.
 net_ratio=$(awk -v a="$agent_median" -v s="$shell_median" -v f="$floor_median" \
   'BEGIN{if (a>f) printf "%.1f", (s-f)/(a-f); else print "n/a"}')
+again_agent=$(awk '{print $1/1e6}' "$work/again-agent.times" | stats | row)
+again_shell=$(awk '{print $1/1e6}' "$work/again-shell.times" | stats | row)
+again_total=$(grep -o '"total_us":[0-9]*' "$work/again-ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
+again_ok=$(grep -c '"ok":true' "$work/again-ready.jsonl" || true)
+again_a=$(stats < "$work/again-agent.times" | cut -d' ' -f1)
+again_s=$(stats < "$work/again-shell.times" | cut -d' ' -f1)
+again_ratio=$(awk -v a="$again_a" -v s="$again_s" -v f="$floor_median" \
+  'BEGIN{if (a>f) printf "%.1fx (%.1fx with the floor taken from both)", s/a, (s-f)/(a-f); else print "n/a"}')
 before_hello=$(awk '{print $1/1e6}' "$work/around.times" | stats | row)
 after_ready=$(awk '{print $2/1e6}' "$work/around.times" | stats | row)
 total_us=$(grep -o '"total_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
@@ -228,12 +244,17 @@ size=$(stat -c %s "$work/uml-agent.stripped")
   echo "| the same fixups by a busybox shell script $shell_cost"
   echo "| host detection latency of ready (guest write to bridge event) $latency"
   echo "| timing floor (an empty window: the cost of the stamps themselves) $floor"
+  echo "| later boot (the same image again): fixups by uml-agent $again_agent"
+  echo "| later boot: the agent's own total_us $again_total"
+  echo "| later boot: the shell script $again_shell"
   echo
   echo "Host detection latency over all events of the agent boots: $all_latency."
   echo "Above each boot's fastest event (free of the boot's own clock offset): $jitter."
   echo "The host's part alone (a frame leaving the UML kernel to the bridge's event, both on the host's clock, bpftrace): $host_part."
   echo
   echo "Shell script / agent (medians): **${ratio}x**; with the floor taken from both windows: **${net_ratio}x**. Ready runs ok: $ok_runs of $boots."
+  echo
+  echo "Later boots, shell script / agent (medians): $again_ratio. Ready runs ok: $again_ok of $boots."
   echo
   echo "Page faults of the whole run as the guest counts them (tests/bench/uml_faults, medians of 3 untimed boots each): \`uml-agent boot\` $(faults counted-agent); the shell script $(faults counted-shell). Each is a host round trip in UML, except the pages the agent has the guest map ahead (agent/system/prewarm.h), which count here but are mapped into the host in one go."
   echo
