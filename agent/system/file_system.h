@@ -20,8 +20,9 @@ class FileSystem {
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
   virtual bool Exists(const std::string& path) = 0;
   // Temp file in the same directory, fsync, rename over `path`, fsync the directory.
-  // When the old content differs it is first kept as `path` + ".uml-agent.bak"
-  // (itself written atomically). Keeps the old file's mode, owner and group.
+  // When the old content differs it is kept as `path` + ".uml-agent.bak" (a hard link
+  // to the old file, or where that is not possible an atomically written copy).
+  // Keeps the old file's mode, owner and group.
   virtual Status WriteFileAtomic(const std::string& path, const std::string& content) = 0;
   // The target of symlink `path` as stored (may be relative); fails when `path` is
   // not a symlink. Not pure virtual, so fakes that never meet a symlink need nothing.
@@ -88,8 +89,8 @@ int CreateOverLeftover(const std::string& path, Create create) {
 inline constexpr const char* kBackupSuffix = ".uml-agent.bak";
 
 // Fault injection for the crash-safety tests: the hook is asked at each point of an
-// atomic replace ("create", "write", "fsync", "rename", "fsync-dir") and returns an
-// errno to fail that call with, or 0. Never set outside tests.
+// atomic replace ("create", "write", "fsync", "rename", "link", "fsync-dir") and
+// returns an errno to fail that call with, or 0. Never set outside tests.
 using FaultHook = int (*)(const char* point);
 void SetFaultHookForTesting(FaultHook hook);
 

@@ -3,6 +3,7 @@
 // complete old or the complete new content, and the backup is never lost.
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +74,47 @@ TEST_F(AtomicWriteTest, WritesKeepsABackupAndIsIdempotent) {
   auto before = fs::last_write_time(dir_ + "/f");
   ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());  // same content: untouched
   EXPECT_EQ(fs::last_write_time(dir_ + "/f"), before);
+  EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
+  ExpectNoTempFiles();
+}
+
+TEST_F(AtomicWriteTest, TheBackupIsTheOldFileItself) {
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  struct stat old_file;
+  ASSERT_EQ(stat((dir_ + "/f").c_str(), &old_file), 0);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  struct stat backup, replaced;
+  ASSERT_EQ(stat((dir_ + "/f" + kBackupSuffix).c_str(), &backup), 0);
+  ASSERT_EQ(stat((dir_ + "/f").c_str(), &replaced), 0);
+  EXPECT_EQ(backup.st_ino, old_file.st_ino);  // a link, not a copy: nothing written
+  EXPECT_NE(replaced.st_ino, old_file.st_ino);
+  EXPECT_EQ(backup.st_nlink, 1u);  // the temp name is gone
+  ExpectNoTempFiles();
+}
+
+int FailLink(const char* point) { return std::strcmp(point, "link") == 0 ? EPERM : 0; }
+
+TEST_F(AtomicWriteTest, WithoutHardLinksTheBackupIsACopy) {
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  SetFaultHookForTesting(FailLink);  // as on a filesystem without hard links
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
+  EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
+  ExpectNoTempFiles();
+}
+
+// /etc/resolv.conf is often a symlink to a file another program rewrites: the backup
+// must hold the content as it was, not follow that file.
+TEST_F(AtomicWriteTest, ASymlinkedFileIsReplacedAndItsBackupIsACopy) {
+  RealFileSystem files(dir_);
+  std::ofstream(dir_ + "/real") << old_content_;
+  fs::create_symlink("real", dir_ + "/f");
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  EXPECT_FALSE(fs::is_symlink(dir_ + "/f"));
+  EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
+  std::ofstream(dir_ + "/real") << "rewritten by its owner\n";
   EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
   ExpectNoTempFiles();
 }
