@@ -85,9 +85,11 @@ LoadedSettings LoadBootSettings(const BootOptions& options, FileSystem& files) {
   LoadedSettings loaded;
   Settings& settings = loaded.settings;
   std::vector<std::string>* problems = &loaded.problems;
-  if (files.Exists(options.config_path)) {
-    Result<std::string> text = files.ReadFile(options.config_path);
-    Status parsed = text.ok() ? settings.LoadJson(*text, options.config_path) : text.status();
+  Result<std::optional<std::string>> text = files.ReadFileIfPresent(options.config_path);
+  if (!text.ok()) {
+    problems->push_back(text.status().message());
+  } else if (*text) {
+    Status parsed = settings.LoadJson(**text, options.config_path);
     if (!parsed.ok()) problems->push_back(parsed.message());
   }
   RealFileSystem host_root("/");

@@ -6,13 +6,13 @@
 namespace umla::agent {
 
 std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id) {
-  if (!files.Exists(kStatePath)) return std::nullopt;
-  Result<std::string> text = files.ReadFile(kStatePath);
+  Result<std::optional<std::string>> text = files.ReadFileIfPresent(kStatePath);
   if (!text.ok()) {
     spdlog::warn("{}", text.status().message());
     return std::nullopt;
   }
-  Result<BootState> state = ParseBootState(*text, kStatePath);
+  if (!*text) return std::nullopt;
+  Result<BootState> state = ParseBootState(**text, kStatePath);
   if (!state.ok()) {
     spdlog::warn("{}", state.status().message());
     return std::nullopt;

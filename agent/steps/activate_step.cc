@@ -49,7 +49,7 @@ class ActivateStep : public Step {
  private:
   static Result<ActivateSnapshot> TakeSnapshot(SystemSeams& system) {
     ActivateSnapshot snapshot;
-    Result<std::optional<std::string>> text = ReadOptionalFile(*system.files, kFstabPath);
+    Result<std::optional<std::string>> text = system.files->ReadFileIfPresent(kFstabPath);
     if (!text.ok()) return text.status();
     snapshot.fstab_text = text->value_or("");
     Result<std::string> swaps_text = system.mounts->ReadSwaps();

@@ -37,7 +37,8 @@ class FstabStep : public Step {
     }
     FstabPlan plan = PlanFstab(*snapshot, options);
     if (plan.changed && !context.dry_run) {
-      Status written = context.system->files->WriteFileAtomic(kFstabPath, plan.text);
+      Status written = context.system->files->WriteFileAtomic(
+          kFstabPath, plan.text, snapshot->text ? &*snapshot->text : nullptr);
       if (!written.ok()) {
         outcome.status = written;
         return outcome;
@@ -56,7 +57,7 @@ class FstabStep : public Step {
  private:
   static Result<FstabSnapshot> TakeSnapshot(SystemSeams& system, const FstabOptions& options) {
     FstabSnapshot snapshot;
-    Result<std::optional<std::string>> text = ReadOptionalFile(*system.files, kFstabPath);
+    Result<std::optional<std::string>> text = system.files->ReadFileIfPresent(kFstabPath);
     if (!text.ok()) return text.status();
     snapshot.text = *text;
     FstabFile file = ParseFstab(snapshot.text.value_or(""));

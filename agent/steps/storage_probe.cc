@@ -65,13 +65,6 @@ PresentPaths LookUpPaths(DeviceNodes& nodes, const std::vector<std::string>& pat
   return present;
 }
 
-Result<std::optional<std::string>> ReadOptionalFile(FileSystem& files, const std::string& path) {
-  if (!files.Exists(path)) return std::optional<std::string>();
-  Result<std::string> text = files.ReadFile(path);
-  if (!text.ok()) return text.status();
-  return std::optional<std::string>(std::move(*text));
-}
-
 bool SettingReader::Bool(const std::string& key, bool fallback) {
   Result<bool> value = settings_.Bool(key, fallback);
   if (value.ok()) return *value;

@@ -24,9 +24,6 @@ Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes,
 // lstat of each absolute, non-ubd path in `paths` (see PresentPaths).
 PresentPaths LookUpPaths(DeviceNodes& nodes, const std::vector<std::string>& paths);
 
-// The text of `path`, or nullopt when the file does not exist.
-Result<std::optional<std::string>> ReadOptionalFile(FileSystem& files, const std::string& path);
-
 // Reads a step's settings one by one and keeps the first bad one as the step's error,
 // so a step can read all its keys and then fail once, naming the key.
 class SettingReader {

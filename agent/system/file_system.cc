@@ -110,6 +110,15 @@ Status ReplaceFile(const std::string& target, const std::string& content,
   return sync_dir ? SyncDirectoryOf(target) : Status::Ok();
 }
 
+// Replaces `target` (stat `st`) and keeps `old` as the backup, written first: its
+// rename is made durable by the directory fsync after the target's (same directory).
+Status ReplaceKeepingCopy(const std::string& target, const std::string& content,
+                          const std::string& old, const struct stat& st) {
+  Status copied = ReplaceFile(target + kBackupSuffix, old, &st, /*sync_dir=*/false);
+  if (!copied.ok()) return copied.Annotate("keeping a backup of " + target);
+  return ReplaceFile(target, content, &st);
+}
+
 // Replaces the regular file `target` (stat `st`) and keeps its old version as the
 // backup: a hard link to the old file, made before the rename of the new content over
 // it, outlives that rename with the old content, owner and mode, and costs neither a
@@ -126,9 +135,7 @@ Status ReplaceKeepingLink(const std::string& target, const std::string& content,
   if (linked != 0) {
     Result<std::string> old = ReadHostFile(target);
     if (!old.ok()) return old.status();
-    Status copied = ReplaceFile(backup, *old, &st, /*sync_dir=*/false);
-    if (!copied.ok()) return copied.Annotate("keeping a backup of " + target);
-    return ReplaceFile(target, content, &st);
+    return ReplaceKeepingCopy(target, content, *old, st);
   }
   Status replaced = ReplaceFile(target, content, &st, /*sync_dir=*/false);
   if (replaced.ok() && (Injected("rename") || ::rename(temp.c_str(), backup.c_str()) != 0)) {
@@ -180,11 +187,11 @@ std::string RealFileSystem::HostPath(const std::string& path) const {
   return root_ + path;
 }
 
-Result<std::string> ReadHostFile(const std::string& host_path, size_t limit,
-                                 bool missing_is_empty) {
+Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host_path,
+                                                         size_t limit) {
   Fd fd(::open(host_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    if (errno == ENOENT && missing_is_empty) return std::string();
+    if (errno == ENOENT) return std::optional<std::string>();
     return Status::FromErrno("open " + host_path, errno);
   }
   std::string content;
@@ -199,11 +206,24 @@ Result<std::string> ReadHostFile(const std::string& host_path, size_t limit,
     if (n == 0) break;
     content.append(buffer, static_cast<size_t>(n));
   }
-  return content;
+  return std::optional<std::string>(std::move(content));
+}
+
+Result<std::string> ReadHostFile(const std::string& host_path, size_t limit,
+                                 bool missing_is_empty) {
+  Result<std::optional<std::string>> content = ReadHostFileIfPresent(host_path, limit);
+  if (!content.ok()) return content.status();
+  if (*content) return std::move(**content);
+  if (missing_is_empty) return std::string();
+  return Status::FromErrno("open " + host_path, ENOENT);
 }
 
 Result<std::string> RealFileSystem::ReadFile(const std::string& path) {
   return ReadHostFile(HostPath(path));
+}
+
+Result<std::optional<std::string>> RealFileSystem::ReadFileIfPresent(const std::string& path) {
+  return ReadHostFileIfPresent(HostPath(path));
 }
 
 bool RealFileSystem::Exists(const std::string& path) {
@@ -211,23 +231,26 @@ bool RealFileSystem::Exists(const std::string& path) {
   return ::lstat(HostPath(path).c_str(), &st) == 0;
 }
 
-Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::string& content) {
+Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::string& content,
+                                       const std::string* current) {
   std::string host = HostPath(path);
   struct stat st;
   if (::lstat(host.c_str(), &st) != 0) return ReplaceFile(host, content, nullptr);
   bool regular = S_ISREG(st.st_mode);
   // A symlink's file is replaced by a file of its own (its mode kept); a dangling one
   // as if nothing were there.
-  if (S_ISLNK(st.st_mode) && ::stat(host.c_str(), &st) != 0) return ReplaceFile(host, content, nullptr);
-  Result<std::string> old = ReadFile(path);
-  if (!old.ok()) return old.status();
-  if (*old == content) return Status::Ok();
-  if (regular) return ReplaceKeepingLink(host, content, st);
-  // The backup is a copy; its rename is made durable by the directory fsync after
-  // the target's (same directory); its content is fsynced before the target is replaced.
-  Status backup = ReplaceFile(host + kBackupSuffix, *old, &st, /*sync_dir=*/false);
-  if (!backup.ok()) return backup.Annotate("keeping a backup of " + host);
-  return ReplaceFile(host, content, &st);
+  if (S_ISLNK(st.st_mode) && ::stat(host.c_str(), &st) != 0) {
+    return ReplaceFile(host, content, nullptr);
+  }
+  if (current == nullptr || !regular) {
+    Result<std::string> old = ReadFile(path);
+    if (!old.ok()) return old.status();
+    if (*old == content) return Status::Ok();
+    if (!regular) return ReplaceKeepingCopy(host, content, *old, st);
+  } else if (*current == content) {
+    return Status::Ok();
+  }
+  return ReplaceKeepingLink(host, content, st);
 }
 
 Result<std::string> RealFileSystem::ReadLink(const std::string& path) {

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -19,11 +20,21 @@ class FileSystem {
   // Whole file; fails naming the path when missing or unreadable.
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
   virtual bool Exists(const std::string& path) = 0;
+  // The whole file, or nullopt when there is none; fails naming the path otherwise.
+  // (The real one asks open() alone: each syscall counts inside UML.)
+  virtual Result<std::optional<std::string>> ReadFileIfPresent(const std::string& path) {
+    if (!Exists(path)) return std::optional<std::string>();
+    Result<std::string> text = ReadFile(path);
+    if (!text.ok()) return text.status();
+    return std::optional<std::string>(std::move(*text));
+  }
   // Temp file in the same directory, fsync, rename over `path`, fsync the directory.
   // When the old content differs it is kept as `path` + ".uml-agent.bak" (a hard link
   // to the old file, or where that is not possible an atomically written copy).
-  // Keeps the old file's mode, owner and group.
-  virtual Status WriteFileAtomic(const std::string& path, const std::string& content) = 0;
+  // Keeps the old file's mode, owner and group. `current`: the file's content as the
+  // caller has just read it (saves reading it again), or nullptr.
+  virtual Status WriteFileAtomic(const std::string& path, const std::string& content,
+                                 const std::string* current = nullptr) = 0;
   // The target of symlink `path` as stored (may be relative); fails when `path` is
   // not a symlink. Not pure virtual, so fakes that never meet a symlink need nothing.
   virtual Result<std::string> ReadLink(const std::string& path) {
@@ -41,7 +52,9 @@ class RealFileSystem : public FileSystem {
   explicit RealFileSystem(std::string root);
   Result<std::string> ReadFile(const std::string& path) override;
   bool Exists(const std::string& path) override;
-  Status WriteFileAtomic(const std::string& path, const std::string& content) override;
+  Result<std::optional<std::string>> ReadFileIfPresent(const std::string& path) override;
+  Status WriteFileAtomic(const std::string& path, const std::string& content,
+                         const std::string* current = nullptr) override;
   Result<std::string> ReadLink(const std::string& path) override;
   Status MakeDirectory(const std::string& path) override;
   std::string HostPath(const std::string& path) const;
@@ -55,6 +68,9 @@ class RealFileSystem : public FileSystem {
 // does not exist reads as "". Fails naming the path and the errno text.
 Result<std::string> ReadHostFile(const std::string& host_path, size_t limit = SIZE_MAX,
                                  bool missing_is_empty = false);
+// The same, with nullopt for a file that does not exist.
+Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host_path,
+                                                         size_t limit = SIZE_MAX);
 
 // True when a file this process creates with `mode` gets exactly that mode and the
 // owner `uid`:`gid` (we are that owner and the umask clears none of the bits), so the

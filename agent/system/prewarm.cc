@@ -35,7 +35,9 @@ bool ParseMapping(std::string_view line, uintptr_t* start, uintptr_t* end,
                   std::string_view* perms) {
   size_t dash = line.find('-');
   size_t space = line.find(' ');
-  if (dash == std::string_view::npos || space == std::string_view::npos || dash > space) return false;
+  if (dash == std::string_view::npos || space == std::string_view::npos || dash > space) {
+    return false;
+  }
   *perms = line.substr(space + 1, 4);
   if (perms->size() < 4) return false;
   *start = std::strtoull(std::string(line.substr(0, dash)).c_str(), nullptr, 16);
@@ -56,7 +58,9 @@ void PopulateMapping(std::string_view line, const void* code_end) {
     // A static agent's writable mappings are a few hundred KiB; anything this large is
     // reserved, not used (a sanitizer's shadow memory is terabytes): never populate it.
     constexpr uintptr_t kLargestMapping = 16 << 20;
-    if (end - start <= kLargestMapping) PopulateForWrite(reinterpret_cast<void*>(start), end - start);
+    if (end - start <= kLargestMapping) {
+      PopulateForWrite(reinterpret_cast<void*>(start), end - start);
+    }
     return;
   }
   uintptr_t boot_path_end = reinterpret_cast<uintptr_t>(code_end);

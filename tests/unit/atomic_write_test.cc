@@ -119,6 +119,32 @@ TEST_F(AtomicWriteTest, ASymlinkedFileIsReplacedAndItsBackupIsACopy) {
   ExpectNoTempFiles();
 }
 
+TEST_F(AtomicWriteTest, TheCallersCurrentContentSparesAReadAndSameContentIsUntouched) {
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  auto before = fs::last_write_time(dir_ + "/f");
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_, &old_content_).ok());
+  EXPECT_EQ(fs::last_write_time(dir_ + "/f"), before);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_, &old_content_).ok());
+  EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
+  EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
+}
+
+TEST_F(AtomicWriteTest, ReadIfPresentTellsMissingFromEmptyAndNamesWhatFails) {
+  RealFileSystem files(dir_);
+  Result<std::optional<std::string>> missing = files.ReadFileIfPresent("/none");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  std::ofstream(dir_ + "/empty");
+  Result<std::optional<std::string>> empty = files.ReadFileIfPresent("/empty");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->value_or("missing"), "");
+  fs::create_directory(dir_ + "/dir");
+  Result<std::optional<std::string>> directory = files.ReadFileIfPresent("/dir");
+  ASSERT_FALSE(directory.ok());
+  EXPECT_NE(directory.status().message().find(dir_ + "/dir"), std::string::npos);
+}
+
 TEST_F(AtomicWriteTest, KeepsModeOfTheReplacedFile) {
   RealFileSystem files(dir_);
   ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());

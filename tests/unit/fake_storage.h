@@ -21,7 +21,8 @@ class MemoryFileSystem : public FileSystem {
     return it->second;
   }
   bool Exists(const std::string& path) override { return files.count(path) > 0; }
-  Status WriteFileAtomic(const std::string& path, const std::string& content) override {
+  Status WriteFileAtomic(const std::string& path, const std::string& content,
+                         const std::string* = nullptr) override {
     auto it = files.find(path);
     if (it != files.end() && it->second == content) return Status::Ok();
     if (it != files.end()) files[path + kBackupSuffix] = it->second;

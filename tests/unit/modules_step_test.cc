@@ -21,7 +21,8 @@ class FakeFiles : public FileSystem {
     return it->second;
   }
   bool Exists(const std::string& path) override { return files.count(path) > 0; }
-  Status WriteFileAtomic(const std::string& path, const std::string& content) override {
+  Status WriteFileAtomic(const std::string& path, const std::string& content,
+                         const std::string* = nullptr) override {
     files[path] = content;
     return Status::Ok();
   }

@@ -29,7 +29,8 @@ class FakeFileSystem : public FileSystem {
   bool Exists(const std::string& path) override {
     return files.count(path) || dirs.count(path) || symlinks.count(path);
   }
-  Status WriteFileAtomic(const std::string& path, const std::string& content) override {
+  Status WriteFileAtomic(const std::string& path, const std::string& content,
+                         const std::string* = nullptr) override {
     std::string dir = path.substr(0, path.rfind('/'));
     if (!dirs.count(dir)) return Status::Error("create " + path + ": No such file or directory");
     files[path] = content;
