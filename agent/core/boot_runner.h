@@ -14,7 +14,10 @@ namespace umla::agent {
 
 class BootRunner {
  public:
-  BootRunner(EventSink& sink, Clock& clock) : sink_(sink), clock_(clock) {}
+  // Encodes one event of each kind, unsent: an encoding's first run touches code and
+  // data for the first time (a host round trip a page inside UML), which would
+  // otherwise fall between the first events' stamps and their writes.
+  BootRunner(EventSink& sink, Clock& clock);
 
   void SendHello(const protocol::Hello& hello);
   protocol::StepResult RunStep(Step& step, StepContext& context);
