@@ -53,6 +53,12 @@ class AtomicWriteTest : public ::testing::Test {
     EXPECT_TRUE(content == old_content_ || content == new_content_)
         << path << " holds " << content.size() << " bytes of neither version";
   }
+  // /f holds the new content, its backup the old, and no temp file is left.
+  void ExpectReplacedWithBackup() {
+    EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
+    EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
+    ExpectNoTempFiles();
+  }
   void ExpectNoTempFiles() {
     for (const auto& entry : fs::directory_iterator(dir_)) {
       EXPECT_EQ(entry.path().string().find(".uml-agent.tmp"), std::string::npos) << entry.path();
@@ -100,9 +106,7 @@ TEST_F(AtomicWriteTest, WithoutHardLinksTheBackupIsACopy) {
   ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
   SetFaultHookForTesting(FailLink);  // as on a filesystem without hard links
   ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
-  EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
-  EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
-  ExpectNoTempFiles();
+  ExpectReplacedWithBackup();
 }
 
 // /etc/resolv.conf is often a symlink to a file another program rewrites: the backup
@@ -161,9 +165,7 @@ TEST_F(AtomicWriteTest, LeftoverTempFilesOfAKilledWriterAreReplaced) {
   std::ofstream(dir_ + "/f.uml-agent.tmp") << "half";
   std::ofstream(dir_ + "/f" + kBackupSuffix + ".uml-agent.tmp") << "half";
   ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
-  EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
-  EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
-  ExpectNoTempFiles();
+  ExpectReplacedWithBackup();
 }
 
 // The usual case skips chown and chmod: the mode must still come out exact.
