@@ -13,7 +13,11 @@ rm -rf "$work" && mkdir -p "$work"
 agent=build/agent/uml-agent
 bridge=$(pwd)/build/host-bridge/uml-bridge
 ns=umla-bench-$$
-cleanup() { ip netns del "$ns" 2>/dev/null || true; }
+tracer=""
+cleanup() {
+  ip netns del "$ns" 2>/dev/null || true
+  if [ -n "$tracer" ]; then kill "$tracer" 2>/dev/null || true; fi
+}
 trap cleanup EXIT
 
 # The same fixups two ways, on an old image (static /dev with ubd minors 0..7, fstab
@@ -93,13 +97,13 @@ field() { sed -n "s|^bench: .*$1=\([0-9]*\).*|\1|p" "$2" | head -n 1; }
 # The host's part of the detection latency, on the host's clock alone (bpftrace, when
 # this host lets it trace; tests/bench/host_latency.bt): a frame leaving the UML kernel
 # to the bridge's event for it.
-tracer=""
 if command -v bpftrace >/dev/null 2>&1 || apt-get install -y -q bpftrace >/dev/null 2>&1; then
   [ -e /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
   bpftrace tests/bench/host_latency.bt >"$work/trace.txt" 2>"$work/trace.err" &
   tracer=$!
   t=0
-  while [ "$t" -lt 60 ] && ! grep -q Attaching "$work/trace.txt" && kill -0 "$tracer" 2>/dev/null; do
+  while [ "$t" -lt 60 ] && ! grep -q Attaching "$work/trace.txt" "$work/trace.err" &&
+    kill -0 "$tracer" 2>/dev/null; do
     sleep 0.5; t=$((t + 1))
   done
 fi
@@ -131,7 +135,7 @@ while [ "$i" -le "$boots" ]; do
   done
   i=$((i + 1))
 done
-if [ -n "$tracer" ]; then kill -INT "$tracer" 2>/dev/null || true; wait "$tracer" || true; fi
+if [ -n "$tracer" ]; then kill -INT "$tracer" 2>/dev/null || true; wait "$tracer" || true; tracer=""; fi
 for variant in counted-agent counted-shell; do
   for i in 1 2 3; do
     boot_once "$variant" "$i"
@@ -160,10 +164,10 @@ shell_cost=$(awk '{print $1/1e6}' "$work/shell.times" | stats | row)
 floor=$(awk '{print $2/1e6}' "$work/agent.times" "$work/shell.times" | stats | row)
 agent_median=$(awk '{print $1}' "$work/agent.times" | stats | cut -d' ' -f1)
 shell_median=$(awk '{print $1}' "$work/shell.times" | stats | cut -d' ' -f1)
-ratio=$(awk -v a="$agent_median" -v s="$shell_median" 'BEGIN{if (a>0) printf "%.1f", s/a; else print "n/a"}')
+ratio=$(awk -v a="$agent_median" -v s="$shell_median" 'BEGIN{if (a+0>0) printf "%.1f", s/a; else print "n/a"}')
 # Both windows include one stamp process (the floor): without it on either side.
 net_ratio=$(awk -v a="$agent_median" -v s="$shell_median" -v f="$floor_median" \
-  'BEGIN{if (a>f) printf "%.1f", (s-f)/(a-f); else print "n/a"}')
+  'BEGIN{if (a+0>f+0) printf "%.1f", (s-f)/(a-f); else print "n/a"}')
 again_agent=$(awk '{print $1/1e6}' "$work/again-agent.times" | stats | row)
 again_shell=$(awk '{print $1/1e6}' "$work/again-shell.times" | stats | row)
 again_total=$(grep -o '"total_us":[0-9]*' "$work/again-ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
@@ -171,7 +175,7 @@ again_ok=$(grep -c '"ok":true' "$work/again-ready.jsonl" || true)
 again_a=$(stats < "$work/again-agent.times" | cut -d' ' -f1)
 again_s=$(stats < "$work/again-shell.times" | cut -d' ' -f1)
 again_ratio=$(awk -v a="$again_a" -v s="$again_s" -v f="$floor_median" \
-  'BEGIN{if (a>f) printf "%.1fx (%.1fx with the floor taken from both)", s/a, (s-f)/(a-f); else print "n/a"}')
+  'BEGIN{if (a+0>f+0) printf "%.1fx (%.1fx with the floor taken from both)", s/a, (s-f)/(a-f); else print "n/a"}')
 before_hello=$(awk '{print $1/1e6}' "$work/around.times" | stats | row)
 after_ready=$(awk '{print $2/1e6}' "$work/around.times" | stats | row)
 total_us=$(grep -o '"total_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)

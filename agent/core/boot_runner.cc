@@ -24,13 +24,19 @@ BootRunner::BootRunner(EventSink& sink, Clock& clock) : sink_(sink), clock_(cloc
 }
 
 uint64_t BootRunner::Now() {
-  if (started_) return clock_.NowMicros();
-  start_us_ = clock_.NowMicros();
+  uint64_t now = clock_.NowMicros();
+  if (!started_) {
+    start_us_ = now;
+    started_ = true;
+  } else if (now - offset_read_us_ < kOffsetLifetimeUs) {
+    return now;
+  }
   // Inside UML a clock read is a syscall (~0.1 ms): the realtime clock is read once
-  // per run, and each event's wall_us is the monotonic time it describes plus this.
-  wall_offset_us_ = static_cast<int64_t>(clock_.WallMicros()) - static_cast<int64_t>(start_us_);
-  started_ = true;
-  return start_us_;
+  // per run (again after a while: a run waiting for readiness gates may see the clock
+  // set), and each event's wall_us is the monotonic time it describes plus this.
+  wall_offset_us_ = static_cast<int64_t>(clock_.WallMicros()) - static_cast<int64_t>(now);
+  offset_read_us_ = now;
+  return now;
 }
 
 void BootRunner::Send(protocol::Event event, uint64_t at_us) {
@@ -78,7 +84,7 @@ protocol::StepResult BootRunner::RunStep(Step& step, StepContext& context) {
   } catch (...) {
     outcome.status = Status::Error("internal error: unknown exception");
   }
-  uint64_t end = clock_.NowMicros();
+  uint64_t end = Now();
   result.duration_us = end - begin;
   result.changes = std::move(outcome.changes);
   if (!outcome.status.ok()) {

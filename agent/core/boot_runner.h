@@ -38,8 +38,8 @@ class BootRunner {
   const std::vector<protocol::StepResult>& results() const { return results_; }
 
  private:
-  // The monotonic time; the first call also starts the run's clock (start_us_, and the
-  // realtime clock's offset, read once).
+  // The monotonic time; the first call also starts the run's clock (start_us_), and
+  // the first and any a second or more after the last reads the realtime clock's offset.
   uint64_t Now();
   // Numbers and sends an event that describes the moment `at_us` (monotonic).
   void Send(protocol::Event event, uint64_t at_us);
@@ -50,6 +50,8 @@ class BootRunner {
   uint64_t next_seq_ = 1;
   uint64_t start_us_ = 0;
   int64_t wall_offset_us_ = 0;  // CLOCK_REALTIME minus CLOCK_MONOTONIC
+  uint64_t offset_read_us_ = 0;  // when wall_offset_us_ was read (monotonic)
+  static constexpr uint64_t kOffsetLifetimeUs = 1000000;
   bool started_ = false;
   std::vector<protocol::StepResult> results_;
 };

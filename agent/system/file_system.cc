@@ -120,11 +120,11 @@ Status ReplaceKeepingCopy(const std::string& target, const std::string& content,
 }
 
 // Replaces the regular file `target` (stat `st`) and keeps its old version as the
-// backup: a hard link to the old file, made before the rename of the new content over
-// it, outlives that rename with the old content, owner and mode, and costs neither a
-// write nor an fsync (inside UML each fsync is ~1 ms). The link becomes the backup
-// only once the target holds the new content. Where the filesystem has no hard links,
-// a copy instead.
+// backup: a hard link to the old file outlives the rename of the new content over it
+// with the old content, owner and mode, and costs neither a write nor an fsync (inside
+// UML each fsync is ~1 ms; the old file's content is on disk already). As with a copy,
+// the backup is in place before the target is touched. Where the filesystem has no
+// hard links, a copy instead.
 Status ReplaceKeepingLink(const std::string& target, const std::string& content,
                           const struct stat& st) {
   std::string backup = target + kBackupSuffix;
@@ -137,16 +137,16 @@ Status ReplaceKeepingLink(const std::string& target, const std::string& content,
     if (!old.ok()) return old.status();
     return ReplaceKeepingCopy(target, content, *old, st);
   }
-  Status replaced = ReplaceFile(target, content, &st, /*sync_dir=*/false);
-  if (replaced.ok() && (Injected("rename") || ::rename(temp.c_str(), backup.c_str()) != 0)) {
-    replaced = Status::FromErrno("rename " + temp + " to " + backup, errno)
-                   .Annotate("keeping a backup of " + target);
-  }
-  if (!replaced.ok()) {
+  if (Injected("rename") || ::rename(temp.c_str(), backup.c_str()) != 0) {
+    Status failed = Status::FromErrno("rename " + temp + " to " + backup, errno)
+                        .Annotate("keeping a backup of " + target);
     ::unlink(temp.c_str());
-    return replaced;
+    return failed;
   }
-  return SyncDirectoryOf(target);
+  // A rename between two links of one file does nothing: the backup was a link to the
+  // target already (a run that failed after this point), and the temp name remains.
+  if (st.st_nlink > 1) ::unlink(temp.c_str());
+  return ReplaceFile(target, content, &st);
 }
 
 }  // namespace
@@ -191,8 +191,11 @@ Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host
                                                          size_t limit) {
   Fd fd(::open(host_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    if (errno == ENOENT) return std::optional<std::string>();
-    return Status::FromErrno("open " + host_path, errno);
+    int err = errno;
+    struct stat st;
+    // A symlink to nowhere (its filesystem not mounted yet) is not "no file".
+    if (err == ENOENT && ::lstat(host_path.c_str(), &st) != 0) return std::optional<std::string>();
+    return Status::FromErrno("open " + host_path, err);
   }
   std::string content;
   char buffer[8192];

@@ -20,7 +20,8 @@ class FileSystem {
   // Whole file; fails naming the path when missing or unreadable.
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
   virtual bool Exists(const std::string& path) = 0;
-  // The whole file, or nullopt when there is none; fails naming the path otherwise.
+  // The whole file, or nullopt when there is none (a dangling symlink is an error);
+  // fails naming the path otherwise.
   // (The real one asks open() alone: each syscall counts inside UML.)
   virtual Result<std::optional<std::string>> ReadFileIfPresent(const std::string& path) {
     if (!Exists(path)) return std::optional<std::string>();
@@ -32,7 +33,7 @@ class FileSystem {
   // When the old content differs it is kept as `path` + ".uml-agent.bak" (a hard link
   // to the old file, or where that is not possible an atomically written copy).
   // Keeps the old file's mode, owner and group. `current`: the file's content as the
-  // caller has just read it (saves reading it again), or nullptr.
+  // caller has just read it (saves reading it again; trusted), or nullptr.
   virtual Status WriteFileAtomic(const std::string& path, const std::string& content,
                                  const std::string* current = nullptr) = 0;
   // The target of symlink `path` as stored (may be relative); fails when `path` is
@@ -68,7 +69,7 @@ class RealFileSystem : public FileSystem {
 // does not exist reads as "". Fails naming the path and the errno text.
 Result<std::string> ReadHostFile(const std::string& host_path, size_t limit = SIZE_MAX,
                                  bool missing_is_empty = false);
-// The same, with nullopt for a file that does not exist.
+// The same, with nullopt for a file that does not exist (a dangling symlink fails).
 Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host_path,
                                                          size_t limit = SIZE_MAX);
 

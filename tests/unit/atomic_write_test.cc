@@ -109,6 +109,24 @@ TEST_F(AtomicWriteTest, WithoutHardLinksTheBackupIsACopy) {
   ExpectReplacedWithBackup();
 }
 
+// A run that failed after making the backup a link to the file leaves the two names
+// on one inode: the next write must still end with the backup and no temp file.
+TEST_F(AtomicWriteTest, ABackupThatIsTheFileItselfIsHandled) {
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  fs::create_hard_link(dir_ + "/f", dir_ + "/f" + kBackupSuffix);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  ExpectReplacedWithBackup();
+}
+
+TEST_F(AtomicWriteTest, ADanglingSymlinkIsAnErrorNotAMissingFile) {
+  RealFileSystem files(dir_);
+  fs::create_symlink("/nonexistent/umla-target", dir_ + "/f");
+  Result<std::optional<std::string>> read = files.ReadFileIfPresent("/f");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find(dir_ + "/f"), std::string::npos);
+}
+
 // /etc/resolv.conf is often a symlink to a file another program rewrites: the backup
 // must hold the content as it was, not follow that file.
 TEST_F(AtomicWriteTest, ASymlinkedFileIsReplacedAndItsBackupIsACopy) {

@@ -86,6 +86,31 @@ TEST(BootRunner, AFailingOrThrowingStepDoesNotStopTheOthers) {
   EXPECT_EQ(events.back().type, protocol::EventType::kReady);
 }
 
+// The realtime clock is read once per run, but again after a second: a run waiting
+// for readiness gates may see the guest's clock set meanwhile.
+TEST(BootRunner, WallStampsFollowTheMonotonicClockAndASetClock) {
+  class SetClock : public Clock {
+   public:
+    uint64_t NowMicros() override { return now; }
+    uint64_t WallMicros() override { return now + offset; }
+    uint64_t now = 1000, offset = 5000000;
+  };
+  RecordingSink sink;
+  SetClock clock;
+  BootRunner runner(sink, clock);
+  runner.SendHello({"v", "k", "b", "boot"});
+  clock.now += 300;
+  clock.offset = 9000000;  // set within the first second: not seen yet
+  runner.SendFatal("x");
+  clock.now += 2000000;
+  runner.SendReady();
+  auto events = sink.Events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].wall_us, 1000u + 5000000u);
+  EXPECT_EQ(events[1].wall_us, 1300u + 5000000u);
+  EXPECT_EQ(events[2].wall_us, 2001300u + 9000000u);
+}
+
 TEST(BootRunner, NoStepsIsReadyAndOk) {
   RecordingSink sink;
   FakeClock clock;
