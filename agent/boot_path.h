@@ -1,11 +1,12 @@
-// Where the boot path's code ends in this build of the agent (agent/boot-path.order).
+// The boot path's code in this build of the agent (agent/boot-path.order), and the
+// prewarming a boot's run does with it.
 #pragma once
 
 namespace umla::agent {
 
-// The end of the functions `uml-agent boot` runs, which the linker put first in the
-// code in the order of agent/boot-path.order; nullptr when this build was linked
-// without that order (no lld), where no such range exists.
-const void* BootPathCodeEnd();
+// PrewarmAddressSpace (agent/system/prewarm.h) with a boot's heap and stack reserves
+// and the functions `uml-agent boot` runs, which the linker put first in the code in
+// the order of agent/boot-path.order (none in a build linked without that order).
+void PrewarmBootRun();
 
 }  // namespace umla::agent

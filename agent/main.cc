@@ -12,7 +12,6 @@
 #include "agent/commands/boot.h"
 #include "agent/commands/init.h"
 #include "agent/system/kmsg_sink.h"
-#include "agent/system/prewarm.h"
 #include "common/log.h"
 
 using namespace umla::agent;
@@ -31,10 +30,10 @@ int main(int argc, char** argv) {
   // keep freed memory for reuse instead of giving it back and faulting it in again.
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  // A boot's run: map what it will touch first, in one go (agent/system/prewarm.h).
+  // A boot's run: map what it will touch first, in one go (agent/boot_path.h).
   // As PID 1, once /proc is mounted (RunInit).
   if (argc > 1 && (std::string_view(argv[1]) == "boot" || std::string_view(argv[1]) == "ready")) {
-    PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve, BootPathCodeEnd());
+    PrewarmBootRun();
   }
   // Started by the kernel as init: the arguments are the kernel's init arguments,
   // meant for the real init, not options for us.

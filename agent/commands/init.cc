@@ -19,7 +19,6 @@
 #include "agent/system/early_mounts.h"
 #include "agent/system/file_system.h"
 #include "agent/system/kmsg_sink.h"
-#include "agent/system/prewarm.h"
 #include "agent/system/progress_board.h"
 #include "common/log.h"
 
@@ -149,7 +148,7 @@ void RunInit(int argc, char** argv) {
   WrapperSettings wrapper;
   try {
     std::vector<std::string> mount_problems = MountEarlyFilesystems();
-    PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve, BootPathCodeEnd());  // needs /proc
+    PrewarmBootRun();  // needs /proc
     umla::SetupLogging("uml-agent", "info");
     // The kernel log reaches the console already: stderr as well would print twice.
     if (auto kmsg = KmsgSink::Open()) {

@@ -65,8 +65,9 @@ Result<std::vector<BlockDeviceInfo>> LinuxDeviceNodes::ReadBlockDevices() {
   bool missing = false;
   Result<std::vector<std::string>> disks = ListHostDirectory(sys_block, &missing);
   if (!disks.ok() || missing) {
-    std::string sys_problem = disks.ok() ? Status::FromErrno("opendir " + sys_block, ENOENT).message()
-                                         : disks.status().message();
+    std::string sys_problem = disks.ok()
+                                  ? Status::FromErrno("opendir " + sys_block, ENOENT).message()
+                                  : disks.status().message();
     return Status::Error("cannot list block devices: " + text.status().message() + "; " +
                          sys_problem);
   }
