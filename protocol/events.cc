@@ -207,4 +207,23 @@ Result<Event> DecodeEvent(const std::string& json_text) {
   return event;
 }
 
+std::vector<Event> WarmUpEvents(uint64_t wall_us) {
+  Event hello;
+  hello.seq = 1;
+  hello.wall_us = wall_us;
+  hello.hello = {"0", "0", "warm-up", "boot", 0};
+  Event step;
+  step.type = EventType::kStep;
+  step.seq = 2;
+  step.wall_us = wall_us;
+  step.step.name = "warm-up";
+  step.step.changes.assign(4, std::string(60, '-'));
+  Event ready;
+  ready.type = EventType::kReady;
+  ready.seq = 3;
+  ready.wall_us = wall_us;
+  ready.ready.steps.assign(8, step.step);  // every step with a few changes
+  return {hello, step, ready};
+}
+
 }  // namespace umla::protocol

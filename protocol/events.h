@@ -67,4 +67,10 @@ std::string EncodeEvent(const Event& event);  // compact JSON, no newline
 Result<Event> DecodeEvent(const std::string& json_text);
 nlohmann::json EventToJson(const Event& event);
 
+// A hello, a step and a ready as large as a first boot's (seq 1, 2, 3; wall_us as
+// given): run through an encoder or decoder before the first real event, so that the
+// first real one does not pay for that code's first run (inside UML, a host round
+// trip a page).
+std::vector<Event> WarmUpEvents(uint64_t wall_us);
+
 }  // namespace umla::protocol

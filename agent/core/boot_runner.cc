@@ -10,17 +10,9 @@
 namespace umla::agent {
 
 BootRunner::BootRunner(EventSink& sink, Clock& clock) : sink_(sink), clock_(clock) {
-  protocol::Event event;
-  (void)protocol::EncodeFrame(protocol::EncodeEvent(event));  // hello
-  event.type = protocol::EventType::kStep;
-  event.step.changes = {"+ warm-up"};
-  (void)protocol::EncodeFrame(protocol::EncodeEvent(event));
-  event.type = protocol::EventType::kReady;
-  // As large as a first boot's (every step with a few changes): its buffers grow to
-  // what the real one needs.
-  event.step.changes.assign(4, std::string(60, '-'));
-  event.ready.steps.assign(8, event.step);
-  (void)protocol::EncodeFrame(protocol::EncodeEvent(event));
+  for (const protocol::Event& event : protocol::WarmUpEvents(0)) {
+    (void)protocol::EncodeFrame(protocol::EncodeEvent(event));
+  }
 }
 
 uint64_t BootRunner::Now() {

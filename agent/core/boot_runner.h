@@ -14,7 +14,7 @@ namespace umla::agent {
 
 class BootRunner {
  public:
-  // Encodes one event of each kind, unsent: an encoding's first run touches code and
+  // Encodes protocol::WarmUpEvents, unsent: an encoding's first run touches code and
   // data for the first time (a host round trip a page inside UML), which would
   // otherwise fall between the first events' stamps and their writes.
   BootRunner(EventSink& sink, Clock& clock);

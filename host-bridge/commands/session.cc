@@ -73,23 +73,8 @@ void Session::WarmEventPath() {
   GuestWatch scratch(WatchOutput{[](const std::string&) {},
                                  [](const nlohmann::json& event) { (void)RenderEventLine(event); },
                                  WallMicros});
-  protocol::Event hello;
-  hello.seq = 1;
-  hello.wall_us = WallMicros();
-  hello.hello = {"0", "0", "warm-up", "boot", 0};
-  protocol::Event step;
-  step.type = protocol::EventType::kStep;
-  step.seq = 2;
-  step.wall_us = hello.wall_us;
-  step.step.name = "warm-up";
-  step.step.changes = {"+ warm-up"};
-  protocol::Event ready;
-  ready.type = protocol::EventType::kReady;
-  ready.seq = 3;
-  ready.wall_us = hello.wall_us;
-  ready.ready.steps = {step.step};
-  for (const protocol::Event* event : {&hello, &step, &ready}) {
-    scratch.Feed(protocol::EncodeFrame(protocol::EncodeEvent(*event)));
+  for (const protocol::Event& event : protocol::WarmUpEvents(WallMicros())) {
+    scratch.Feed(protocol::EncodeFrame(protocol::EncodeEvent(event)));
   }
 }
 

@@ -27,7 +27,7 @@ class Session {
   WatchOutput OutputFor(const std::string& label);
   // Also hands every accepted event to `tap` (benchmarks measure latency with it).
   void SetEventTap(std::function<void(const nlohmann::json&)> tap) { tap_ = std::move(tap); }
-  // Runs sample events through a scratch watch, outputting nothing. The first event a
+  // Runs protocol::WarmUpEvents through a scratch watch, outputting nothing. The first event a
   // bridge handles otherwise pays for its code's first run (page faults, lazy symbol
   // binding: up to ~1 ms seen); call it while the guest boots so its hello does not.
   void WarmEventPath();

@@ -33,6 +33,23 @@ TEST(Events, ReadyRoundTrip) {
   EXPECT_EQ(decoded->ready.steps[0].changes, step.changes);
 }
 
+// The warm-up events go through the real decoder in the bridge: they must be valid.
+TEST(Events, WarmUpEventsAreAValidBootOfFirstBootSize) {
+  std::vector<Event> events = WarmUpEvents(42);
+  ASSERT_EQ(events.size(), 3u);
+  std::vector<EventType> types;
+  for (const Event& event : events) {
+    Result<Event> decoded = DecodeEvent(EncodeEvent(event));
+    ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+    EXPECT_EQ(decoded->seq, types.size() + 1);
+    EXPECT_EQ(decoded->wall_us, 42u);
+    types.push_back(decoded->type);
+  }
+  EXPECT_EQ(types, (std::vector<EventType>{EventType::kHello, EventType::kStep, EventType::kReady}));
+  EXPECT_GE(events[2].ready.steps.size(), 6u);  // every step of a boot, with changes
+  EXPECT_FALSE(events[2].ready.steps[0].changes.empty());
+}
+
 TEST(Events, HelloRoundTrip) {
   Event event;
   event.type = EventType::kHello;
