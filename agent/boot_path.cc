@@ -12,12 +12,10 @@ extern "C" __attribute__((noinline, used)) void umla_boot_path_end() {
 namespace umla::agent {
 
 void PrewarmBootRun() {
-#ifdef UMLA_BOOT_PATH_ORDERED
-  const void* code_end = reinterpret_cast<const void*>(&umla_boot_path_end);
-#else
-  const void* code_end = nullptr;  // no such range without the order
+#ifndef UMLA_PREWARM_AT_ENTRY
+  umla_populate_image(nullptr);  // data and bss only: the code is not in boot-path order
 #endif
-  PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve, code_end);
+  PrewarmHeapAndStack(kBootStackReserve);
 }
 
 }  // namespace umla::agent

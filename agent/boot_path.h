@@ -4,9 +4,12 @@
 
 namespace umla::agent {
 
-// PrewarmAddressSpace (agent/system/prewarm.h) with a boot's heap and stack reserves
-// and the functions `uml-agent boot` runs, which the linker put first in the code in
-// the order of agent/boot-path.order (none in a build linked without that order).
+// What a boot's run does before its work (agent/system/prewarm.h): grows, populates
+// and maps its heap and stack. The image itself (data, bss and the functions
+// `uml-agent boot` runs, which the linker put first in the order of
+// agent/boot-path.order) was mapped at the ELF entry (agent/entry.cc); in a build
+// linked without that order there is no such entry, and the data and bss are
+// populated here.
 void PrewarmBootRun();
 
 }  // namespace umla::agent

@@ -30,14 +30,16 @@ int main(int argc, char** argv) {
   // keep freed memory for reuse instead of giving it back and faulting it in again.
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  // A boot's run: map what it will touch first, in one go (agent/boot_path.h).
-  // As PID 1, once /proc is mounted (RunInit).
-  if (argc > 1 && (std::string_view(argv[1]) == "boot" || std::string_view(argv[1]) == "ready")) {
-    PrewarmBootRun();
-  }
   // Started by the kernel as init: the arguments are the kernel's init arguments,
   // meant for the real init, not options for us.
-  if (getpid() == 1) RunInit(argc, argv);
+  bool as_init = getpid() == 1;
+  // A boot's run (the wrapper's too): map what it will touch first, in one go
+  // (agent/boot_path.h).
+  if (as_init || (argc > 1 && (std::string_view(argv[1]) == "boot" ||
+                               std::string_view(argv[1]) == "ready"))) {
+    PrewarmBootRun();
+  }
+  if (as_init) RunInit(argc, argv);
   umla::Result<AgentArgs> parsed = ParseAgentArgs(std::vector<std::string>(argv + 1, argv + argc));
   if (!parsed.ok()) return UsageError(parsed.status().message());
   AgentArgs& args = *parsed;

@@ -29,6 +29,9 @@ adjtimex > /run/t0
 /sbin/uml-agent boot
 adjtimex > /run/t1
 adjtimex > /run/t2
+adjtimex > /run/t3
+/sbin/uml-costs --exit
+adjtimex > /run/t4
 /sbin/uml-costs
 X
 # The shell way, as a file of its own: sourced in the timed window (no extra shell),
@@ -50,6 +53,9 @@ adjtimex > /run/t0
 . /etc/bench-fixups.sh
 adjtimex > /run/t1
 adjtimex > /run/t2
+adjtimex > /run/t3
+/sbin/uml-costs --exit
+adjtimex > /run/t4
 X
 # Each variant's boot script does its fixups, prints the window and powers off.
 for variant in agent shell; do
@@ -57,7 +63,7 @@ for variant in agent shell; do
 between() { awk '/tv_sec/{s[FILENAME]=$2} /tv_usec/{u[FILENAME]=$2}
   END{printf "%d", (s[ARGV[2]]-s[ARGV[1]])*1000000 + u[ARGV[2]]-u[ARGV[1]]}' "$1" "$2"; }
 at() { awk '/tv_sec/{s=$2} /tv_usec/{u=$2} END{printf "%d%06d", s, u}' "$1"; }
-echo "bench: window_us=$(between /run/t0 /run/t1) floor_us=$(between /run/t1 /run/t2) t0_us=$(at /run/t0) t1_us=$(at /run/t1)"
+echo "bench: window_us=$(between /run/t0 /run/t1) floor_us=$(between /run/t1 /run/t2) empty_us=$(between /run/t3 /run/t4) t0_us=$(at /run/t0) t1_us=$(at /run/t1)"
 poweroff -f
 X
 done
@@ -115,6 +121,13 @@ while [ "$i" -le "$boots" ]; do
     window=$(field window_us "$c")
     floor=$(field floor_us "$c")
     [ -n "$window" ] && echo "$window $floor" >> "$work/$variant.times"
+    # An empty static program in the same boot (the first exec of its binary, as the
+    # agent's is): what starting any static program costs.
+    empty=$(field empty_us "$c")
+    [ -n "$empty" ] && [ -n "$floor" ] && echo "$((empty - floor))" >> "$work/empty.times"
+    if [ "$variant" = agent ] && [ -n "$window" ] && [ -n "$empty" ]; then
+      echo "$((window - empty))" >> "$work/agent-own.times"
+    fi
     # The same image booted again: what each way costs on every later boot, the fixups
     # on disk already (swap, mounts and eth0 are still to do).
     boot_once "$variant" "$i" again
@@ -154,7 +167,7 @@ touch "$work/counted-agent.faults" "$work/counted-shell.faults"
 faults() {  # VARIANT: median minor and major faults of its counted boots
   echo "$(sed -n 's/.*minor=\([0-9]*\).*/\1/p' "$work/$1.faults" | stats | cut -d' ' -f1) minor, $(sed -n 's/.*major=\([0-9]*\).*/\1/p' "$work/$1.faults" | stats | cut -d' ' -f1) major"
 }
-touch "$work/agent.times" "$work/shell.times" "$work/ready.jsonl" "$work/costs.txt" "$work/around.times" \
+touch "$work/empty.times" "$work/agent-own.times" "$work/agent.times" "$work/shell.times" "$work/ready.jsonl" "$work/costs.txt" "$work/around.times" \
   "$work/again-agent.times" "$work/again-shell.times" "$work/again-ready.jsonl"
 cost() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$work/costs.txt" | stats | cut -d' ' -f1; }
 floor_median=$(awk '{print $2}' "$work/agent.times" "$work/shell.times" | stats | cut -d' ' -f1)
@@ -176,6 +189,8 @@ again_a=$(stats < "$work/again-agent.times" | cut -d' ' -f1)
 again_s=$(stats < "$work/again-shell.times" | cut -d' ' -f1)
 again_ratio=$(awk -v a="$again_a" -v s="$again_s" -v f="$floor_median" \
   'BEGIN{if (a+0>f+0) printf "%.1fx (%.1fx with the floor taken from both)", s/a, (s-f)/(a-f); else print "n/a"}')
+empty_cost=$(awk '{print $1/1e6}' "$work/empty.times" | stats | row)
+agent_own=$(awk '{print $1/1e6}' "$work/agent-own.times" | stats | row)
 before_hello=$(awk '{print $1/1e6}' "$work/around.times" | stats | row)
 after_ready=$(awk '{print $2/1e6}' "$work/around.times" | stats | row)
 total_us=$(grep -o '"total_us":[0-9]*' "$work/ready.jsonl" | cut -d: -f2 | awk '{print $1/1e6}' | stats | row)
@@ -252,6 +267,8 @@ size=$(stat -c %s "$work/uml-agent.stripped")
   echo "| of which: exec of \`uml-agent boot\` to its hello event $before_hello"
   echo "| of which: the agent's own total_us (first event to ready) $total_us"
   echo "| of which: ready to the window's end (the agent's exit, then one stamp as in the floor) $after_ready"
+  echo "| of which any static program's: starting an empty one (\`uml-costs --exit\`: exec, glibc's start-up, exit; its window less the floor) $empty_cost"
+  echo "| the agent's own: its window less the empty program's (same boot) $agent_own"
   echo "| the same fixups by a busybox shell script $shell_cost"
   echo "| host detection latency of ready (guest write to bridge event) $latency"
   echo "| timing floor (an empty window: the cost of the stamps themselves) $floor"

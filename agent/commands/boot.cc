@@ -125,10 +125,8 @@ void KeepReport(const std::string& root, const protocol::Ready& ready,
                      {"kernel", hello.kernel},
                      {"boot_id", hello.boot_id},
                      {"mode", hello.mode}};
-  std::string dir = (root == "/" ? "" : root) + "/run/uml-agent";
-  ::mkdir(dir.c_str(), 0755);
   RealFileSystem files(root);
-  Status written = files.WriteFileAtomic(kReportPath, report.dump(2) + "\n");
+  Status written = files.WriteRunFile(kReportPath, report.dump(2) + "\n");
   if (!written.ok()) spdlog::warn("keeping the report: {}", written.message());
 }
 
@@ -259,7 +257,7 @@ int RunBoot(const BootOptions& options) {
     }
   }
   if (options.phase == BootPhase::kFixups || options.phase == BootPhase::kRecover) {
-    SaveBootState(files, options.root, hello, runner, false);
+    SaveBootState(files, hello, runner, false);
     line.Close();
     for (const auto& step : runner.results()) {
       if (step.status == protocol::StepStatus::kFailed) return 1;
@@ -278,7 +276,7 @@ int RunBoot(const BootOptions& options) {
   line.Close();
   if (!options.dry_run) {
     KeepReport(options.root, ready, hello);
-    SaveBootState(files, options.root, hello, runner, true);
+    SaveBootState(files, hello, runner, true);
   }
   return ready.ok ? 0 : 1;
 }

@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "agent/boot_path.h"
 #include "agent/commands/boot.h"
 #include "agent/core/init_choice.h"
 #include "agent/core/ready_gates.h"
@@ -148,7 +147,6 @@ void RunInit(int argc, char** argv) {
   WrapperSettings wrapper;
   try {
     std::vector<std::string> mount_problems = MountEarlyFilesystems();
-    PrewarmBootRun();  // needs /proc
     umla::SetupLogging("uml-agent", "info");
     // The kernel log reaches the console already: stderr as well would print twice.
     if (auto kmsg = KmsgSink::Open()) {

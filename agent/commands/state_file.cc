@@ -21,7 +21,7 @@ std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boo
   return *state;
 }
 
-void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
+void SaveBootState(FileSystem& files, const protocol::Hello& hello,
                    const BootRunner& runner, bool ready_sent) {
   BootState state;
   state.hello = hello;
@@ -29,9 +29,7 @@ void SaveBootState(FileSystem& files, const std::string& root, const protocol::H
   state.start_us = runner.start_us();
   state.ready_sent = ready_sent;
   state.steps = runner.results();
-  std::string dir = (root == "/" ? "" : root) + "/run/uml-agent";
-  ::mkdir(dir.c_str(), 0755);
-  Status written = files.WriteFileAtomic(kStatePath, RenderBootState(state));
+  Status written = files.WriteRunFile(kStatePath, RenderBootState(state));
   if (!written.ok()) spdlog::warn("keeping the boot state: {}", written.message());
 }
 

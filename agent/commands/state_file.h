@@ -18,7 +18,7 @@ std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boo
 // Writes the runner's progress to kStatePath between steps, for the next process of
 // this boot (failures are logged, not returned). A step in flight is recorded on the
 // guard's ProgressBoard instead (agent/commands/init.h).
-void SaveBootState(FileSystem& files, const std::string& root, const protocol::Hello& hello,
+void SaveBootState(FileSystem& files, const protocol::Hello& hello,
                    const BootRunner& runner, bool ready_sent);
 
 }  // namespace umla::agent

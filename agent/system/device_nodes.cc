@@ -140,6 +140,17 @@ Status LinuxDeviceNodes::MakeBlockNode(const std::string& path, const NodeStat& 
   bool as_wanted = CreatesAs(node.mode & 07777, node.uid, node.gid);
   mode_t first_mode = as_wanted ? (node.mode & 07777) : 0600;
   dev_t number = ::makedev(node.major, node.minor);
+  // Where this run saw nothing, a node made as wanted can go in place: it appears
+  // whole, in one syscall instead of two. Should something have appeared since, it is
+  // replaced the usual way.
+  auto seen = node_stats_.find(path);
+  if (as_wanted && seen != node_stats_.end() && !seen->second) {
+    if (::mknod(host.c_str(), S_IFBLK | first_mode, number) == 0) {
+      RecordMade(path, node);
+      return Status::Ok();
+    }
+    if (errno != EEXIST) return Status::FromErrno("mknod " + host, errno);
+  }
   int made = CreateOverLeftover(
       temp, [&] { return ::mknod(temp.c_str(), S_IFBLK | first_mode, number); });
   if (made != 0) return Status::FromErrno("mknod " + temp, errno);
@@ -158,11 +169,16 @@ Status LinuxDeviceNodes::MakeBlockNode(const std::string& path, const NodeStat& 
     ::unlink(temp.c_str());
     return status;
   }
+  RecordMade(path, node);
+  return status;
+}
+
+void LinuxDeviceNodes::RecordMade(const std::string& path, const NodeStat& node) {
+  Forget(path);
   NodeStat made_node = node;
   made_node.kind = NodeKind::kBlock;
   made_node.mode &= 07777;
   node_stats_[path] = made_node;
-  return status;
 }
 
 Status LinuxDeviceNodes::Remove(const std::string& path) {

@@ -57,6 +57,7 @@ class LinuxDeviceNodes : public DeviceNodes {
   Result<std::vector<BlockDeviceInfo>> ReadBlockDevices();
   Result<std::optional<NodeStat>> ReadNodeStat(const std::string& path);
   void Forget(const std::string& path);
+  void RecordMade(const std::string& path, const NodeStat& node);  // a block node we made
 
   GuestRoot root_;
   std::optional<std::vector<BlockDeviceInfo>> block_devices_;

@@ -1,6 +1,7 @@
 #include "agent/system/file_system.h"
 
 #include <fcntl.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,11 +79,16 @@ int CreateTemp(const std::string& temp, mode_t mode) {
   });
 }
 
+// How much of a replacement is made durable before it counts as done.
+enum class Sync {
+  kFileAndDirectory,  // the content, then the rename
+  kFile,              // the caller fsyncs the directory after another rename in it
+  kNothing,           // a file on /run: gone at the next boot anyway
+};
+
 // Writes `content` to a fresh temp file beside `target` and renames it over `target`.
-// With `sync_dir` false the caller fsyncs the directory itself (after another rename
-// in the same directory: one fsync makes both durable).
 Status ReplaceFile(const std::string& target, const std::string& content,
-                   const struct stat* like, bool sync_dir = true) {
+                   const struct stat* like, Sync sync = Sync::kFileAndDirectory) {
   std::string temp = target + kTempSuffix;
   mode_t mode = like ? (like->st_mode & 07777) : 0644;
   Fd fd(CreateTemp(temp, mode));
@@ -96,7 +102,7 @@ Status ReplaceFile(const std::string& target, const std::string& content,
   if (status.ok() && !as_wanted && ::fchmod(fd.get(), mode) != 0) {
     status = Status::FromErrno("chmod " + temp, errno);
   }
-  if (status.ok() && (Injected("fsync") || ::fsync(fd.get()) != 0)) {
+  if (status.ok() && sync != Sync::kNothing && (Injected("fsync") || ::fsync(fd.get()) != 0)) {
     status = Status::FromErrno("fsync " + temp, errno);
   }
   if (::close(fd.release()) != 0 && status.ok()) status = Status::FromErrno("close " + temp, errno);
@@ -107,14 +113,14 @@ Status ReplaceFile(const std::string& target, const std::string& content,
     ::unlink(temp.c_str());
     return status;
   }
-  return sync_dir ? SyncDirectoryOf(target) : Status::Ok();
+  return sync == Sync::kFileAndDirectory ? SyncDirectoryOf(target) : Status::Ok();
 }
 
 // Replaces `target` (stat `st`) and keeps `old` as the backup, written first: its
 // rename is made durable by the directory fsync after the target's (same directory).
 Status ReplaceKeepingCopy(const std::string& target, const std::string& content,
                           const std::string& old, const struct stat& st) {
-  Status copied = ReplaceFile(target + kBackupSuffix, old, &st, /*sync_dir=*/false);
+  Status copied = ReplaceFile(target + kBackupSuffix, old, &st, Sync::kFile);
   if (!copied.ok()) return copied.Annotate("keeping a backup of " + target);
   return ReplaceFile(target, content, &st);
 }
@@ -164,11 +170,21 @@ mode_t CurrentUmask() {
   }
   return *g_umask;
 }
+
+// An id the kernel passed at exec (the agent never changes its ids): no syscall.
+unsigned long IdFromExec(unsigned long type, unsigned long (*ask)()) {
+  errno = 0;
+  unsigned long id = ::getauxval(type);
+  return id == 0 && errno == ENOENT ? ask() : id;
+}
+
 }  // namespace
 
 bool CreatesAs(uint32_t mode, uint32_t uid, uint32_t gid) {
-  static const uid_t euid = ::geteuid();
-  static const gid_t egid = ::getegid();
+  static const unsigned long euid =
+      IdFromExec(AT_EUID, [] { return static_cast<unsigned long>(::geteuid()); });
+  static const unsigned long egid =
+      IdFromExec(AT_EGID, [] { return static_cast<unsigned long>(::getegid()); });
   return uid == euid && gid == egid && (mode & CurrentUmask()) == 0;
 }
 
@@ -254,6 +270,15 @@ Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::strin
     return Status::Ok();
   }
   return ReplaceKeepingLink(host, content, st);
+}
+
+Status RealFileSystem::WriteRunFile(const std::string& path, const std::string& content) {
+  std::string host = HostPath(path);
+  Status written = ReplaceFile(host, content, nullptr, Sync::kNothing);
+  if (written.ok() || Exists(DirName(path))) return written;
+  Status made = MakeDirectory(DirName(path));
+  if (!made.ok()) return made;
+  return ReplaceFile(host, content, nullptr, Sync::kNothing);
 }
 
 Result<std::string> RealFileSystem::ReadLink(const std::string& path) {

@@ -36,6 +36,13 @@ class FileSystem {
   // caller has just read it (saves reading it again; trusted), or nullptr.
   virtual Status WriteFileAtomic(const std::string& path, const std::string& content,
                                  const std::string* current = nullptr) = 0;
+  // The agent's own files of this boot (/run/uml-agent/...: a tmpfs, gone at the
+  // next boot): replaced atomically like WriteFileAtomic, but with no backup and no
+  // fsync (on a /run that is not a tmpfs a crash may leave one empty: its readers take
+  // that as no file of this boot); creates the directory (its parent must exist).
+  virtual Status WriteRunFile(const std::string& path, const std::string& content) {
+    return WriteFileAtomic(path, content);
+  }
   // The target of symlink `path` as stored (may be relative); fails when `path` is
   // not a symlink. Not pure virtual, so fakes that never meet a symlink need nothing.
   virtual Result<std::string> ReadLink(const std::string& path) {
@@ -56,6 +63,7 @@ class RealFileSystem : public FileSystem {
   Result<std::optional<std::string>> ReadFileIfPresent(const std::string& path) override;
   Status WriteFileAtomic(const std::string& path, const std::string& content,
                          const std::string* current = nullptr) override;
+  Status WriteRunFile(const std::string& path, const std::string& content) override;
   Result<std::string> ReadLink(const std::string& path) override;
   Status MakeDirectory(const std::string& path) override;
   std::string HostPath(const std::string& path) const;

@@ -8,9 +8,12 @@
 namespace umla::agent {
 
 std::string KernelRelease() {
-  struct utsname name;
-  if (::uname(&name) != 0) return "unknown";
-  return name.release;
+  // Asked by the hello and by the modules step: one uname a process.
+  static const std::string release = [] {
+    struct utsname name;
+    return ::uname(&name) == 0 ? std::string(name.release) : std::string("unknown");
+  }();
+  return release;
 }
 
 std::string BootId() {

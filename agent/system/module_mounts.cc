@@ -1,7 +1,6 @@
 #include "agent/system/module_mounts.h"
 
 #include <sys/mount.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 
@@ -10,10 +9,6 @@
 #include "common/strings.h"
 
 namespace umla::agent {
-
-std::string LinuxModuleMounts::HostPath(const std::string& path) const {
-  return root_ == "/" ? path : root_ + path;
-}
 
 std::set<std::string> LinuxModuleMounts::KernelFilesystems() {
   std::set<std::string> types;
@@ -35,21 +30,12 @@ std::set<std::string> LinuxModuleMounts::MountPoints() {
 }
 
 Status LinuxModuleMounts::MakeDirectories(const std::string& path) {
-  std::string partial;
-  for (std::string_view part : Split(path, '/')) {
-    if (part.empty()) continue;
-    partial += "/" + std::string(part);
-    std::string host = HostPath(partial);
-    if (::mkdir(host.c_str(), 0755) != 0 && errno != EEXIST) {
-      return Status::FromErrno("mkdir " + host, errno);
-    }
-  }
-  return Status::Ok();
+  return root_.MakeDirectories(path, 0755);
 }
 
 Status LinuxModuleMounts::MountHostfsReadOnly(const std::string& host_dir,
                                               const std::string& target) {
-  std::string host_target = HostPath(target);
+  std::string host_target = root_.HostPath(target);
   if (::mount("none", host_target.c_str(), "hostfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
               host_dir.c_str()) != 0) {
     return Status::FromErrno("mount hostfs " + host_dir + " on " + host_target, errno);

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "agent/system/guest_root.h"
 #include "common/status.h"
 
 namespace umla::agent {
@@ -33,8 +34,7 @@ class LinuxModuleMounts : public ModuleMounts {
   Status MountHostfsReadOnly(const std::string& host_dir, const std::string& target) override;
 
  private:
-  std::string HostPath(const std::string& path) const;
-  std::string root_;
+  GuestRoot root_;
 };
 
 }  // namespace umla::agent

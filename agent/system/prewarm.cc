@@ -1,15 +1,14 @@
 #include "agent/system/prewarm.h"
 
-#include <fcntl.h>
+#include <elf.h>
+#include <link.h>
+#include <malloc.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
-#include <cstdlib>
-#include <string_view>
-
-#include "common/strings.h"
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
@@ -18,10 +17,27 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-namespace umla::agent {
+// The ELF header of this executable, mapped with it (defined by the linker).
+extern "C" const ElfW(Ehdr) __ehdr_start;
+
 namespace {
 
-uintptr_t PageSize() { return static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE)); }
+constexpr uintptr_t kPage = 4096;  // x86's; a larger page only populates a bit more
+
+// madvise without errno: at the ELF entry there is no thread pointer to find it by.
+__attribute__((no_stack_protector)) long AdviseRaw(uintptr_t start, uintptr_t end,
+                                                   long advice) {
+#if defined(__x86_64__)
+  long result;
+  __asm__ volatile("syscall"
+                   : "=a"(result)
+                   : "a"(SYS_madvise), "D"(start), "S"(end - start), "d"(advice)
+                   : "rcx", "r11", "memory");
+  return result;
+#else
+  return ::madvise(reinterpret_cast<void*>(start), end - start, static_cast<int>(advice));
+#endif
+}
 
 // Touching the lowest byte of a frame this deep grows the stack mapping down to it.
 __attribute__((noinline)) void GrowStack(size_t bytes) {
@@ -29,70 +45,70 @@ __attribute__((noinline)) void GrowStack(size_t bytes) {
   frame[0] = 0;
 }
 
-// A mapping's range from one line of /proc/self/maps: "start-end perms offset dev inode
-// [path]". False for a line that is not one.
-bool ParseMapping(std::string_view line, uintptr_t* start, uintptr_t* end,
-                  std::string_view* perms) {
-  size_t dash = line.find('-');
-  size_t space = line.find(' ');
-  if (dash == std::string_view::npos || space == std::string_view::npos || dash > space) {
-    return false;
-  }
-  *perms = line.substr(space + 1, 4);
-  if (perms->size() < 4) return false;
-  *start = std::strtoull(std::string(line.substr(0, dash)).c_str(), nullptr, 16);
-  *end = std::strtoull(std::string(line.substr(dash + 1, space - dash - 1)).c_str(), nullptr, 16);
-  return *end > *start;
-}
-
-// Writable mappings (data, bss, heap, stack): every page of them the run touches is its
-// own fault. Code: only the boot path's part at the start of the executable mapping
-// (`code_end`, see the header); reading all of it (1.1 MB) costs more than it saves.
-void PopulateMapping(std::string_view line, const void* code_end) {
-  uintptr_t start = 0, end = 0;
-  std::string_view perms;
-  if (!ParseMapping(line, &start, &end, &perms) || perms[0] != 'r') return;
-  // The kernel's own pages ([vvar], [vsyscall]) are not ours to populate.
-  if (line.find("[v") != std::string_view::npos) return;
-  if (perms[1] == 'w') {
-    // A static agent's writable mappings are a few hundred KiB; anything this large is
-    // reserved, not used (a sanitizer's shadow memory is terabytes): never populate it.
-    constexpr uintptr_t kLargestMapping = 16 << 20;
-    if (end - start <= kLargestMapping) {
-      PopulateForWrite(reinterpret_cast<void*>(start), end - start);
-    }
-    return;
-  }
-  uintptr_t boot_path_end = reinterpret_cast<uintptr_t>(code_end);
-  if (perms[2] == 'x' && boot_path_end > start && boot_path_end <= end) {
-    ::madvise(reinterpret_cast<void*>(start), boot_path_end - start, MADV_POPULATE_READ);
-  }
-}
-
 }  // namespace
 
-void PopulateForWrite(void* address, size_t bytes) {
-  uintptr_t page = PageSize();
-  uintptr_t start = (reinterpret_cast<uintptr_t>(address) + page - 1) & ~(page - 1);
-  uintptr_t end = (reinterpret_cast<uintptr_t>(address) + bytes) & ~(page - 1);
-  if (end > start) ::madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_WRITE);
+extern "C" __attribute__((no_stack_protector)) void umla_populate_image(const void* code_end) {
+  const char* header = reinterpret_cast<const char*>(&__ehdr_start);
+  const auto* segments = reinterpret_cast<const ElfW(Phdr)*>(header + __ehdr_start.e_phoff);
+  // Where the image was loaded relative to its link addresses (0 unless position
+  // independent): the segment that starts at file offset 0 holds the header.
+  uintptr_t bias = 0;
+  for (int i = 0; i < __ehdr_start.e_phnum; ++i) {
+    if (segments[i].p_type == PT_LOAD && segments[i].p_offset == 0) {
+      bias = reinterpret_cast<uintptr_t>(header) - segments[i].p_vaddr;
+    }
+  }
+  // The part of the data made read-only once relocated (.got and the like): at the
+  // entry still writable, later no longer, which fails a populate for writing.
+  uintptr_t relro_end = 0;
+  for (int i = 0; i < __ehdr_start.e_phnum; ++i) {
+    if (segments[i].p_type == PT_GNU_RELRO) {
+      relro_end = (bias + segments[i].p_vaddr + segments[i].p_memsz + kPage - 1) & ~(kPage - 1);
+    }
+  }
+  uintptr_t boot_path_end = reinterpret_cast<uintptr_t>(code_end);
+  for (int i = 0; i < __ehdr_start.e_phnum; ++i) {
+    const ElfW(Phdr)& segment = segments[i];
+    if (segment.p_type != PT_LOAD) continue;
+    uintptr_t start = (bias + segment.p_vaddr) & ~(kPage - 1);
+    uintptr_t end = (bias + segment.p_vaddr + segment.p_memsz + kPage - 1) & ~(kPage - 1);
+    if (segment.p_flags & PF_W) {
+      if (AdviseRaw(start, end, MADV_POPULATE_WRITE) != 0 && relro_end > start && relro_end < end) {
+        AdviseRaw(start, relro_end, MADV_POPULATE_READ);
+        AdviseRaw(relro_end, end, MADV_POPULATE_WRITE);
+      }
+    } else if ((segment.p_flags & PF_X) && boot_path_end > start && boot_path_end <= end) {
+      // Only the boot path's part: reading all the code (1.1 MB) costs more than it saves.
+      AdviseRaw(start, boot_path_end, MADV_POPULATE_READ);
+    }
+  }
 }
 
-void PrewarmAddressSpace(size_t heap_reserve, size_t stack_reserve, const void* code_end) {
-  std::free(std::malloc(heap_reserve));
-  GrowStack(stack_reserve);
-  int fd = ::open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  char maps[8192];  // a static binary has about ten mappings
-  ssize_t n = ::read(fd, maps, sizeof maps);
-  ::close(fd);
-  if (n <= 0) return;
-  for (std::string_view line : Split(std::string_view(maps, static_cast<size_t>(n)), '\n')) {
-    PopulateMapping(line, code_end);
-  }
+namespace umla::agent {
+
+void PopulateForWrite(void* address, size_t bytes) {
+  uintptr_t start = (reinterpret_cast<uintptr_t>(address) + kPage - 1) & ~(kPage - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(address) + bytes) & ~(kPage - 1);
+  if (end > start) AdviseRaw(start, end, MADV_POPULATE_WRITE);
+}
+
+void MapIntoHost() {
   pid_t task = ::vfork();
   if (task == 0) ::_exit(0);
   if (task > 0) ::waitpid(task, nullptr, 0);
+}
+
+void PrewarmHeapAndStack(size_t stack_reserve) {
+  // malloc's heap as it is: the `arena` bytes below the break (its start is not known
+  // otherwise without reading /proc/self/maps). A sanitizer's malloc has none of it.
+  uintptr_t heap_end = reinterpret_cast<uintptr_t>(::sbrk(0));
+  size_t heap_size = mallinfo2().arena;
+  if (heap_size <= heap_end) PopulateForWrite(reinterpret_cast<void*>(heap_end - heap_size), heap_size);
+  GrowStack(stack_reserve);
+  char here;
+  uintptr_t top = reinterpret_cast<uintptr_t>(&here);
+  PopulateForWrite(reinterpret_cast<void*>(top - stack_reserve), stack_reserve);
+  MapIntoHost();
 }
 
 }  // namespace umla::agent

@@ -8,6 +8,14 @@
 
 #include <cstddef>
 
+// This executable's own image: has the guest map every writable segment (data, bss)
+// and the code from the start of the executable segment up to `code_end` (the boot
+// path's code when the linker put it first; nullptr: no code). The segments come from
+// the program headers; only raw syscalls, no stack protector: safe at the ELF entry,
+// before the C library has set itself up (agent/entry.cc runs it there, before glibc's
+// start-up touches ~50 pages of its own). Best effort; C linkage for that entry.
+extern "C" void umla_populate_image(const void* code_end);
+
 namespace umla::agent {
 
 // Makes the guest kernel map [address, address + bytes) as private writable pages now
@@ -16,19 +24,18 @@ namespace umla::agent {
 // just leaves them to fault.
 void PopulateForWrite(void* address, size_t bytes);
 
-// For a run about to do a boot's work: grows the heap by `heap_reserve` bytes and the
-// stack by `stack_reserve` (kept: malloc must have been told not to trim), has the
-// guest map every writable mapping of the process (/proc/self/maps: data, bss, heap,
-// stack) and the code from the start of the executable mapping up to `code_end` (the
-// boot path's code when the linker put it first; nullptr: no code), then starts and
-// reaps a task that does nothing (vfork, _exit) so that all of it is mapped in the host
-// at once. Saves a fault per page of them the run then touches. Best effort, never
-// fails.
-void PrewarmAddressSpace(size_t heap_reserve, size_t stack_reserve, const void* code_end);
+// Starts and reaps a task that does nothing in this address space (vfork, _exit), so
+// that every page populated so far is mapped in the host at once.
+void MapIntoHost();
 
-// What a boot's run grows its heap and stack to (peaks seen in the benchmark's guests:
-// ~300 KiB of heap, under 64 KiB of stack).
-inline constexpr size_t kBootHeapReserve = 384 << 10;
+// For a run about to do a boot's work: populates malloc's heap as it is (glibc's
+// first 132 KiB hold a boot's peak: growing it ahead measured slower) and grows the
+// stack by `stack_reserve`, and maps both into the host. Saves a fault per page of them
+// the run then touches. Best effort, never fails.
+void PrewarmHeapAndStack(size_t stack_reserve);
+
+// What a boot's run grows its stack to (peak seen in the benchmark's guests: under
+// 64 KiB).
 inline constexpr size_t kBootStackReserve = 64 << 10;
 
 }  // namespace umla::agent

@@ -281,5 +281,26 @@ TEST_F(AtomicWriteTest, ReadOnlyRootIsAClearErrorAndTheOldFileStays) {
   EXPECT_EQ(Slurp(dir_ + "/f"), old_content_);
 }
 
+int FailFsync(const char* point) { return std::strncmp(point, "fsync", 5) == 0 ? EIO : 0; }
+
+// The agent's own files of a boot (/run/uml-agent): atomic, but neither a backup nor
+// an fsync (fsyncs made to fail here would fail the write); the directory is made.
+TEST_F(AtomicWriteTest, RunFilesAreReplacedWithoutBackupOrFsync) {
+  RealFileSystem files(dir_);
+  fs::create_directory(dir_ + "/run");
+  SetFaultHookForTesting(FailFsync);
+  ASSERT_TRUE(files.WriteRunFile("/run/uml-agent/state.json", old_content_).ok());
+  ASSERT_TRUE(files.WriteRunFile("/run/uml-agent/state.json", new_content_).ok());
+  EXPECT_EQ(Slurp(dir_ + "/run/uml-agent/state.json"), new_content_);
+  EXPECT_FALSE(fs::exists(dir_ + "/run/uml-agent/state.json" + kBackupSuffix));
+  for (const auto& entry : fs::directory_iterator(dir_ + "/run/uml-agent")) {
+    EXPECT_EQ(entry.path().filename(), "state.json");  // no temp file left either
+  }
+  // A missing parent's parent is an error naming the directory, not a crash.
+  Status deep = files.WriteRunFile("/nonexistent/deeper/f", "x");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.message().find(dir_ + "/nonexistent/deeper"), std::string::npos) << deep.message();
+}
+
 }  // namespace
 }  // namespace umla::agent

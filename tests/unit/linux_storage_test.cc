@@ -122,6 +122,33 @@ TEST_F(RootTree, ANewRootOwnedNodeGetsItsModeAndAStaleTempIsReplaced) {
   EXPECT_FALSE(std::filesystem::exists(root + "/dev/ubdb.uml-agent.tmp"));
 }
 
+// Where the instance saw nothing, the node is made in place (no temp name); should
+// something have appeared meanwhile, it is replaced all the same.
+TEST_F(RootTree, ANodeSeenMissingIsMadeInPlaceAndOneThatAppearedIsReplaced) {
+  if (geteuid() != 0) GTEST_SKIP() << "mknod needs root";
+  std::filesystem::create_directories(root + "/dev");
+  LinuxDeviceNodes nodes(root);
+  ExactCreationModes exact_modes;
+  NodeStat wanted;
+  wanted.major = 98;
+  wanted.minor = 16;
+  wanted.mode = 0660;
+  for (const char* path : {"/dev/ubdb", "/dev/ubd1"}) {
+    auto missing = nodes.Lstat(path);
+    ASSERT_TRUE(missing.ok() && !missing->has_value());
+  }
+  Write("/dev/ubd1", "appeared after the lstat");
+  for (const char* path : {"/dev/ubdb", "/dev/ubd1"}) {
+    ASSERT_TRUE(nodes.MakeBlockNode(path, wanted).ok()) << path;
+    struct stat st;
+    ASSERT_EQ(lstat((root + path).c_str(), &st), 0);
+    EXPECT_TRUE(S_ISBLK(st.st_mode)) << path;
+    EXPECT_EQ(minor(st.st_rdev), 16u) << path;
+    EXPECT_EQ(st.st_mode & 07777, 0660u) << path;
+  }
+  EXPECT_FALSE(std::filesystem::exists(root + "/dev/ubd1.uml-agent.tmp"));
+}
+
 // What one instance has seen of a node is kept, and its own changes keep it true.
 TEST_F(RootTree, NodesAreStatedAndReadOnceAndTheirOwnChangesAreSeen) {
   Write("/dev/ubdb", "swap signature here");

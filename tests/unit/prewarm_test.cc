@@ -42,10 +42,24 @@ TEST(Prewarm, PopulatesTheWholePagesInsideTheRange) {
 
 alignas(4096) char g_untouched[16 * 4096];  // .bss: never touched before the test
 
-TEST(Prewarm, WritableMappingsAreResidentAndTheProcessGoesOn) {
+TEST(Prewarm, TheImagesWritableSegmentsAreResident) {
   ASSERT_EQ(Resident(g_untouched, 16), std::vector<bool>(16, false));
-  PrewarmAddressSpace(kBootHeapReserve, kBootStackReserve, nullptr);
+  umla_populate_image(nullptr);
   EXPECT_EQ(Resident(g_untouched, 16), std::vector<bool>(16, true));
+}
+
+// The stack below this frame, `pages` deep, as mincore sees it.
+__attribute__((noinline)) std::vector<bool> StackBelow(size_t pages) {
+  char here;
+  uintptr_t top = reinterpret_cast<uintptr_t>(&here) & ~uintptr_t{4095};
+  return Resident(reinterpret_cast<char*>(top - pages * 4096), pages);
+}
+
+TEST(Prewarm, HeapAndStackAreResidentAndTheProcessGoesOn) {
+  PrewarmHeapAndStack(kBootStackReserve);
+  // (A sanitizer's malloc keeps the heap elsewhere: only the stack is checked.)
+  std::vector<bool> stack = StackBelow(kBootStackReserve / 4096 - 4);
+  EXPECT_EQ(std::count(stack.begin(), stack.end(), false), 0);
   std::vector<int> still_works(1000, 7);  // the heap after the do-nothing task
   EXPECT_EQ(still_works[999], 7);
 }
@@ -93,7 +107,7 @@ TEST(Prewarm, CodeUpToTheGivenEndIsMapped) {
   }
   if (unmapped.size() < 2) GTEST_SKIP() << "the test binary's code is all mapped already";
   size_t pages = unmapped.back();
-  PrewarmAddressSpace(4096, 4096, reinterpret_cast<const void*>(start + pages * 4096));
+  umla_populate_image(reinterpret_cast<const void*>(start + pages * 4096));
   EXPECT_EQ(PresentPages(start, pages), pages);
   // (Past the end is not checked: a kernel may map a whole large folio at once.)
 }

@@ -45,9 +45,10 @@ class NetStep : public Step {
     }
     std::vector<FileWrite> writes;
     if (wanted.persist) {
-      Result<std::string> interfaces = files->ReadFile(kIfupdownInterfaces);
-      writes = ChangedFiles(*files, PlanPersistentFiles(DetectNetworkLayout(*files), wanted.iface,
-                                                        wanted.config,
+      NetworkLayout layout = DetectNetworkLayout(*files);
+      Result<std::string> interfaces =
+          layout.ifupdown ? files->ReadFile(kIfupdownInterfaces) : std::string();
+      writes = ChangedFiles(*files, PlanPersistentFiles(layout, wanted.iface, wanted.config,
                                                         interfaces.ok() ? *interfaces : ""));
     }
     if (context.dry_run) {

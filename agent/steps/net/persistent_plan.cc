@@ -43,12 +43,15 @@ std::vector<FileWrite> ChangedFiles(FileSystem& files, const std::vector<FileWri
 Status WriteFiles(FileSystem& files, const std::vector<FileWrite>& writes,
                   std::vector<std::string>* changes) {
   for (const auto& write : writes) {
+    Status written = files.WriteFileAtomic(write.path, write.content);
     std::string dir = write.path.substr(0, write.path.rfind('/'));
-    if (!dir.empty() && !files.Exists(dir)) {
+    // A directory the distribution lacks (interfaces.d on a fresh ifupdown): asked
+    // about only then, as the usual write needs no check.
+    if (!written.ok() && !dir.empty() && !files.Exists(dir)) {
       Status made = files.MakeDirectory(dir);
       if (!made.ok()) return made;
+      written = files.WriteFileAtomic(write.path, write.content);
     }
-    Status written = files.WriteFileAtomic(write.path, write.content);
     if (!written.ok()) return written;
     changes->push_back("+ write " + write.path);
   }
