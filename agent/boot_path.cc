@@ -12,8 +12,12 @@ extern "C" __attribute__((noinline, used)) void umla_boot_path_end() {
 namespace umla::agent {
 
 void PrewarmBootRun() {
-#ifndef UMLA_PREWARM_AT_ENTRY
-  umla_populate_image(nullptr);  // data and bss only: the code is not in boot-path order
+#if defined(UMLA_PREWARM_AT_ENTRY)
+  // The image was done at the ELF entry.
+#elif defined(UMLA_BOOT_PATH_ORDERED)
+  umla_populate_image(reinterpret_cast<const void*>(&umla_boot_path_end));
+#else
+  umla_populate_image(nullptr);  // data and bss only: the code is in no particular order
 #endif
   PrewarmHeapAndStack(kBootStackReserve);
 }

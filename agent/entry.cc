@@ -3,7 +3,9 @@
 // before glibc's own start-up runs, then goes on at glibc's _start as if the kernel
 // had started it there. glibc's start-up alone touches ~50 pages, each a host round
 // trip inside UML; done here they cost one populate and one task start
-// (agent/system/prewarm.h; measured in docs/benchmarks.md, "Prewarming").
+// (agent/system/prewarm.h; measured in docs/benchmarks.md, "Prewarming"). Every
+// command of this build starts here, not only a boot's run: cheap, and no command
+// needs telling apart before the C library is up.
 // x86-64 only, like UML's hosts here; nothing in it may need the C library.
 #include "agent/system/prewarm.h"
 
@@ -15,7 +17,7 @@ extern "C" void umla_boot_path_end();
 // the stack, so it may not return), the parent reaps it; its start is what maps the
 // populated pages into the host.
 __asm__(R"(
-  .text
+  .pushsection .text.umla_entry, "ax", @progbits
   .globl umla_entry
   .type umla_entry, @function
 umla_entry:
@@ -45,4 +47,5 @@ umla_entry:
   mov %r12, %rdx
   jmp _start
   .size umla_entry, . - umla_entry
+  .popsection
 )");

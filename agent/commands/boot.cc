@@ -1,7 +1,6 @@
 #include "agent/commands/boot.h"
 
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <unistd.h>
@@ -284,6 +283,8 @@ int RunBoot(const BootOptions& options) {
 int RunStatus(const std::string& root, bool json) {
   RealFileSystem files(root);
   Result<std::string> text = files.ReadFile(kReportPath);
+  // Empty: a crash right after it was written, where /run is not a tmpfs (no fsync).
+  if (text.ok() && text->empty()) text = Status::Error(files.HostPath(kReportPath) + " is empty");
   if (!text.ok()) {
     std::fprintf(stderr, "uml-agent: no report from this boot (%s)\n",
                  text.status().message().c_str());

@@ -1,7 +1,6 @@
 #include "agent/commands/state_file.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 namespace umla::agent {
 

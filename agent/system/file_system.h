@@ -38,8 +38,10 @@ class FileSystem {
                                  const std::string* current = nullptr) = 0;
   // The agent's own files of this boot (/run/uml-agent/...: a tmpfs, gone at the
   // next boot): replaced atomically like WriteFileAtomic, but with no backup and no
-  // fsync (on a /run that is not a tmpfs a crash may leave one empty: its readers take
-  // that as no file of this boot); creates the directory (its parent must exist).
+  // fsync (on a /run that is not a tmpfs a crash may leave one empty: `status` takes
+  // that as no report, the state file's reader as one to ignore); creates the
+  // directory (its parent must exist).
+  // This default (for fakes) is WriteFileAtomic itself.
   virtual Status WriteRunFile(const std::string& path, const std::string& content) {
     return WriteFileAtomic(path, content);
   }

@@ -17,12 +17,15 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-// The ELF header of this executable, mapped with it (defined by the linker).
-extern "C" const ElfW(Ehdr) __ehdr_start;
+// The ELF header of this executable, mapped with it (defined by the linker). Hidden:
+// reached PC-relative, never through a GOT entry not relocated yet at the entry.
+extern "C" const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
 
 namespace {
 
-constexpr uintptr_t kPage = 4096;  // x86's; a larger page only populates a bit more
+// x86-64's page; at the ELF entry there is no sysconf to ask. On a kernel with larger
+// pages the image's populates fail (unaligned) and do nothing: best effort.
+constexpr uintptr_t kPage = 4096;
 
 // madvise without errno: at the ELF entry there is no thread pointer to find it by.
 __attribute__((no_stack_protector)) long AdviseRaw(uintptr_t start, uintptr_t end,
@@ -47,6 +50,8 @@ __attribute__((noinline)) void GrowStack(size_t bytes) {
 
 }  // namespace
 
+// No loop here may become a memset or memcpy call: at the ELF entry those resolve
+// through IFUNC relocations glibc has not applied yet.
 extern "C" __attribute__((no_stack_protector)) void umla_populate_image(const void* code_end) {
   const char* header = reinterpret_cast<const char*>(&__ehdr_start);
   const auto* segments = reinterpret_cast<const ElfW(Phdr)*>(header + __ehdr_start.e_phoff);
@@ -87,8 +92,9 @@ extern "C" __attribute__((no_stack_protector)) void umla_populate_image(const vo
 namespace umla::agent {
 
 void PopulateForWrite(void* address, size_t bytes) {
-  uintptr_t start = (reinterpret_cast<uintptr_t>(address) + kPage - 1) & ~(kPage - 1);
-  uintptr_t end = (reinterpret_cast<uintptr_t>(address) + bytes) & ~(kPage - 1);
+  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  uintptr_t start = (reinterpret_cast<uintptr_t>(address) + page - 1) & ~(page - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(address) + bytes) & ~(page - 1);
   if (end > start) AdviseRaw(start, end, MADV_POPULATE_WRITE);
 }
 

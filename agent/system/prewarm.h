@@ -30,7 +30,9 @@ void MapIntoHost();
 
 // For a run about to do a boot's work: populates malloc's heap as it is (glibc's
 // first 132 KiB hold a boot's peak: growing it ahead measured slower) and grows the
-// stack by `stack_reserve`, and maps both into the host. Saves a fault per page of them
+// stack by `stack_reserve`, and maps both into the host. For a process of one thread
+// (the agent): once threads have arenas of their own, the heap's range is not known
+// this way and only the stack is populated. Saves a fault per page of them
 // the run then touches. Best effort, never fails.
 void PrewarmHeapAndStack(size_t stack_reserve);
 

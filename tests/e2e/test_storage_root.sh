@@ -52,6 +52,17 @@ cmp -s "$R/etc/fstab" "$WORK/fstab.expected" || fail "fstab after the run: $(cat
 assert_contains "$WORK/run.log" 'step activate: skipped'
 "$UML_AGENT" status --root "$R" > "$WORK/status" || fail "status after the run"
 assert_contains "$WORK/status" '+ /dev/ubd/1 b 98:16 0640 0:0'
+# The agent's /run files are written without fsync: an empty one (a crash where /run
+# is not a tmpfs) reads as no report, also with --json.
+cp "$R/run/uml-agent/last-run.json" "$WORK/last-run.json"
+: > "$R/run/uml-agent/last-run.json"
+for json in "" --json; do
+  if "$UML_AGENT" status $json --root "$R" > "$WORK/status.empty" 2>&1; then
+    fail "status $json of an empty report succeeded"
+  fi
+  assert_contains "$WORK/status.empty" "no report from this boot (.*last-run.json is empty)"
+done
+cp "$WORK/last-run.json" "$R/run/uml-agent/last-run.json"
 
 agent --dry-run --set devnodes.prune=yes --set hostfs.mountpoint=/host > "$WORK/plan2" 2>&1 ||
   fail "second dry run failed"

@@ -122,11 +122,12 @@ TEST_F(RootTree, ANewRootOwnedNodeGetsItsModeAndAStaleTempIsReplaced) {
   EXPECT_FALSE(std::filesystem::exists(root + "/dev/ubdb.uml-agent.tmp"));
 }
 
-// Where the instance saw nothing, the node is made in place (no temp name); should
+// Where the instance saw nothing, the node is made in place (no temp name: one there
+// that no temp node could replace, a non-empty directory, does not matter); should
 // something have appeared meanwhile, it is replaced all the same.
 TEST_F(RootTree, ANodeSeenMissingIsMadeInPlaceAndOneThatAppearedIsReplaced) {
   if (geteuid() != 0) GTEST_SKIP() << "mknod needs root";
-  std::filesystem::create_directories(root + "/dev");
+  std::filesystem::create_directories(root + "/dev/ubdb.uml-agent.tmp/in-the-way");
   LinuxDeviceNodes nodes(root);
   ExactCreationModes exact_modes;
   NodeStat wanted;
@@ -147,6 +148,7 @@ TEST_F(RootTree, ANodeSeenMissingIsMadeInPlaceAndOneThatAppearedIsReplaced) {
     EXPECT_EQ(st.st_mode & 07777, 0660u) << path;
   }
   EXPECT_FALSE(std::filesystem::exists(root + "/dev/ubd1.uml-agent.tmp"));
+  EXPECT_TRUE(std::filesystem::exists(root + "/dev/ubdb.uml-agent.tmp/in-the-way"));
 }
 
 // What one instance has seen of a node is kept, and its own changes keep it true.
