@@ -248,6 +248,8 @@ done
 for pid in $pids; do kill -KILL "-$pid" 2>/dev/null || true; done
 read -r s_wall s_user s_sys s_rss < "$work/scale.time"
 s_ready=$(grep -c '"type":"ready"' "$work/scale.json" || true)
+s_per_guest=$(awk -v u="$s_user" -v s="$s_sys" -v m="$s_rss" -v k="$k" \
+  'BEGIN{printf "%.0f ms CPU and at most %.0f KiB of peak RSS (the whole divided by %d)", (u+s)*1000/k, m/k, k}')
 
 sim=$(build/tests/bench/bridge_scale 1000 5)
 sim_spread=$(build/tests/bench/bridge_scale 1000 5 2000)
@@ -298,7 +300,7 @@ size=$(stat -c %s "$work/uml-agent.stripped")
   echo
   echo "Agent: stripped static binary $size bytes; peak RSS during a boot ${rss:-n/a} KiB."
   echo
-  echo "Scale, real guests: $k UML guests started together, one \`uml-bridge wait\`: $s_ready of $k ready events seen; all ready after ${s_wall} s wall; bridge CPU ${s_user} s user + ${s_sys} s system; bridge peak RSS ${s_rss} KiB."
+  echo "Scale, real guests: $k UML guests started together, one \`uml-bridge wait\`: $s_ready of $k ready events seen; all ready after ${s_wall} s wall; bridge CPU ${s_user} s user + ${s_sys} s system; bridge peak RSS ${s_rss} KiB; per guest ${s_per_guest}; the simulated guests below measure the memory a guest adds alone."
   echo
   echo "Scale, simulated guests (tests/bench/bridge_scale, one GuestSet over socketpairs; all at once, then started over 2 s):"
   echo
