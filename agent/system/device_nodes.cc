@@ -164,8 +164,8 @@ Status LinuxDeviceNodes::MakeBlockNode(const std::string& path, const NodeStat& 
   if (status.ok() && ::rename(temp.c_str(), host.c_str()) != 0) {
     status = Status::FromErrno("rename " + temp + " to " + host, errno);
   }
-  Forget(path);
   if (!status.ok()) {
+    Forget(path);
     ::unlink(temp.c_str());
     return status;
   }

@@ -57,7 +57,8 @@ class LinuxDeviceNodes : public DeviceNodes {
   Result<std::vector<BlockDeviceInfo>> ReadBlockDevices();
   Result<std::optional<NodeStat>> ReadNodeStat(const std::string& path);
   void Forget(const std::string& path);
-  void RecordMade(const std::string& path, const NodeStat& node);  // a block node we made
+  // A block node this instance made: replaces what it knew of `path`.
+  void RecordMade(const std::string& path, const NodeStat& node);
 
   GuestRoot root_;
   std::optional<std::vector<BlockDeviceInfo>> block_devices_;

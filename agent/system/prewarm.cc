@@ -56,21 +56,20 @@ extern "C" __attribute__((no_stack_protector)) void umla_populate_image(const vo
   const char* header = reinterpret_cast<const char*>(&__ehdr_start);
   const auto* segments = reinterpret_cast<const ElfW(Phdr)*>(header + __ehdr_start.e_phoff);
   // Where the image was loaded relative to its link addresses (0 unless position
-  // independent): the segment that starts at file offset 0 holds the header.
-  uintptr_t bias = 0;
+  // independent: the segment that starts at file offset 0 holds the header), and the
+  // end of the data made read-only once relocated (.got and the like: at the entry
+  // still writable, later no longer, which fails a populate for writing).
+  uintptr_t bias = 0, relro_linked_end = 0;
   for (int i = 0; i < __ehdr_start.e_phnum; ++i) {
-    if (segments[i].p_type == PT_LOAD && segments[i].p_offset == 0) {
-      bias = reinterpret_cast<uintptr_t>(header) - segments[i].p_vaddr;
+    const ElfW(Phdr)& segment = segments[i];
+    if (segment.p_type == PT_LOAD && segment.p_offset == 0) {
+      bias = reinterpret_cast<uintptr_t>(header) - segment.p_vaddr;
+    } else if (segment.p_type == PT_GNU_RELRO) {
+      relro_linked_end = segment.p_vaddr + segment.p_memsz;
     }
   }
-  // The part of the data made read-only once relocated (.got and the like): at the
-  // entry still writable, later no longer, which fails a populate for writing.
-  uintptr_t relro_end = 0;
-  for (int i = 0; i < __ehdr_start.e_phnum; ++i) {
-    if (segments[i].p_type == PT_GNU_RELRO) {
-      relro_end = (bias + segments[i].p_vaddr + segments[i].p_memsz + kPage - 1) & ~(kPage - 1);
-    }
-  }
+  uintptr_t relro_end =
+      relro_linked_end == 0 ? 0 : (bias + relro_linked_end + kPage - 1) & ~(kPage - 1);
   uintptr_t boot_path_end = reinterpret_cast<uintptr_t>(code_end);
   for (int i = 0; i < __ehdr_start.e_phnum; ++i) {
     const ElfW(Phdr)& segment = segments[i];
@@ -109,7 +108,9 @@ void PrewarmHeapAndStack(size_t stack_reserve) {
   // otherwise without reading /proc/self/maps). A sanitizer's malloc has none of it.
   uintptr_t heap_end = reinterpret_cast<uintptr_t>(::sbrk(0));
   size_t heap_size = mallinfo2().arena;
-  if (heap_size <= heap_end) PopulateForWrite(reinterpret_cast<void*>(heap_end - heap_size), heap_size);
+  if (heap_size <= heap_end) {
+    PopulateForWrite(reinterpret_cast<void*>(heap_end - heap_size), heap_size);
+  }
   GrowStack(stack_reserve);
   char here;
   uintptr_t top = reinterpret_cast<uintptr_t>(&here);

@@ -70,20 +70,25 @@ uintptr_t HeapStart() {
   return 0;
 }
 
-// malloc's heap (the main arena, below the break) is resident afterwards.
-TEST(Prewarm, TheHeapIsResident) {
+// Whether malloc's heap (the main arena, below the break) is resident after the
+// prewarming: 0 yes, 1 no, 2 when `arena` is not just that heap (other threads' arenas
+// are counted too: the prewarming is for the agent's single thread).
+int HeapResidentAfterPrewarm() {
   PrewarmHeapAndStack(kBootStackReserve);
   size_t arena = mallinfo2().arena;
   auto heap_end = reinterpret_cast<uintptr_t>(sbrk(0));
-  // A sanitizer's malloc has no arena below the break, and once threads have arenas
-  // of their own `arena` counts them too: the prewarming is for the agent's single
-  // thread, and populates nothing then.
-  if (arena < 4096 || heap_end - arena < HeapStart()) {
-    GTEST_SKIP() << "malloc's arenas are not just the heap below the break here";
-  }
+  if (arena < 4096 || heap_end - arena < HeapStart()) return 2;
   uintptr_t first = (heap_end - arena + 4095) & ~uintptr_t{4095};
   size_t pages = (heap_end - first) / 4096;
-  EXPECT_EQ(CountResident(Resident(reinterpret_cast<char*>(first), pages)), pages);
+  return CountResident(Resident(reinterpret_cast<char*>(first), pages)) == pages ? 0 : 1;
+}
+
+// In a process of its own (the test binary run again for this test alone), with one
+// thread and one arena, as the agent is.
+TEST(Prewarm, TheHeapIsResident) {
+  if (mallinfo2().arena == 0) GTEST_SKIP() << "a sanitizer's malloc has no heap below the break";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(std::exit(HeapResidentAfterPrewarm()), ::testing::ExitedWithCode(0), "");
 }
 
 // On a thread of its own whose stack was never touched below its top: the pages below
