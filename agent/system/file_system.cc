@@ -194,13 +194,10 @@ ExactCreationModes::~ExactCreationModes() {
   ::umask(static_cast<mode_t>(previous_));
   g_umask = static_cast<mode_t>(previous_);
 }
-RealFileSystem::RealFileSystem(std::string root) : root_(std::move(root)) {
-  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
-}
+RealFileSystem::RealFileSystem(std::string root) : root_(std::move(root)) {}
 
 std::string RealFileSystem::HostPath(const std::string& path) const {
-  if (root_ == "/" || root_.empty()) return path;
-  return root_ + path;
+  return root_.HostPath(path);
 }
 
 Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host_path,

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "agent/system/guest_root.h"
 #include "common/status.h"
 
 namespace umla::agent {
@@ -71,7 +72,7 @@ class RealFileSystem : public FileSystem {
   std::string HostPath(const std::string& path) const;
 
  private:
-  std::string root_;
+  GuestRoot root_;
 };
 
 // Reads a host path (not under any root) until EOF or `limit` bytes, which is how
