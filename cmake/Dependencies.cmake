@@ -15,4 +15,7 @@ target_compile_definitions(umla_logging_deps INTERFACE
   SPDLOG_HEADER_ONLY SPDLOG_FMT_EXTERNAL FMT_HEADER_ONLY
   # No locale-aware number formatting: it would link std::locale and every facet into
   # the static agent (nothing here formats numbers for a locale).
-  FMT_STATIC_THOUSANDS_SEPARATOR=',')
+  FMT_STATIC_THOUSANDS_SEPARATOR=',',
+  # No pattern prints a thread id: without this each process's first message asks
+  # the kernel for one (a syscall, ~0.1 ms inside UML, before the agent's hello).
+  SPDLOG_NO_THREAD_ID)

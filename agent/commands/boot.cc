@@ -23,6 +23,7 @@
 #include "agent/system/early_mounts.h"
 #include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
+#include "agent/system/module_mounts.h"
 #include "agent/system/mounts.h"
 #include "agent/system/network_control.h"
 #include "agent/system/progress_board.h"
@@ -156,6 +157,7 @@ int RunBoot(const BootOptions& options) {
   }
   ExactCreationModes exact_modes;
   RealFileSystem files(options.root);
+  files.DeferDirectorySyncs();  // synced once, after the steps
   SystemSeams system;
   system.files = &files;
   LinuxDeviceNodes nodes(options.root);
@@ -165,7 +167,11 @@ int RunBoot(const BootOptions& options) {
   // With --root the agent works on an image tree, not the running system: the
   // interfaces it would change are the host's, so the network is left alone.
   LinuxNetworkControl network;
-  if (options.root == "/") system.network = &network;
+  LinuxModuleMounts module_mounts("/");
+  if (options.root == "/") {
+    system.network = &network;
+    system.modules = &module_mounts;
+  }
   std::optional<LoadedSettings> own;
   if (!options.preloaded || !options.preloaded->cmdline_read) {
     own = LoadBootSettings(options, files);
@@ -254,6 +260,8 @@ int RunBoot(const BootOptions& options) {
       std::fputs(plan.c_str(), stdout);
       plan.clear();
     }
+    Status synced = files.SyncDirectories();
+    if (!synced.ok()) runner.RecordFailure("sync", synced.message());
   }
   if (options.phase == BootPhase::kFixups || options.phase == BootPhase::kRecover) {
     SaveBootState(files, hello, runner, false);

@@ -1,5 +1,6 @@
-// Runs the boot steps in order, times each on the monotonic clock, sends a step event
-// after each and the ready event at the end. A step that fails or throws is recorded
+// Runs the boot steps in order, times each on the monotonic clock (from the moment the
+// event before it describes to the step's end), sends a step event after each and the
+// ready event at the end. A step that fails or throws is recorded
 // as failed with its reason; the next step runs regardless.
 #pragma once
 
@@ -49,6 +50,7 @@ class BootRunner {
   Clock& clock_;
   uint64_t next_seq_ = 1;
   uint64_t start_us_ = 0;
+  uint64_t last_event_us_ = 0;  // the moment the last event sent describes (monotonic)
   int64_t wall_offset_us_ = 0;  // CLOCK_REALTIME minus CLOCK_MONOTONIC
   uint64_t offset_read_us_ = 0;  // when wall_offset_us_ was read (monotonic)
   static constexpr uint64_t kOffsetLifetimeUs = 1000000;

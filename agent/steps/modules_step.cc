@@ -17,10 +17,6 @@ std::optional<ModulesPlan> PlanModules(const ModulesSnapshot& snapshot,
     *why_not = "/lib/modules/" + snapshot.release + " is already mounted";
     return std::nullopt;
   }
-  if (!snapshot.hostfs_known) {
-    *why_not = "no module tree for " + snapshot.release + " and the kernel has no hostfs";
-    return std::nullopt;
-  }
   return ModulesPlan{host_modules_dir + "/" + snapshot.release, "/lib/modules/" + snapshot.release};
 }
 
@@ -28,7 +24,6 @@ namespace {
 
 class ModulesStep : public Step {
  public:
-  explicit ModulesStep(ModuleMounts* mounts) : mounts_(mounts), real_("/") {}
   std::string_view name() const override { return "modules"; }
   std::vector<std::string_view> keys() const override {
     return {"modules.enable", "modules.host_dir"};
@@ -52,13 +47,18 @@ class ModulesStep : public Step {
       outcome.status = host_dir.status();
       return outcome;
     }
-    ModuleMounts& mounts = mounts_ ? *mounts_ : real_;
+    if (context.system->modules == nullptr) {
+      outcome.skipped = true;
+      outcome.skip_reason = "not the running system (--root): its kernel's modules are not ours";
+      return outcome;
+    }
+    ModuleMounts& mounts = *context.system->modules;
     ModulesSnapshot snapshot;
     snapshot.release = KernelRelease();
     std::string target = "/lib/modules/" + snapshot.release;
     snapshot.tree_present = context.system->files->Exists(target + "/modules.dep");
-    snapshot.hostfs_known = mounts.KernelFilesystems().count("hostfs") > 0;
-    snapshot.already_mounted = mounts.MountPoints().count(target) > 0;
+    // A tree of its own is the usual case on a later boot: then no mount table is read.
+    snapshot.already_mounted = !snapshot.tree_present && mounts.MountPoints().count(target) > 0;
     std::string why_not;
     std::optional<ModulesPlan> plan = PlanModules(snapshot, *host_dir, &why_not);
     if (!plan) {
@@ -71,25 +71,23 @@ class ModulesStep : public Step {
       context.PlanLine(change);
       return outcome;
     }
-    Status made = mounts.MakeDirectories(plan->target);
-    if (made.ok()) made = mounts.MountHostfsReadOnly(plan->host_dir, plan->target);
-    if (!made.ok()) {
-      outcome.status = made;
-      return outcome;
+    Result<bool> mounted = mounts.MountHostfsReadOnly(plan->host_dir, plan->target);
+    if (!mounted.ok()) {
+      outcome.status = mounted.status();
+    } else if (!*mounted) {
+      outcome.skipped = true;
+      outcome.skip_reason =
+          "no module tree for " + snapshot.release + " and the kernel has no hostfs";
+    } else {
+      outcome.changes.push_back(change);
     }
-    outcome.changes.push_back(change);
     return outcome;
   }
 
- private:
-  ModuleMounts* mounts_;
-  LinuxModuleMounts real_;
 };
 
 }  // namespace
 
-std::unique_ptr<Step> MakeModulesStep(ModuleMounts* mounts) {
-  return std::make_unique<ModulesStep>(mounts);
-}
+std::unique_ptr<Step> MakeModulesStep() { return std::make_unique<ModulesStep>(); }
 
 }  // namespace umla::agent

@@ -1,7 +1,8 @@
 // The `modules` step: a guest can only load modules built for the UML kernel it runs.
-// When /lib/modules/$(uname -r) has no modules.dep and the kernel knows hostfs, the
-// host's tree for this kernel (Debian's user-mode-linux ships it under
-// /usr/lib/uml/modules/VERSION) is mounted there read-only, so modprobe works.
+// When /lib/modules/$(uname -r) has no modules.dep, the host's tree for this kernel
+// (Debian's user-mode-linux ships it under /usr/lib/uml/modules/VERSION) is mounted
+// there read-only over hostfs, so modprobe works; a kernel without hostfs makes the
+// step skip (after making the directory, which is then left empty).
 // Settings: modules.enable (default yes), modules.host_dir (default /usr/lib/uml/modules).
 #pragma once
 
@@ -13,12 +14,9 @@
 
 namespace umla::agent {
 
-class ModuleMounts;
-
 struct ModulesSnapshot {
   std::string release;        // uname -r
   bool tree_present = false;  // /lib/modules/RELEASE/modules.dep exists
-  bool hostfs_known = false;  // "hostfs" in /proc/filesystems
   bool already_mounted = false;
 };
 
@@ -31,7 +29,7 @@ struct ModulesPlan {
 std::optional<ModulesPlan> PlanModules(const ModulesSnapshot& snapshot,
                                        const std::string& host_modules_dir, std::string* why_not);
 
-// `mounts` is the step's own seam; null means the real guest under "/".
-std::unique_ptr<Step> MakeModulesStep(ModuleMounts* mounts = nullptr);
+// Mounts through SystemSeams::modules; skips where that is null (--root).
+std::unique_ptr<Step> MakeModulesStep();
 
 }  // namespace umla::agent

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <set>
+#include <vector>
 
 namespace umla::agent {
 namespace {
@@ -61,9 +63,8 @@ Status WriteAll(int fd, const std::string& content, const std::string& path) {
   return Status::Ok();
 }
 
-// Makes the renames in `path`'s directory durable.
-Status SyncDirectoryOf(const std::string& path) {
-  std::string dir = DirName(path);
+// Makes the renames in directory `dir` durable.
+Status SyncDirectory(const std::string& dir) {
   Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || Injected("fsync-dir") || ::fsync(dir_fd.get()) != 0) {
     return Status::FromErrno("fsync directory " + dir, errno);
@@ -86,9 +87,13 @@ enum class Sync {
   kNothing,           // a file on /run: gone at the next boot anyway
 };
 
+// The directories whose fsync a run defers (RealFileSystem::DeferDirectorySyncs).
+using DeferredSyncs = std::set<std::string>;
+
 // Writes `content` to a fresh temp file beside `target` and renames it over `target`.
+// With `later`, a kFileAndDirectory replace leaves its directory's fsync to the caller.
 Status ReplaceFile(const std::string& target, const std::string& content,
-                   const struct stat* like, Sync sync = Sync::kFileAndDirectory) {
+                   const struct stat* like, Sync sync, DeferredSyncs* later = nullptr) {
   std::string temp = target + kTempSuffix;
   mode_t mode = like ? (like->st_mode & 07777) : 0644;
   Fd fd(CreateTemp(temp, mode));
@@ -113,16 +118,19 @@ Status ReplaceFile(const std::string& target, const std::string& content,
     ::unlink(temp.c_str());
     return status;
   }
-  return sync == Sync::kFileAndDirectory ? SyncDirectoryOf(target) : Status::Ok();
+  if (sync != Sync::kFileAndDirectory) return Status::Ok();
+  if (later == nullptr) return SyncDirectory(DirName(target));
+  later->insert(DirName(target));
+  return Status::Ok();
 }
 
 // Replaces `target` (stat `st`) and keeps `old` as the backup, written first: its
 // rename is made durable by the directory fsync after the target's (same directory).
 Status ReplaceKeepingCopy(const std::string& target, const std::string& content,
-                          const std::string& old, const struct stat& st) {
+                          const std::string& old, const struct stat& st, DeferredSyncs* later) {
   Status copied = ReplaceFile(target + kBackupSuffix, old, &st, Sync::kFile);
   if (!copied.ok()) return copied.Annotate("keeping a backup of " + target);
-  return ReplaceFile(target, content, &st);
+  return ReplaceFile(target, content, &st, Sync::kFileAndDirectory, later);
 }
 
 // Replaces the regular file `target` (stat `st`) and keeps its old version as the
@@ -130,18 +138,23 @@ Status ReplaceKeepingCopy(const std::string& target, const std::string& content,
 // with the old content, owner and mode, and costs neither a write nor an fsync (inside
 // UML each fsync is ~1 ms; the old file's content is on disk already). As with a copy,
 // the backup is in place before the target is touched. Where the filesystem has no
-// hard links, a copy instead.
+// hard links, a copy instead. The first backup is linked under its own name; one
+// already there is replaced by a rename, from a temp link.
 Status ReplaceKeepingLink(const std::string& target, const std::string& content,
-                          const struct stat& st) {
+                          const struct stat& st, DeferredSyncs* later) {
   std::string backup = target + kBackupSuffix;
   std::string temp = backup + kTempSuffix;
-  int linked = Injected("link") ? -1 : CreateOverLeftover(temp, [&] {
-    return ::link(target.c_str(), temp.c_str());
-  });
+  int linked = Injected("link") ? -1 : ::link(target.c_str(), backup.c_str());
+  if (linked == 0) return ReplaceFile(target, content, &st, Sync::kFileAndDirectory, later);
+  if (errno == EEXIST) {
+    linked = Injected("link") ? -1 : CreateOverLeftover(temp, [&] {
+      return ::link(target.c_str(), temp.c_str());
+    });
+  }
   if (linked != 0) {
     Result<std::string> old = ReadHostFile(target);
     if (!old.ok()) return old.status();
-    return ReplaceKeepingCopy(target, content, *old, st);
+    return ReplaceKeepingCopy(target, content, *old, st, later);
   }
   if (Injected("rename") || ::rename(temp.c_str(), backup.c_str()) != 0) {
     Status failed = Status::FromErrno("rename " + temp + " to " + backup, errno)
@@ -152,7 +165,7 @@ Status ReplaceKeepingLink(const std::string& target, const std::string& content,
   // A rename between two links of one file does nothing: the backup was a link to the
   // target already (a run that failed after this point), and the temp name remains.
   if (st.st_nlink > 1) ::unlink(temp.c_str());
-  return ReplaceFile(target, content, &st);
+  return ReplaceFile(target, content, &st, Sync::kFileAndDirectory, later);
 }
 
 }  // namespace
@@ -202,14 +215,17 @@ std::string RealFileSystem::HostPath(const std::string& path) const {
 
 Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host_path,
                                                          size_t limit) {
-  Fd fd(::open(host_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    int err = errno;
-    struct stat st;
-    // A symlink to nowhere (its filesystem not mounted yet) is not "no file".
-    if (err == ENOENT && ::lstat(host_path.c_str(), &st) != 0) return std::optional<std::string>();
-    return Status::FromErrno("open " + host_path, err);
+  // Not following a symlink first tells "nothing there" (ENOENT) from a symlink to
+  // nowhere (its filesystem not mounted yet: an error, not "no file") in one syscall
+  // for what is usually read here, a plain file or none; a symlink costs a second open.
+  int opened = ::open(host_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (opened < 0 && errno == ELOOP) {
+    opened = ::open(host_path.c_str(), O_RDONLY | O_CLOEXEC);
+  } else if (opened < 0 && errno == ENOENT) {
+    return std::optional<std::string>();
   }
+  if (opened < 0) return Status::FromErrno("open " + host_path, errno);
+  Fd fd(opened);
   std::string content;
   char buffer[8192];
   while (content.size() < limit) {
@@ -250,23 +266,45 @@ bool RealFileSystem::Exists(const std::string& path) {
 Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::string& content,
                                        const std::string* current) {
   std::string host = HostPath(path);
+  DeferredSyncs* later = deferred_syncs_ ? &*deferred_syncs_ : nullptr;
   struct stat st;
-  if (::lstat(host.c_str(), &st) != 0) return ReplaceFile(host, content, nullptr);
+  if (::lstat(host.c_str(), &st) != 0) {
+    return ReplaceFile(host, content, nullptr, Sync::kFileAndDirectory, later);
+  }
   bool regular = S_ISREG(st.st_mode);
   // A symlink's file is replaced by a file of its own (its mode kept); a dangling one
   // as if nothing were there.
   if (S_ISLNK(st.st_mode) && ::stat(host.c_str(), &st) != 0) {
-    return ReplaceFile(host, content, nullptr);
+    return ReplaceFile(host, content, nullptr, Sync::kFileAndDirectory, later);
   }
   if (current == nullptr || !regular) {
     Result<std::string> old = ReadFile(path);
     if (!old.ok()) return old.status();
     if (*old == content) return Status::Ok();
-    if (!regular) return ReplaceKeepingCopy(host, content, *old, st);
+    if (!regular) return ReplaceKeepingCopy(host, content, *old, st, later);
   } else if (*current == content) {
     return Status::Ok();
   }
-  return ReplaceKeepingLink(host, content, st);
+  return ReplaceKeepingLink(host, content, st, later);
+}
+
+void RealFileSystem::DeferDirectorySyncs() {
+  if (!deferred_syncs_) deferred_syncs_.emplace();
+}
+
+Status RealFileSystem::SyncDirectories() {
+  std::vector<std::string> errors;
+  if (deferred_syncs_) {
+    for (const std::string& dir : *deferred_syncs_) {
+      Status synced = SyncDirectory(dir);
+      if (!synced.ok()) errors.push_back(synced.message());
+    }
+    deferred_syncs_->clear();
+  }
+  if (errors.empty()) return Status::Ok();
+  std::string message = errors.front();
+  for (size_t i = 1; i < errors.size(); ++i) message += "; " + errors[i];
+  return Status::Error(message);
 }
 
 Status RealFileSystem::WriteRunFile(const std::string& path, const std::string& content) {

@@ -6,19 +6,8 @@
 
 #include "agent/core/proc_tables.h"
 #include "agent/system/file_system.h"
-#include "common/strings.h"
 
 namespace umla::agent {
-
-std::set<std::string> LinuxModuleMounts::KernelFilesystems() {
-  std::set<std::string> types;
-  const std::string text = ReadHostFile("/proc/filesystems", 1 << 20).value_or("");
-  for (std::string_view line : Split(text, '\n')) {
-    auto fields = SplitWhitespace(line);
-    if (!fields.empty()) types.emplace(fields.back());
-  }
-  return types;
-}
 
 std::set<std::string> LinuxModuleMounts::MountPoints() {
   std::set<std::string> points;
@@ -29,18 +18,22 @@ std::set<std::string> LinuxModuleMounts::MountPoints() {
   return points;
 }
 
-Status LinuxModuleMounts::MakeDirectories(const std::string& path) {
-  return root_.MakeDirectories(path, 0755);
-}
-
-Status LinuxModuleMounts::MountHostfsReadOnly(const std::string& host_dir,
-                                              const std::string& target) {
+Result<bool> LinuxModuleMounts::MountHostfsReadOnly(const std::string& host_dir,
+                                                    const std::string& target) {
   std::string host_target = root_.HostPath(target);
-  if (::mount("none", host_target.c_str(), "hostfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
-              host_dir.c_str()) != 0) {
-    return Status::FromErrno("mount hostfs " + host_dir + " on " + host_target, errno);
+  auto mount = [&] {
+    return ::mount("none", host_target.c_str(), "hostfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+                   host_dir.c_str());
+  };
+  int mounted = mount();
+  if (mounted != 0 && errno == ENOENT) {  // the mount point, or else HOST_DIR, is missing
+    Status made = root_.MakeDirectories(target, 0755);
+    if (!made.ok()) return made;
+    mounted = mount();
   }
-  return Status::Ok();
+  if (mounted == 0) return true;
+  if (errno == ENODEV) return false;  // no such filesystem type
+  return Status::FromErrno("mount hostfs " + host_dir + " on " + host_target, errno);
 }
 
 }  // namespace umla::agent

@@ -161,6 +161,11 @@ TEST_F(AtomicWriteTest, ReadIfPresentTellsMissingFromEmptyAndNamesWhatFails) {
   Result<std::optional<std::string>> empty = files.ReadFileIfPresent("/empty");
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->value_or("missing"), "");
+  std::ofstream(dir_ + "/real") << "through the link\n";
+  fs::create_symlink("real", dir_ + "/link");
+  Result<std::optional<std::string>> linked = files.ReadFileIfPresent("/link");
+  ASSERT_TRUE(linked.ok());
+  EXPECT_EQ(linked->value_or("missing"), "through the link\n");
   fs::create_directory(dir_ + "/dir");
   Result<std::optional<std::string>> directory = files.ReadFileIfPresent("/dir");
   ASSERT_FALSE(directory.ok());
@@ -177,11 +182,15 @@ TEST_F(AtomicWriteTest, KeepsModeOfTheReplacedFile) {
 
 // A writer killed between creating its temp files and renaming them leaves them
 // behind; the next write must not trip over them (nor leave them).
+// (The backup's temp name is only used to replace a backup that exists: the first
+// backup is linked under its own name.)
 TEST_F(AtomicWriteTest, LeftoverTempFilesOfAKilledWriterAreReplaced) {
   RealFileSystem files(dir_);
-  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  ASSERT_TRUE(files.WriteFileAtomic("/f", "first\n").ok());
   std::ofstream(dir_ + "/f.uml-agent.tmp") << "half";
   std::ofstream(dir_ + "/f" + kBackupSuffix + ".uml-agent.tmp") << "half";
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
   ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
   ExpectReplacedWithBackup();
 }
@@ -279,6 +288,53 @@ TEST_F(AtomicWriteTest, ReadOnlyRootIsAClearErrorAndTheOldFileStays) {
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("Read-only file system"), std::string::npos) << status.message();
   EXPECT_EQ(Slurp(dir_ + "/f"), old_content_);
+}
+
+int g_directory_syncs = 0;
+int CountDirectorySyncs(const char* point) {
+  if (std::strcmp(point, "fsync-dir") == 0) ++g_directory_syncs;
+  return 0;
+}
+
+// A boot replaces files in /etc one step after another: their directory is synced
+// once, at the end, and a write that changes nothing asks for no sync at all.
+TEST_F(AtomicWriteTest, DeferredDirectorySyncsAreOneADirectory) {
+  RealFileSystem files(dir_);
+  fs::create_directory(dir_ + "/etc");
+  fs::create_directory(dir_ + "/other");
+  ASSERT_TRUE(files.WriteFileAtomic("/etc/a", old_content_).ok());
+  files.DeferDirectorySyncs();
+  g_directory_syncs = 0;
+  SetFaultHookForTesting(CountDirectorySyncs);
+  ASSERT_TRUE(files.WriteFileAtomic("/etc/a", old_content_).ok());  // unchanged
+  ASSERT_TRUE(files.SyncDirectories().ok());
+  EXPECT_EQ(g_directory_syncs, 0);
+  ASSERT_TRUE(files.WriteFileAtomic("/etc/a", new_content_).ok());  // replaced, backup
+  ASSERT_TRUE(files.WriteFileAtomic("/etc/b", new_content_).ok());  // new
+  ASSERT_TRUE(files.WriteFileAtomic("/other/c", new_content_).ok());
+  EXPECT_EQ(g_directory_syncs, 0);
+  EXPECT_EQ(Slurp(dir_ + "/etc/a"), new_content_);
+  EXPECT_EQ(Slurp(dir_ + "/etc/a" + kBackupSuffix), old_content_);
+  ASSERT_TRUE(files.SyncDirectories().ok());
+  EXPECT_EQ(g_directory_syncs, 2);  // /etc and /other
+  ASSERT_TRUE(files.SyncDirectories().ok());
+  EXPECT_EQ(g_directory_syncs, 2);  // nothing left to sync
+}
+
+int FailDirectorySync(const char* point) {
+  return std::strcmp(point, "fsync-dir") == 0 ? EIO : 0;
+}
+
+TEST_F(AtomicWriteTest, ADeferredSyncThatFailsNamesTheDirectoryAndKeepsTheFile) {
+  RealFileSystem files(dir_);
+  files.DeferDirectorySyncs();
+  SetFaultHookForTesting(FailDirectorySync);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  Status synced = files.SyncDirectories();
+  ASSERT_FALSE(synced.ok());
+  EXPECT_NE(synced.message().find("fsync directory " + dir_), std::string::npos)
+      << synced.message();
+  EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
 }
 
 int FailFsync(const char* point) { return std::strncmp(point, "fsync", 5) == 0 ? EIO : 0; }

@@ -111,6 +111,27 @@ TEST(BootRunner, WallStampsFollowTheMonotonicClockAndASetClock) {
   EXPECT_EQ(events[2].wall_us, 2001300u + 9000000u);
 }
 
+// Inside UML a clock read is a syscall: a step costs one (its end), starting where the
+// event before it ends, so the durations add up to the run's total.
+TEST(BootRunner, OneClockReadAStepAndDurationsAddUp) {
+  RecordingSink sink;
+  FakeClock clock;  // +10 us a read
+  BootRunner runner(sink, clock);
+  Settings settings;
+  StepContext context{settings, nullptr, false, nullptr};
+  runner.SendHello({"v", "k", "b", "boot"});
+  uint64_t after_hello = clock.now;
+  FakeStep a("a", FakeStep::Behaviour::kOk), b("b", FakeStep::Behaviour::kSkip);
+  runner.RunStep(a, context);
+  runner.RunStep(b, context);
+  EXPECT_EQ(clock.now - after_hello, 20u);  // two reads: each step's end
+  protocol::Ready ready = runner.SendReady();
+  ASSERT_EQ(ready.steps.size(), 2u);
+  EXPECT_EQ(ready.steps[0].duration_us, 10u);
+  EXPECT_EQ(ready.steps[1].duration_us, 10u);
+  EXPECT_EQ(ready.total_us, 30u);  // the two steps and the ready event's own read
+}
+
 TEST(BootRunner, NoStepsIsReadyAndOk) {
   RecordingSink sink;
   FakeClock clock;

@@ -31,38 +31,34 @@ class FakeFiles : public FileSystem {
 
 class FakeModuleMounts : public ModuleMounts {
  public:
-  std::set<std::string> KernelFilesystems() override { return filesystems; }
   std::set<std::string> MountPoints() override { return mounted; }
-  Status MakeDirectories(const std::string& path) override {
-    made.push_back(path);
-    return Status::Ok();
-  }
-  Status MountHostfsReadOnly(const std::string& host_dir, const std::string& target) override {
+  Result<bool> MountHostfsReadOnly(const std::string& host_dir,
+                                   const std::string& target) override {
     if (fail)
       return Status::Error("mount hostfs " + host_dir + " on " + target +
                            ": No such file or directory");
+    if (!hostfs) return false;
     mounted.insert(target);
     host_dirs.push_back(host_dir);
-    return Status::Ok();
+    return true;
   }
-  std::set<std::string> filesystems = {"ext4", "hostfs"};
+  bool hostfs = true;
   std::set<std::string> mounted;
-  std::vector<std::string> made, host_dirs;
+  std::vector<std::string> host_dirs;
   bool fail = false;
 };
 
-TEST(PlanModules, OnlyWhenMissingAndHostfsKnown) {
+TEST(PlanModules, OnlyWhenMissingAndNotMounted) {
   std::string why;
-  ModulesSnapshot missing{"6.1.176", false, true, false};
+  ModulesSnapshot missing{"6.1.176", false, false};
   auto plan = PlanModules(missing, "/usr/lib/uml/modules", &why);
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->host_dir, "/usr/lib/uml/modules/6.1.176");
   EXPECT_EQ(plan->target, "/lib/modules/6.1.176");
-  EXPECT_FALSE(PlanModules({"6.1.176", true, true, false}, "/h", &why));
+  EXPECT_FALSE(PlanModules({"6.1.176", true, false}, "/h", &why));
   EXPECT_EQ(why, "/lib/modules/6.1.176 is present");
-  EXPECT_FALSE(PlanModules({"6.1.176", false, false, false}, "/h", &why));
-  EXPECT_NE(why.find("no hostfs"), std::string::npos);
-  EXPECT_FALSE(PlanModules({"6.1.176", false, true, true}, "/h", &why));
+  EXPECT_FALSE(PlanModules({"6.1.176", false, true}, "/h", &why));
+  EXPECT_EQ(why, "/lib/modules/6.1.176 is already mounted");
 }
 
 class ModulesStepTest : public ::testing::Test {
@@ -70,14 +66,24 @@ class ModulesStepTest : public ::testing::Test {
   StepOutcome Run(bool dry_run = false) {
     SystemSeams seams;
     seams.files = &files;
+    seams.modules = with_modules ? &mounts : nullptr;
     StepContext context{settings, &seams, dry_run, &plan};
-    return MakeModulesStep(&mounts)->Run(context);
+    return MakeModulesStep()->Run(context);
   }
   Settings settings;
   FakeFiles files;
   FakeModuleMounts mounts;
+  bool with_modules = true;
   std::string plan;
 };
+
+TEST_F(ModulesStepTest, AnImageTreeIsNotTheRunningKernelAndIsLeftAlone) {
+  with_modules = false;  // --root
+  StepOutcome outcome = Run(true);
+  EXPECT_TRUE(outcome.skipped);
+  EXPECT_NE(outcome.skip_reason.find("--root"), std::string::npos);
+  EXPECT_EQ(plan, "");
+}
 
 TEST_F(ModulesStepTest, MountsOnceThenHasNothingToDo) {
   std::string target = "/lib/modules/" + KernelRelease();
@@ -90,7 +96,6 @@ TEST_F(ModulesStepTest, MountsOnceThenHasNothingToDo) {
   StepOutcome first = Run();
   ASSERT_TRUE(first.status.ok());
   ASSERT_EQ(first.changes.size(), 1u);
-  EXPECT_EQ(mounts.made, std::vector<std::string>{target});
   EXPECT_TRUE(mounts.mounted.count(target));
 
   StepOutcome second = Run();
@@ -103,6 +108,15 @@ TEST_F(ModulesStepTest, PresentTreeIsLeftAlone) {
   StepOutcome outcome = Run();
   EXPECT_TRUE(outcome.skipped);
   EXPECT_TRUE(mounts.mounted.empty());
+}
+
+TEST_F(ModulesStepTest, AKernelWithoutHostfsIsASkipNotAFailure) {
+  mounts.hostfs = false;
+  StepOutcome outcome = Run();
+  EXPECT_TRUE(outcome.status.ok());
+  EXPECT_TRUE(outcome.skipped);
+  EXPECT_NE(outcome.skip_reason.find("no hostfs"), std::string::npos);
+  EXPECT_TRUE(outcome.changes.empty());
 }
 
 TEST_F(ModulesStepTest, FailuresAndSettingsNameWhatWentWrong) {

@@ -35,7 +35,9 @@ std::vector<FileWrite> ChangedFiles(FileSystem& files, const std::vector<FileWri
   std::vector<FileWrite> changed;
   for (const auto& write : writes) {
     Result<std::string> current = files.ReadFile(write.path);
-    if (!current.ok() || *current != write.content) changed.push_back(write);
+    if (current.ok() && *current == write.content) continue;
+    changed.push_back(write);
+    if (current.ok()) changed.back().current = std::move(*current);
   }
   return changed;
 }
@@ -43,14 +45,15 @@ std::vector<FileWrite> ChangedFiles(FileSystem& files, const std::vector<FileWri
 Status WriteFiles(FileSystem& files, const std::vector<FileWrite>& writes,
                   std::vector<std::string>* changes) {
   for (const auto& write : writes) {
-    Status written = files.WriteFileAtomic(write.path, write.content);
+    const std::string* current = write.current ? &*write.current : nullptr;
+    Status written = files.WriteFileAtomic(write.path, write.content, current);
     std::string dir = write.path.substr(0, write.path.rfind('/'));
     // A directory the distribution lacks (interfaces.d on a fresh ifupdown): asked
     // about only then, as the usual write needs no check.
     if (!written.ok() && !dir.empty() && !files.Exists(dir)) {
       Status made = files.MakeDirectory(dir);
       if (!made.ok()) return made;
-      written = files.WriteFileAtomic(write.path, write.content);
+      written = files.WriteFileAtomic(write.path, write.content, current);
     }
     if (!written.ok()) return written;
     changes->push_back("+ write " + write.path);

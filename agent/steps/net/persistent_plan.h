@@ -2,6 +2,7 @@
 // layout is detected through the FileSystem seam, the contents are rendered purely.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ namespace umla::agent {
 struct FileWrite {
   std::string path;
   std::string content;
+  // The file's content when ChangedFiles read it (nullopt: missing or unreadable),
+  // handed to WriteFileAtomic so it does not read the file again.
+  std::optional<std::string> current = std::nullopt;
 };
 
 NetworkLayout DetectNetworkLayout(FileSystem& files);
