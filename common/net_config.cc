@@ -38,6 +38,13 @@ std::string FormatNetRoute(const NetRoute& route) {
   return text;
 }
 
+std::string DescribeNetRoute(const NetRoute& route) {
+  std::string text =
+      route.destination.length == 0 ? "default" : FormatIpv4Prefix(route.destination);
+  if (route.gateway) text += " via " + FormatIpv4(*route.gateway);
+  return text;
+}
+
 std::string JoinComma(const std::vector<std::string>& items) {
   std::string joined;
   for (const auto& item : items) {

@@ -27,6 +27,8 @@ struct NetRoute {
 std::optional<NetRoute> ParseNetRoute(std::string_view text);
 // "DEST/LEN@GW" or "DEST/LEN".
 std::string FormatNetRoute(const NetRoute& route);
+// As `ip route` shows it, for messages: "default via GW", "DEST/LEN via GW", "DEST/LEN".
+std::string DescribeNetRoute(const NetRoute& route);
 
 struct ResolverConfig {
   std::vector<std::string> nameservers;  // IPv4 dotted quads

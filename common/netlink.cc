@@ -17,6 +17,9 @@
 #include "common/netlink_message.h"
 
 namespace umla::netlink {
+
+static_assert(RouteOrigin{}.protocol == RTPROT_STATIC, "the header spells RTPROT_STATIC as 4");
+
 namespace {
 
 LinkInfo ParseLink(std::string_view message) {
@@ -36,14 +39,6 @@ LinkInfo ParseLink(std::string_view message) {
     link.kind = StringOf(Attributes(fake, 0), IFLA_INFO_KIND);
   }
   return link;
-}
-
-std::string Describe(const NetRoute& route) {
-  std::string text = route.destination.length == 0 && route.destination.address == 0
-                         ? "default"
-                         : FormatIpv4Prefix(route.destination);
-  if (route.gateway) text += " via " + FormatIpv4(*route.gateway);
-  return text;
 }
 
 }  // namespace
@@ -147,6 +142,7 @@ Result<std::vector<RouteInfo>> Socket::Routes() {
     route.oif = static_cast<int>(U32Of(attrs, RTA_OIF));
     route.protocol = info.rtm_protocol;
     route.type = info.rtm_type;
+    route.metric = U32Of(attrs, RTA_PRIORITY);
     routes.push_back(route);
   }
   return routes;
@@ -189,13 +185,13 @@ std::string AddressRequest(uint16_t type, uint16_t flags, const LinkInfo& link,
 }
 
 std::string RouteRequest(uint16_t type, uint16_t flags, const LinkInfo& link,
-                         const NetRoute& route, uint32_t seq) {
+                         const NetRoute& route, uint32_t seq, const RouteOrigin& origin = {}) {
   Request request(type, static_cast<uint16_t>(NLM_F_ACK | flags));
   rtmsg payload{};
   payload.rtm_family = AF_INET;
   payload.rtm_dst_len = static_cast<unsigned char>(route.destination.length);
   payload.rtm_table = RT_TABLE_MAIN;
-  payload.rtm_protocol = RTPROT_STATIC;
+  payload.rtm_protocol = origin.protocol;
   payload.rtm_scope = route.gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
   payload.rtm_type = RTN_UNICAST;
   if (type == RTM_DELROUTE) {
@@ -206,6 +202,7 @@ std::string RouteRequest(uint16_t type, uint16_t flags, const LinkInfo& link,
   if (route.destination.length) request.Address(RTA_DST, route.destination.address);
   if (route.gateway) request.Address(RTA_GATEWAY, *route.gateway);
   request.U32(RTA_OIF, static_cast<uint32_t>(link.index));
+  if (origin.metric) request.U32(RTA_PRIORITY, origin.metric);
   return request.Finish(seq);
 }
 
@@ -222,15 +219,17 @@ Status Socket::DeleteAddress(const LinkInfo& link, const Ipv4Prefix& prefix) {
                   "delete address " + FormatIpv4Prefix(prefix) + " from " + link.name);
 }
 
-Status Socket::AddRoute(const LinkInfo& link, const NetRoute& route, bool replace) {
+Status Socket::AddRoute(const LinkInfo& link, const NetRoute& route, bool replace,
+                        const RouteOrigin& origin) {
   uint16_t flags = NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL);
-  return Transact(RouteRequest(RTM_NEWROUTE, flags, link, route, seq_++),
-                  "add route " + Describe(route) + " dev " + link.name);
+  std::string what = "add route " + DescribeNetRoute(route) + " dev " + link.name;
+  if (origin.metric) what += " metric " + std::to_string(origin.metric);
+  return Transact(RouteRequest(RTM_NEWROUTE, flags, link, route, seq_++, origin), what);
 }
 
 Status Socket::DeleteRoute(const LinkInfo& link, const NetRoute& route) {
   return Transact(RouteRequest(RTM_DELROUTE, 0, link, route, seq_++),
-                  "delete route " + Describe(route) + " dev " + link.name);
+                  "delete route " + DescribeNetRoute(route) + " dev " + link.name);
 }
 
 Status Socket::CreateBridge(const std::string& name) {

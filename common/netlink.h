@@ -38,6 +38,13 @@ struct RouteInfo {
   int oif = 0;
   uint8_t protocol = 0;    // RTPROT_KERNEL (2) for routes the kernel added itself
   uint8_t type = 0;        // RTN_UNICAST (1) for ordinary routes
+  uint32_t metric = 0;     // RTA_PRIORITY
+};
+
+// What a route added by AddRoute carries beyond its destination and gateway.
+struct RouteOrigin {
+  uint8_t protocol = 4;  // RTPROT_STATIC; `ip route add` uses RTPROT_BOOT (3)
+  uint32_t metric = 0;
 };
 
 class Socket {
@@ -59,7 +66,8 @@ class Socket {
   Status DeleteAddress(const LinkInfo& link, const Ipv4Prefix& prefix);
   // In the main table; `replace` turns an existing route to the same destination
   // into this one instead of failing.
-  Status AddRoute(const LinkInfo& link, const NetRoute& route, bool replace);
+  Status AddRoute(const LinkInfo& link, const NetRoute& route, bool replace,
+                  const RouteOrigin& origin = {});
   Status DeleteRoute(const LinkInfo& link, const NetRoute& route);
   Status CreateBridge(const std::string& name);
   Status DeleteLink(const LinkInfo& link);

@@ -179,7 +179,8 @@ int NetSetupCommand(const std::vector<std::string>& args) {
       ("tap", po::value(&setup.tap), "persistent tap to create or reuse as its port")
       ("user", po::value(&setup.user), "owner of the tap (user name or uid)")
       ("uplink", po::value(&setup.uplink),
-       "also make this host interface a port of the bridge (its addresses stay on it)")
+       "also make this host interface a port of the bridge, moving its IPv4 addresses "
+       "and routes to the bridge")
       ("down", po::bool_switch(&setup.down), "remove what earlier runs created, nothing else");
   int parsed = Parse(
       "Usage: uml-bridge net-setup --bridge BR --tap TAP [--user USER] [--uplink IF]\n"
@@ -187,7 +188,8 @@ int NetSetupCommand(const std::vector<std::string>& args) {
       "Creates (if missing) bridge BR and persistent tap TAP as its port, both up, through\n"
       "rtnetlink and /dev/net/tun; running it again changes nothing. What it created is\n"
       "recorded in /run/uml-bridge/net-setup.NETNS.BR.json, and --down removes exactly\n"
-      "that (and takes the uplink out of the bridge if net-setup put it there).\n\nOptions",
+      "that (and takes the uplink out of the bridge, with its addresses and routes, if\n"
+      "net-setup put it there).\n\nOptions",
       options, args, kNetExitHelp);
   if (parsed >= 0) return parsed;
   if (!setup.down && setup.tap.empty()) {

@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -65,6 +66,48 @@ Result<netlink::LinkInfo> Link(netlink::Socket& socket, const std::string& name)
   return *link;
 }
 
+// The addresses and routes of link `index` (see uplink_config.h).
+Result<UplinkConfig> ReadUplinkConfig(netlink::Socket& socket, int index) {
+  auto addresses = socket.Addresses();
+  if (!addresses.ok()) return addresses.status();
+  auto routes = socket.Routes();
+  if (!routes.ok()) return routes.status();
+  return UplinkConfigOf(index, *addresses, *routes);
+}
+
+// Moves `config` from link `from` to link `to`: each address is added to `to` before it
+// leaves `from`, then the routes are added through `to` (the last address to leave
+// `from` took its routes along). What is in place already is fine, so a --down after
+// a move that stopped midway, or a second one, does what is left.
+Status MoveConfig(netlink::Socket& socket, const std::string& from, const std::string& to,
+                  const UplinkConfig& config) {
+  auto to_link = Link(socket, to);
+  if (!to_link.ok()) return to_link.status();
+  auto from_link = Link(socket, from);
+  auto present = socket.Addresses();
+  if (!present.ok()) return present.status();
+  for (const MovedAddress& address : config.addresses) {
+    Status added = socket.AddAddress(*to_link, address.prefix, address.broadcast);
+    if (!added.ok()) return added;
+    bool on_from = from_link.ok() &&
+                   std::any_of(present->begin(), present->end(), [&](const auto& info) {
+                     return info.index == from_link->index && info.prefix == address.prefix;
+                   });
+    if (on_from) {
+      Status removed = socket.DeleteAddress(*from_link, address.prefix);
+      if (!removed.ok()) return removed;
+    }
+    std::cout << "address " << DescribeAddress(address) << ": moved from " << from << " to "
+              << to << "\n";
+  }
+  for (const MovedRoute& moved : config.routes) {
+    Status added = socket.AddRoute(*to_link, moved.route, true, moved.origin);
+    if (!added.ok()) return added;
+    std::cout << "route " << DescribeRoute(moved) << ": now through " << to << "\n";
+  }
+  return Status::Ok();
+}
+
 Status Up(netlink::Socket& socket, const NetSetupOptions& options, std::optional<uid_t> owner,
           NetSetupState* state, const std::string& state_path) {
   auto links = socket.Links();
@@ -95,27 +138,35 @@ Status Up(netlink::Socket& socket, const NetSetupOptions& options, std::optional
   if (!br.ok()) return br.status();
   std::vector<std::string> ports = {options.tap};
   if (!options.uplink.empty()) ports.push_back(options.uplink);
+  bool uplink_joined = false;
   for (const auto& name : ports) {
     auto port = Link(socket, name);
     if (!port.ok()) return port.status();
     bool join = port->master != br->index;
+    if (join && name == options.uplink) {
+      // Recorded before it joins: --down restores this even if a later change fails.
+      auto config = ReadUplinkConfig(socket, port->index);
+      if (!config.ok()) return config.status();
+      state->uplink = name;
+      state->uplink_was_down = !port->up;
+      state->moved = *config;
+      saved = SaveState(state_path, *state);
+      if (!saved.ok()) return saved;
+    }
     if (join || !port->up) {
       Status set = socket.SetLink(*port, true, 0, join ? std::optional<int>(br->index) : std::nullopt);
       if (!set.ok()) return set;
       if (join) std::cout << name << ": now a port of " << options.bridge << "\n";
     }
-    if (join && name == options.uplink) {
-      state->uplink = name;
-      state->uplink_was_down = !port->up;
-      saved = SaveState(state_path, *state);
-      if (!saved.ok()) return saved;
-    }
+    if (join && name == options.uplink) uplink_joined = true;
   }
   if (!br->up) {
     Status set = socket.SetLink(*br, true, 0, std::nullopt);
     if (!set.ok()) return set;
     std::cout << options.bridge << ": up\n";
   }
+  // Up first: a route through a link that is down cannot be added.
+  if (uplink_joined) return MoveConfig(socket, options.uplink, options.bridge, state->moved);
   return Status::Ok();
 }
 
@@ -129,6 +180,10 @@ Status Down(netlink::Socket& socket, const NetSetupState& state) {
       Status set = socket.SetLink(*uplink, up, 0, 0);
       if (!set.ok()) return set;
       std::cout << state.uplink << ": no longer a port of " << state.bridge << "\n";
+    }
+    if (uplink.ok() && !state.moved.empty()) {
+      Status moved = MoveConfig(socket, state.bridge, state.uplink, state.moved);
+      if (!moved.ok()) return moved;
     }
   }
   for (const auto& [created, name] : {std::pair{state.created_tap, state.tap},

@@ -1,5 +1,7 @@
 // `uml-bridge net-setup`: a bridge with a persistent tap as its port (and the uplink,
-// when asked), created idempotently; `--down` removes what an earlier run created.
+// when asked, its IPv4 addresses and routes moved to the bridge), created
+// idempotently; `--down` removes what an earlier run created and moves back what it
+// moved.
 #pragma once
 
 #include <string>

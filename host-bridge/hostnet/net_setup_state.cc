@@ -11,6 +11,7 @@ std::string NetSetupStateToJson(const NetSetupState& state) {
                                  {"created_tap", state.created_tap},
                                  {"uplink", state.uplink},
                                  {"uplink_was_down", state.uplink_was_down}};
+  if (!state.moved.empty()) json["moved_from_uplink"] = UplinkConfigToJson(state.moved);
   return json.dump(2) + "\n";
 }
 
@@ -29,6 +30,11 @@ Result<NetSetupState> NetSetupStateFromJson(std::string_view text, const std::st
     state.uplink_was_down = json.value("uplink_was_down", false);
   } catch (const nlohmann::json::exception& error) {
     return Status::Error(source + ": " + error.what());
+  }
+  if (json.contains("moved_from_uplink")) {
+    Result<UplinkConfig> moved = UplinkConfigFromJson(json["moved_from_uplink"], source);
+    if (!moved.ok()) return moved.status();
+    state.moved = *moved;
   }
   return state;
 }

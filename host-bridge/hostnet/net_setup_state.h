@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "host-bridge/hostnet/uplink_config.h"
 
 namespace umla::bridge {
 
@@ -19,6 +20,7 @@ struct NetSetupState {
   bool created_tap = false;
   std::string uplink;          // set only when net-setup made it a port of the bridge
   bool uplink_was_down = false;  // net-setup set it up; --down sets it down again
+  UplinkConfig moved;          // what net-setup moved from the uplink to the bridge
 };
 
 std::string NetSetupStateToJson(const NetSetupState& state);

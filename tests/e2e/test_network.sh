@@ -1,7 +1,8 @@
 #!/bin/sh
 # Network mirroring, end to end, inside a network namespace this test creates:
-# a "host" with br0 192.0.2.1/24 (bridge and tap made by `uml-bridge net-setup`),
-# a default route via 192.0.2.254, a route to 203.0.113.0/24 and its own resolv.conf;
+# a "host" whose uplink up0 has 192.0.2.1/24, a default route via 192.0.2.254 and a
+# route to 203.0.113.0/24, and its own resolv.conf; `uml-bridge net-setup --uplink up0`
+# makes br0 with the tap and up0 as ports and moves up0's address and routes to br0;
 # a busybox UML guest booted with `uml-bridge run --mirror br0 --guest-ip 192.0.2.2/24`
 # gets the same subnet, gateway, route and resolvers, pings the host and is pinged.
 # `net-setup --down` then leaves the namespace as it was.
@@ -23,8 +24,13 @@ search example.test lab.example.test
 options ndots:2
 RESOLV
 nsx ip link set lo up
-# An "uplink" the host had before (a tap: this kernel has no dummy driver).
+# An "uplink" the host had before (a tap: this kernel has no dummy driver), with the
+# host's address and routes.
 nsx ip tuntap add dev up0 mode tap
+nsx ip link set up0 up
+nsx ip addr add 192.0.2.1/24 dev up0
+nsx ip route add default via 192.0.2.254 dev up0
+nsx ip route add 203.0.113.0/24 via 192.0.2.9 dev up0 metric 50
 # The kernel gives a link its default qdisc the first time it goes up and keeps it
 # when it goes down again; that trace of up0's time in the bridge is not compared.
 snapshot() { { nsx ip -d link show; nsx ip addr show; nsx ip route show; } | sed 's/ qdisc [a-z_]*//'; }
@@ -32,11 +38,20 @@ snapshot > "$WORK/ns-before.txt"
 # If the test fails midway, --down still removes what net-setup made (and its record).
 on_exit "ip netns exec $NS $UML_BRIDGE net-setup --bridge br0 --down"
 
-# 1. net-setup creates bridge and tap (owned by nobody), and is idempotent.
+# 1. net-setup creates bridge and tap (owned by nobody), moves up0's address and routes
+# to br0, and is idempotent.
 nsx "$UML_BRIDGE" net-setup --bridge br0 --tap tap0 --user nobody --uplink up0 > "$WORK/setup1.out" \
   || fail "net-setup failed: $(cat "$WORK/setup1.out")"
 assert_contains "$WORK/setup1.out" "created bridge br0"
 assert_contains "$WORK/setup1.out" "created persistent tap tap0"
+assert_contains "$WORK/setup1.out" "address 192.0.2.1/24: moved from up0 to br0"
+assert_contains "$WORK/setup1.out" "route default via 192.0.2.254: now through br0"
+assert_contains "$WORK/setup1.out" "route 203.0.113.0/24 via 192.0.2.9 metric 50: now through br0"
+nsx ip -4 addr show dev br0 | grep -q "inet 192.0.2.1/24" || fail "br0 does not have the host's address"
+nsx ip -4 addr show dev up0 | grep -q "inet " && fail "up0 kept an address: $(nsx ip -4 addr show dev up0)"
+nsx ip route show > "$WORK/routes-after-setup.txt"
+assert_contains "$WORK/routes-after-setup.txt" "default via 192.0.2.254 dev br0"
+assert_contains "$WORK/routes-after-setup.txt" "203.0.113.0/24 via 192.0.2.9 dev br0 metric 50"
 nsx "$UML_BRIDGE" net-setup --bridge br0 --tap tap0 --user nobody --uplink up0 > "$WORK/setup2.out" \
   || fail "second net-setup failed"
 assert_eq "$(cat "$WORK/setup2.out")" "" "a second net-setup changes nothing"
@@ -46,9 +61,6 @@ assert_contains "$WORK/tap0.txt" "persist on"
 assert_contains "$WORK/tap0.txt" "user nobody"
 nsx ip -d link show up0 | grep -q "master br0" || fail "up0 is not a port of br0"
 
-nsx ip addr add 192.0.2.1/24 dev br0
-nsx ip route add default via 192.0.2.254 dev br0
-nsx ip route add 203.0.113.0/24 via 192.0.2.9 dev br0
 
 # 2. netconf reads it back.
 nsx "$UML_BRIDGE" netconf --mirror br0 --guest-ip 192.0.2.2/24 > "$WORK/netconf.json" 2>"$WORK/netconf.err" \
@@ -158,8 +170,10 @@ assert_eq "$BRIDGE_STATUS" 2 "run --mirror with the host's own address"
 assert_contains "$WORK/own.log" "is the host's own address on br0"
 assert_not_contains "$WORK/own.log" "started"
 
-# 6. --down removes what net-setup made, and the namespace is as it was.
+# 6. --down moves the address and routes back, removes what net-setup made, and the
+# namespace is as it was (the routes with their metric and origin).
 nsx "$UML_BRIDGE" net-setup --bridge br0 --down > "$WORK/down.out" || fail "net-setup --down failed"
+assert_contains "$WORK/down.out" "address 192.0.2.1/24: moved from br0 to up0"
 assert_contains "$WORK/down.out" "removed tap0"
 assert_contains "$WORK/down.out" "removed br0"
 snapshot > "$WORK/ns-after.txt"

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <linux/rtnetlink.h>
+
 namespace umla::bridge {
 namespace {
 
@@ -18,6 +20,70 @@ TEST(NetSetupState, RoundTripsAndRejectsOtherFiles) {
   EXPECT_EQ(NetSetupStateFromJson("[1]", "/run/x.json").status().message(),
             "/run/x.json: not a net-setup state file");
   EXPECT_EQ(NetSetupStatePath(4026531840, "br0"), "/run/uml-bridge/net-setup.4026531840.br0.json");
+}
+
+netlink::RouteInfo Route(const char* text, int oif, uint8_t protocol = RTPROT_BOOT,
+                         uint32_t metric = 0, uint32_t table = RT_TABLE_MAIN) {
+  netlink::RouteInfo route;
+  route.route = *ParseNetRoute(text);
+  route.oif = oif;
+  route.protocol = protocol;
+  route.metric = metric;
+  route.table = table;
+  route.type = RTN_UNICAST;
+  return route;
+}
+
+// What moves with the uplink: its own addresses and the main-table routes through it,
+// not the routes the kernel made for an address, nor other links' or tables' routes.
+TEST(UplinkConfig, TakesTheLinksAddressesAndTheRoutesThroughIt) {
+  std::vector<netlink::AddressInfo> addresses = {
+      {2, *ParseIpv4Prefix("192.0.2.1/24"), *ParseIpv4("192.0.2.255")},
+      {3, *ParseIpv4Prefix("198.51.100.1/24"), 0},
+      {2, *ParseIpv4Prefix("203.0.113.7/32"), 0}};
+  std::vector<netlink::RouteInfo> routes = {
+      Route("0.0.0.0/0@192.0.2.254", 2),
+      Route("192.0.2.0/24", 2, RTPROT_KERNEL),
+      Route("203.0.113.0/24@192.0.2.9", 2, RTPROT_STATIC, 50),
+      Route("198.51.100.0/25", 2),
+      Route("0.0.0.0/0@198.51.100.254", 3),
+      Route("10.0.0.0/8@192.0.2.9", 2, RTPROT_BOOT, 0, 100)};
+  UplinkConfig config = UplinkConfigOf(2, addresses, routes);
+  ASSERT_EQ(config.addresses.size(), 2u);
+  EXPECT_EQ(DescribeAddress(config.addresses[0]), "192.0.2.1/24 brd 192.0.2.255");
+  EXPECT_EQ(DescribeAddress(config.addresses[1]), "203.0.113.7/32");
+  ASSERT_EQ(config.routes.size(), 3u);
+  EXPECT_EQ(DescribeRoute(config.routes[0]), "198.51.100.0/25");  // on-link first
+  EXPECT_EQ(DescribeRoute(config.routes[1]), "default via 192.0.2.254");
+  EXPECT_EQ(DescribeRoute(config.routes[2]), "203.0.113.0/24 via 192.0.2.9 metric 50");
+  EXPECT_EQ(config.routes[1].origin.protocol, RTPROT_BOOT);
+  EXPECT_TRUE(UplinkConfigOf(9, addresses, routes).empty());
+}
+
+TEST(NetSetupState, KeepsWhatMovedFromTheUplinkAndRejectsBadEntries) {
+  NetSetupState state{"br0", "tap0", true, true, "eth0", false, {}};
+  state.moved.addresses = {{*ParseIpv4Prefix("192.0.2.1/24"), *ParseIpv4("192.0.2.255")}};
+  state.moved.routes = {{*ParseNetRoute("0.0.0.0/0@192.0.2.254"), {RTPROT_BOOT, 0}},
+                        {*ParseNetRoute("203.0.113.0/24@192.0.2.9"), {RTPROT_STATIC, 50}}};
+  auto back = NetSetupStateFromJson(NetSetupStateToJson(state), "state.json");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  ASSERT_EQ(back->moved.addresses.size(), 1u);
+  EXPECT_EQ(DescribeAddress(back->moved.addresses[0]), "192.0.2.1/24 brd 192.0.2.255");
+  ASSERT_EQ(back->moved.routes.size(), 2u);
+  EXPECT_EQ(DescribeRoute(back->moved.routes[1]), "203.0.113.0/24 via 192.0.2.9 metric 50");
+  EXPECT_EQ(back->moved.routes[0].origin.protocol, RTPROT_BOOT);
+  // Nothing moved: no entry at all, as before.
+  EXPECT_EQ(NetSetupStateToJson(NetSetupState{"br0", "tap0"}).find("moved"), std::string::npos);
+
+  auto bad = NetSetupStateFromJson(
+      R"({"bridge": "br0", "moved_from_uplink": {"addresses": [{"address": "192.0.2.300/24"}]}})",
+      "/run/x.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("/run/x.json: not an uplink entry"), std::string::npos);
+  bad = NetSetupStateFromJson(
+      R"({"bridge": "br0", "moved_from_uplink": {"routes": [{"route": "0.0.0.0/0", "metric": -1}]}})",
+      "/run/x.json");
+  EXPECT_FALSE(bad.ok());
 }
 
 }  // namespace

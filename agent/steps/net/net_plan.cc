@@ -68,20 +68,18 @@ std::vector<NetAction> PlanInterface(const GuestNetConfig& wanted, const Interfa
 }
 
 std::string DescribeNetAction(const NetAction& action, const std::string& iface) {
-  auto route_text = [](const NetRoute& route) {
-    std::string text = route.destination.length == 0 ? "default" : FormatIpv4Prefix(route.destination);
-    return route.gateway ? text + " via " + FormatIpv4(*route.gateway) : text;
-  };
   switch (action.kind) {
     case NetAction::kSetUp: return "+ link " + iface + " up";
     case NetAction::kSetMtu: return "+ link " + iface + " mtu " + std::to_string(action.mtu);
-    case NetAction::kDeleteRoute: return "- route " + route_text(action.route) + " dev " + iface;
+    case NetAction::kDeleteRoute:
+      return "- route " + DescribeNetRoute(action.route) + " dev " + iface;
     case NetAction::kDeleteAddress:
       return "- address " + FormatIpv4Prefix(action.address.prefix) + " dev " + iface;
     case NetAction::kAddAddress:
       return "+ address " + FormatIpv4Prefix(action.address.prefix) + " brd " +
              FormatIpv4(action.address.broadcast) + " dev " + iface;
-    case NetAction::kReplaceRoute: return "+ route " + route_text(action.route) + " dev " + iface;
+    case NetAction::kReplaceRoute:
+      return "+ route " + DescribeNetRoute(action.route) + " dev " + iface;
   }
   return "?";
 }
