@@ -23,7 +23,6 @@
 #include "agent/system/early_mounts.h"
 #include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
-#include "agent/system/module_mounts.h"
 #include "agent/system/mounts.h"
 #include "agent/system/network_control.h"
 #include "agent/system/progress_board.h"
@@ -150,8 +149,10 @@ void WarnAboutUnknownKeys(const Settings& settings) {
 int RunBoot(const BootOptions& options) {
   // Only where steps will run, and not under the wrapper, which mounted them already.
   bool runs_steps = options.phase == BootPhase::kAll || options.phase == BootPhase::kFixups;
+  std::optional<std::string> mount_table;  // as read by the early mounts, if still so
   if (options.root == "/" && !options.dry_run && runs_steps && options.mode != "init") {
-    for (const auto& problem : MountEarlyFilesystems(/*kernel_interfaces_only=*/true)) {
+    for (const auto& problem : MountEarlyFilesystems(/*kernel_interfaces_only=*/true,
+                                                     &mount_table)) {
       spdlog::warn("{}", problem);
     }
   }
@@ -167,10 +168,9 @@ int RunBoot(const BootOptions& options) {
   // With --root the agent works on an image tree, not the running system: the
   // interfaces it would change are the host's, so the network is left alone.
   LinuxNetworkControl network;
-  LinuxModuleMounts module_mounts("/");
   if (options.root == "/") {
     system.network = &network;
-    system.modules = &module_mounts;
+    system.modules = &mounts;
   }
   std::optional<LoadedSettings> own;
   if (!options.preloaded || !options.preloaded->cmdline_read) {
@@ -251,6 +251,10 @@ int RunBoot(const BootOptions& options) {
     if (auto hook = MakeCrashHookStep(settings)) steps.push_back(std::move(hook));
     std::string plan;
     StepContext context{settings, &system, options.dry_run, &plan};
+    // The steps run in order, and alone (docs/boot-integration.md): what they read of
+    // files and the mount table is read once.
+    files.RememberContents(true);
+    mounts.RememberTable(true, std::move(mount_table));
     for (auto& step : steps) {
       const auto& only = options.only_steps;
       if (!only.empty() && std::find(only.begin(), only.end(), step->name()) == only.end()) continue;
@@ -260,6 +264,8 @@ int RunBoot(const BootOptions& options) {
       std::fputs(plan.c_str(), stdout);
       plan.clear();
     }
+    files.RememberContents(false);
+    mounts.RememberTable(false);
     Status synced = files.SyncDirectories();
     if (!synced.ok()) runner.RecordFailure("sync", synced.message());
   }

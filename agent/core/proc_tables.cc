@@ -55,6 +55,12 @@ std::vector<MountEntry> ParseProcMounts(std::string_view text) {
   return mounts;
 }
 
+std::string FormatProcMountsLine(const MountEntry& entry) {
+  return EncodeOctalEscapes(entry.source) + " " + EncodeOctalEscapes(entry.target) + " " +
+         EncodeOctalEscapes(entry.type) + " " + (entry.options.empty() ? "rw" : entry.options) +
+         " 0 0\n";
+}
+
 std::string DecodeOctalEscapes(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {

@@ -36,6 +36,8 @@ struct MountEntry {
 };
 // /proc/mounts (also /etc/mtab): source, target, type and options, octal escapes decoded.
 std::vector<MountEntry> ParseProcMounts(std::string_view text);
+// One line of /proc/mounts for `entry` (escaped as the kernel does), ending in "\n".
+std::string FormatProcMountsLine(const MountEntry& entry);
 
 // Decodes the \040-style octal escapes the kernel and fstab use for spaces etc.
 std::string DecodeOctalEscapes(std::string_view text);

@@ -1,8 +1,10 @@
 #include "agent/steps/modules_step.h"
 
+#include "agent/core/proc_tables.h"
 #include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
 #include "agent/system/module_mounts.h"
+#include "agent/system/mounts.h"
 #include "agent/system/seams.h"
 
 namespace umla::agent {
@@ -58,7 +60,16 @@ class ModulesStep : public Step {
     std::string target = "/lib/modules/" + snapshot.release;
     snapshot.tree_present = context.system->files->Exists(target + "/modules.dep");
     // A tree of its own is the usual case on a later boot: then no mount table is read.
-    snapshot.already_mounted = !snapshot.tree_present && mounts.MountPoints().count(target) > 0;
+    if (!snapshot.tree_present) {
+      Result<std::string> table = context.system->mounts->ReadMounts();
+      if (!table.ok()) {
+        outcome.status = table.status();
+        return outcome;
+      }
+      for (const MountEntry& mount : ParseProcMounts(*table)) {
+        snapshot.already_mounted = snapshot.already_mounted || mount.target == target;
+      }
+    }
     std::string why_not;
     std::optional<ModulesPlan> plan = PlanModules(snapshot, *host_dir, &why_not);
     if (!plan) {

@@ -15,11 +15,11 @@
 namespace umla::agent {
 namespace {
 
-// What /proc/self/mounts lists; empty while /proc is not mounted yet (then nothing is
+// The text of /proc/self/mounts; empty while /proc is not mounted yet (then nothing is
 // known to be mounted).
-std::vector<MountEntry> CurrentMounts() {
-  return ParseProcMounts(ReadHostFile("/proc/self/mounts", 1 << 20).value_or(""));
-}
+std::string MountTable() { return ReadHostFile("/proc/self/mounts", 1 << 20).value_or(""); }
+
+std::vector<MountEntry> CurrentMounts() { return ParseProcMounts(MountTable()); }
 
 // Mount options of `target` ("" when not mounted; the last mount on it wins).
 std::string MountOptions(const std::string& target) {
@@ -30,15 +30,16 @@ std::string MountOptions(const std::string& target) {
   return options;
 }
 
-std::set<std::string> MountedPoints() {
+std::set<std::string> MountedPoints(const std::string& table) {
   std::set<std::string> points;
-  for (const MountEntry& mount : CurrentMounts()) points.insert(mount.target);
+  for (const MountEntry& mount : ParseProcMounts(table)) points.insert(mount.target);
   return points;
 }
 
 }  // namespace
 
-std::vector<std::string> MountEarlyFilesystems(bool kernel_interfaces_only) {
+std::vector<std::string> MountEarlyFilesystems(bool kernel_interfaces_only,
+                                               std::optional<std::string>* table) {
   struct Wanted {
     const char* target;
     const char* type;
@@ -54,7 +55,9 @@ std::vector<std::string> MountEarlyFilesystems(bool kernel_interfaces_only) {
   std::vector<std::string> problems;
   // Read once, and again only after /proc itself was mounted (before that the list is
   // empty: nothing is known to be mounted).
-  std::set<std::string> mounted = MountedPoints();
+  std::string text = MountTable();
+  std::set<std::string> mounted = MountedPoints(text);
+  bool changed = false;
   for (const Wanted& want : wanted) {
     bool kernel_interface = want.target[1] == 'p' || want.target[1] == 's';  // /proc, /sys
     if (kernel_interfaces_only && !kernel_interface) continue;
@@ -63,14 +66,17 @@ std::vector<std::string> MountEarlyFilesystems(bool kernel_interfaces_only) {
     struct stat null_node;
     if (std::strcmp(want.target, "/dev") == 0 && ::stat("/dev/null", &null_node) == 0) continue;
     ::mkdir(want.target, 0755);
+    changed = true;
     if (::mount(want.type, want.target, want.type, want.flags, want.options) != 0 &&
         errno != EBUSY) {
       problems.push_back(std::string("mount ") + want.type + " on " + want.target + ": " +
                          std::strerror(errno));
     } else if (std::strcmp(want.target, "/proc") == 0) {
-      mounted = MountedPoints();
+      text = MountTable();
+      mounted = MountedPoints(text);
     }
   }
+  if (table != nullptr && !changed) *table = std::move(text);
   return problems;
 }
 

@@ -5,6 +5,7 @@
 // fixups leave in /run/uml-agent survives until `uml-agent ready`.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,10 @@ namespace umla::agent {
 // With `kernel_interfaces_only` just /proc and /sys (what the steps read): an init
 // script that runs before the init mounted them (busybox's sysinit line) needs those,
 // while /dev and /run stay the init's business.
-std::vector<std::string> MountEarlyFilesystems(bool kernel_interfaces_only = false);
+// `table`, when given, gets the text of /proc/self/mounts as read, if nothing was
+// mounted after reading it (so the caller need not read it again).
+std::vector<std::string> MountEarlyFilesystems(bool kernel_interfaces_only = false,
+                                               std::optional<std::string>* table = nullptr);
 
 // The kernel mounts the root read-only when booted with `ro` (the init remounts it
 // later, after fsck). The fixups must write, so the wrapper makes it writable for

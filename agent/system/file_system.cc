@@ -251,20 +251,53 @@ Result<std::string> ReadHostFile(const std::string& host_path, size_t limit,
 }
 
 Result<std::string> RealFileSystem::ReadFile(const std::string& path) {
-  return ReadHostFile(HostPath(path));
+  Result<std::optional<std::string>> content = ReadFileIfPresent(path);
+  if (!content.ok()) return content.status();
+  if (!*content) return Status::FromErrno("open " + HostPath(path), ENOENT);
+  return std::move(**content);
 }
 
 Result<std::optional<std::string>> RealFileSystem::ReadFileIfPresent(const std::string& path) {
-  return ReadHostFileIfPresent(HostPath(path));
+  if (remembered_) {
+    auto known = remembered_->find(path);
+    if (known != remembered_->end()) return known->second;
+  }
+  Result<std::optional<std::string>> content = ReadHostFileIfPresent(HostPath(path));
+  if (content.ok()) Remember(path, *content);
+  return content;
+}
+
+void RealFileSystem::RememberContents(bool on) {
+  if (on && !remembered_) remembered_.emplace();
+  if (!on) remembered_.reset();
+}
+
+void RealFileSystem::Remember(const std::string& path, std::optional<std::string> content) {
+  if (remembered_) (*remembered_)[path] = std::move(content);
 }
 
 bool RealFileSystem::Exists(const std::string& path) {
+  if (remembered_) {
+    auto known = remembered_->find(path);
+    if (known != remembered_->end()) return known->second.has_value();
+  }
   struct stat st;
   return ::lstat(HostPath(path).c_str(), &st) == 0;
 }
 
 Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::string& content,
                                        const std::string* current) {
+  Status written = ReplaceAtomic(path, content, current);
+  if (written.ok()) {
+    Remember(path, content);
+  } else if (remembered_) {
+    remembered_->erase(path);  // may be either version now
+  }
+  return written;
+}
+
+Status RealFileSystem::ReplaceAtomic(const std::string& path, const std::string& content,
+                                     const std::string* current) {
   std::string host = HostPath(path);
   DeferredSyncs* later = deferred_syncs_ ? &*deferred_syncs_ : nullptr;
   struct stat st;
@@ -310,10 +343,16 @@ Status RealFileSystem::SyncDirectories() {
 Status RealFileSystem::WriteRunFile(const std::string& path, const std::string& content) {
   std::string host = HostPath(path);
   Status written = ReplaceFile(host, content, nullptr, Sync::kNothing);
-  if (written.ok() || Exists(DirName(path))) return written;
-  Status made = MakeDirectory(DirName(path));
-  if (!made.ok()) return made;
-  return ReplaceFile(host, content, nullptr, Sync::kNothing);
+  if (!written.ok() && !Exists(DirName(path))) {
+    written = MakeDirectory(DirName(path));
+    if (written.ok()) written = ReplaceFile(host, content, nullptr, Sync::kNothing);
+  }
+  if (written.ok()) {
+    Remember(path, content);
+  } else if (remembered_) {
+    remembered_->erase(path);
+  }
+  return written;
 }
 
 Result<std::string> RealFileSystem::ReadLink(const std::string& path) {

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -80,11 +81,22 @@ class RealFileSystem : public FileSystem {
   // syncs, not when its step ends (it is atomic either way).
   void DeferDirectorySyncs();
   Status SyncDirectories() override;
+  // While on, what this object reads or writes of a file is kept, and a later read of
+  // it comes from memory: the boot's steps read /etc/fstab twice (fstab, activate),
+  // and each read is ~4 syscalls inside UML. Only for a stretch where no one else
+  // changes the files read (the steps of one boot run; readiness gates, which wait
+  // for other programs, must see the disk); turning it off forgets everything.
+  void RememberContents(bool on);
   std::string HostPath(const std::string& path) const;
 
  private:
   GuestRoot root_;
   std::optional<std::set<std::string>> deferred_syncs_;  // engaged: deferring
+  // Engaged while remembering: guest path -> its content, or nullopt for "no file".
+  std::optional<std::map<std::string, std::optional<std::string>>> remembered_;
+  void Remember(const std::string& path, std::optional<std::string> content);
+  Status ReplaceAtomic(const std::string& path, const std::string& content,
+                       const std::string* current);
 };
 
 // Reads a host path (not under any root) until EOF or `limit` bytes, which is how

@@ -19,7 +19,21 @@ Result<std::string> LinuxMounts::ReadProcFile(const std::string& path) {
 Result<std::string> LinuxMounts::ReadSwaps() { return ReadProcFile("/proc/swaps"); }
 
 // /proc/mounts is a symlink to it: reading the file itself saves an open.
-Result<std::string> LinuxMounts::ReadMounts() { return ReadProcFile("/proc/self/mounts"); }
+Result<std::string> LinuxMounts::ReadMounts() {
+  if (table_) return *table_;
+  Result<std::string> text = ReadProcFile("/proc/self/mounts");
+  if (text.ok() && remembering_) table_ = *text;
+  return text;
+}
+
+void LinuxMounts::RememberTable(bool on, std::optional<std::string> known) {
+  remembering_ = on;
+  table_ = on ? std::move(known) : std::nullopt;
+}
+
+void LinuxMounts::Added(const MountEntry& entry) {
+  if (table_) *table_ += FormatProcMountsLine(entry);
+}
 
 Status LinuxMounts::Swapon(const std::string& device) {
   std::string host = root_.HostPath(device);
@@ -36,7 +50,29 @@ Status LinuxMounts::Mount(const MountRequest& request) {
                                  (request.data.empty() ? "" : " -o " + request.data),
                              errno);
   }
+  Added({request.source, target, request.type, request.read_only ? "ro" : "rw"});
   return Status::Ok();
+}
+
+Result<bool> LinuxMounts::MountHostfsReadOnly(const std::string& host_dir,
+                                              const std::string& target) {
+  std::string host_target = root_.HostPath(target);
+  auto mount = [&] {
+    return ::mount("none", host_target.c_str(), "hostfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+                   host_dir.c_str());
+  };
+  int mounted = mount();
+  if (mounted != 0 && errno == ENOENT) {  // the mount point, or else HOST_DIR, is missing
+    Status made = root_.MakeDirectories(target, 0755);
+    if (!made.ok()) return made;
+    mounted = mount();
+  }
+  if (mounted != 0 && errno == ENODEV) return false;  // no such filesystem type
+  if (mounted != 0) {
+    return Status::FromErrno("mount hostfs " + host_dir + " on " + host_target, errno);
+  }
+  Added({"none", host_target, "hostfs", "ro,nosuid,nodev"});
+  return true;
 }
 
 Status LinuxMounts::MakeMountPoint(const std::string& path) {

@@ -3,10 +3,13 @@
 // Linux implementation uses swapon(2) and mount(2) directly (never a helper program).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "agent/core/mount_request.h"
+#include "agent/core/proc_tables.h"
 #include "agent/system/guest_root.h"
+#include "agent/system/module_mounts.h"
 #include "common/status.h"
 
 namespace umla::agent {
@@ -25,7 +28,7 @@ class Mounts {
   virtual Status MakeMountPoint(const std::string& path) = 0;
 };
 
-class LinuxMounts : public Mounts {
+class LinuxMounts : public Mounts, public ModuleMounts {
  public:
   explicit LinuxMounts(std::string root) : root_(std::move(root)) {}
   Result<std::string> ReadSwaps() override;
@@ -33,10 +36,22 @@ class LinuxMounts : public Mounts {
   Status Swapon(const std::string& device) override;
   Status Mount(const MountRequest& request) override;
   Status MakeMountPoint(const std::string& path) override;
+  Result<bool> MountHostfsReadOnly(const std::string& host_dir,
+                                   const std::string& target) override;
+
+  // While on, the mount table is read once (or taken from `known`, a table read a
+  // moment ago with nothing mounted since) and kept, each mount made through this
+  // object added to it: the activate and modules steps read it after the early
+  // mounts did, ~4 syscalls a read inside UML. Only for the steps of one run, which
+  // mount alone (docs/boot-integration.md); turning it off forgets the table.
+  void RememberTable(bool on, std::optional<std::string> known = std::nullopt);
 
  private:
   Result<std::string> ReadProcFile(const std::string& path);
+  void Added(const MountEntry& entry);
   GuestRoot root_;
+  bool remembering_ = false;
+  std::optional<std::string> table_;  // kept while remembering, once read
 };
 
 }  // namespace umla::agent

@@ -337,6 +337,38 @@ TEST_F(AtomicWriteTest, ADeferredSyncThatFailsNamesTheDirectoryAndKeepsTheFile) 
   EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
 }
 
+// A boot's steps read /etc/fstab twice: while remembering, the second read is the
+// first one's (or what was written since), and turning it off reads the disk again.
+TEST_F(AtomicWriteTest, RememberedContentsServeLaterReadsUntilTurnedOff) {
+  RealFileSystem files(dir_);
+  std::ofstream(dir_ + "/f") << "on disk\n";
+  files.RememberContents(true);
+  ASSERT_EQ(files.ReadFile("/f").value_or(""), "on disk\n");
+  std::ofstream(dir_ + "/f") << "changed behind its back\n";
+  EXPECT_EQ(files.ReadFile("/f").value_or(""), "on disk\n");
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  std::ofstream(dir_ + "/f") << "changed again\n";
+  EXPECT_EQ(files.ReadFileIfPresent("/f").value_or(std::nullopt).value_or(""), new_content_);
+  EXPECT_FALSE(files.ReadFileIfPresent("/none").value_or("x").has_value());
+  std::ofstream(dir_ + "/none") << "appeared\n";
+  EXPECT_FALSE(files.Exists("/none"));  // remembered as missing
+  EXPECT_FALSE(files.ReadFile("/none").ok());
+  files.RememberContents(false);
+  EXPECT_EQ(files.ReadFile("/f").value_or(""), "changed again\n");
+  EXPECT_TRUE(files.Exists("/none"));
+}
+
+TEST_F(AtomicWriteTest, AFailedWriteIsNotRemembered) {
+  if (!MountTmpfs("size=4m")) GTEST_SKIP() << "needs root to mount a tmpfs";
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  files.RememberContents(true);
+  ASSERT_EQ(files.ReadFile("/f").value_or(""), old_content_);
+  ASSERT_EQ(mount(nullptr, dir_.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr), 0);
+  ASSERT_FALSE(files.WriteFileAtomic("/f", new_content_).ok());
+  EXPECT_EQ(files.ReadFile("/f").value_or(""), old_content_);  // read again: still the old
+}
+
 int FailFsync(const char* point) { return std::strncmp(point, "fsync", 5) == 0 ? EIO : 0; }
 
 // The agent's own files of a boot (/run/uml-agent): atomic, but neither a backup nor

@@ -3,6 +3,7 @@
 // files missing from an image tree.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 
 #include "agent/system/device_nodes.h"
 #include "agent/system/file_system.h"
+#include "agent/core/proc_tables.h"
 #include "agent/system/mounts.h"
 
 namespace umla::agent {
@@ -178,6 +180,31 @@ TEST_F(RootTree, NodesAreStatedAndReadOnceAndTheirOwnChangesAreSeen) {
   ASSERT_TRUE(made.ok() && made->has_value());
   EXPECT_EQ((*made)->kind, NodeKind::kBlock);
   EXPECT_EQ((*made)->minor, 16u);
+}
+
+// For the steps of a run the mount table is read once (or handed over by the early
+// mounts) and keeps the mounts made through the seam.
+TEST_F(RootTree, ARememberedMountTableIsReadOnceAndKeepsItsOwnMounts) {
+  Write("/proc/self/mounts", "/dev/root / ext4 rw 0 0\n");
+  LinuxMounts mounts(root);
+  EXPECT_EQ(mounts.ReadMounts().value_or(""), "/dev/root / ext4 rw 0 0\n");
+  mounts.RememberTable(true);
+  ASSERT_EQ(mounts.ReadMounts().value_or(""), "/dev/root / ext4 rw 0 0\n");
+  Write("/proc/self/mounts", "changed\n");
+  EXPECT_EQ(mounts.ReadMounts().value_or(""), "/dev/root / ext4 rw 0 0\n");
+  mounts.RememberTable(true, std::string("proc /proc proc rw 0 0\n"));
+  EXPECT_EQ(mounts.ReadMounts().value_or(""), "proc /proc proc rw 0 0\n");
+  if (geteuid() == 0) {
+    std::filesystem::create_directories(root + "/mnt/t");
+    ASSERT_TRUE(mounts.Mount({"tmpfs", "/mnt/t", "tmpfs", false, "size=64k"}).ok());
+    auto table = ParseProcMounts(mounts.ReadMounts().value_or(""));
+    umount2((root + "/mnt/t").c_str(), MNT_DETACH);
+    ASSERT_EQ(table.size(), 2u);
+    EXPECT_EQ(table[1].target, root + "/mnt/t");  // as /proc/self/mounts names it
+    EXPECT_EQ(table[1].type, "tmpfs");
+  }
+  mounts.RememberTable(false);
+  EXPECT_EQ(mounts.ReadMounts().value_or(""), "changed\n");
 }
 
 TEST_F(RootTree, AnImageTreeHasNoProcTablesAndGetsMountPoints) {

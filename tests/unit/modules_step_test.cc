@@ -8,6 +8,7 @@
 #include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
 #include "agent/system/module_mounts.h"
+#include "agent/system/mounts.h"
 #include "agent/system/seams.h"
 
 namespace umla::agent {
@@ -29,9 +30,18 @@ class FakeFiles : public FileSystem {
   std::map<std::string, std::string> files;
 };
 
-class FakeModuleMounts : public ModuleMounts {
+// The mount table (through the Mounts seam) and the hostfs mount, as LinuxMounts has both.
+class FakeModuleMounts : public Mounts, public ModuleMounts {
  public:
-  std::set<std::string> MountPoints() override { return mounted; }
+  Result<std::string> ReadSwaps() override { return std::string(); }
+  Result<std::string> ReadMounts() override {
+    std::string table = "/dev/root / ext4 rw 0 0\n";
+    for (const std::string& target : mounted) table += "none " + target + " hostfs ro 0 0\n";
+    return table;
+  }
+  Status Swapon(const std::string&) override { return Status::Error("not here"); }
+  Status Mount(const MountRequest&) override { return Status::Error("not here"); }
+  Status MakeMountPoint(const std::string&) override { return Status::Error("not here"); }
   Result<bool> MountHostfsReadOnly(const std::string& host_dir,
                                    const std::string& target) override {
     if (fail)
@@ -66,6 +76,7 @@ class ModulesStepTest : public ::testing::Test {
   StepOutcome Run(bool dry_run = false) {
     SystemSeams seams;
     seams.files = &files;
+    seams.mounts = &mounts;
     seams.modules = with_modules ? &mounts : nullptr;
     StepContext context{settings, &seams, dry_run, &plan};
     return MakeModulesStep()->Run(context);

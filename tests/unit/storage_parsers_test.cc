@@ -52,6 +52,13 @@ TEST(ProcTables, PartitionsSwapsMountsAndDevFiles) {
   ASSERT_EQ(mounts.size(), 2u);
   EXPECT_EQ(mounts[1].target, "/mnt/my host");
   EXPECT_EQ(mounts[1].type, "hostfs");
+  // A line the agent adds for its own mount reads back as what it mounted.
+  std::string line = FormatProcMountsLine({"none", "/mnt/a b\\c", "hostfs", "ro,nosuid"});
+  EXPECT_EQ(line, "none /mnt/a\\040b\\134c hostfs ro,nosuid 0 0\n");
+  auto back = ParseProcMounts(line);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].target, "/mnt/a b\\c");
+  EXPECT_EQ(back[0].options, "ro,nosuid");
 
   auto numbers = ParseDevNumbers("98:16\n");
   ASSERT_TRUE(numbers);
