@@ -29,10 +29,11 @@ class ActivateStep : public Step {
       return outcome;
     }
     if (snapshot->mounts.empty()) {
-      // A running system always has its root in /proc/mounts; an image tree (--root)
+      // A running system always has its root in /proc/self/mounts; an image tree (--root)
       // has none, and swapon or mount there would act on this machine instead.
       outcome.skipped = true;
-      outcome.skip_reason = "/proc/mounts is empty or missing under the root: not a running system";
+      outcome.skip_reason =
+          "/proc/self/mounts is empty or missing under the root: not a running system";
       return outcome;
     }
     ActivatePlan plan = PlanActivate(*snapshot);

@@ -272,6 +272,10 @@ void RealFileSystem::RememberContents(bool on) {
   if (!on) remembered_.reset();
 }
 
+void RealFileSystem::ForgetContents() {
+  if (remembered_) remembered_->clear();
+}
+
 void RealFileSystem::Remember(const std::string& path, std::optional<std::string> content) {
   if (remembered_) (*remembered_)[path] = std::move(content);
 }

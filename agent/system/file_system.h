@@ -87,6 +87,9 @@ class RealFileSystem : public FileSystem {
   // changes the files read (the steps of one boot run; readiness gates, which wait
   // for other programs, must see the disk); turning it off forgets everything.
   void RememberContents(bool on);
+  // Forgets what was kept, and goes on remembering (after a mount, which may cover a
+  // file that was read).
+  void ForgetContents();
   std::string HostPath(const std::string& path) const;
 
  private:

@@ -33,6 +33,7 @@ void LinuxMounts::RememberTable(bool on, std::optional<std::string> known) {
 
 void LinuxMounts::Added(const MountEntry& entry) {
   if (table_) *table_ += FormatProcMountsLine(entry);
+  if (after_mount_) after_mount_();
 }
 
 Status LinuxMounts::Swapon(const std::string& device) {

@@ -3,6 +3,7 @@
 // Linux implementation uses swapon(2) and mount(2) directly (never a helper program).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,8 @@ class LinuxMounts : public Mounts, public ModuleMounts {
   // mounts did, ~4 syscalls a read inside UML. Only for the steps of one run, which
   // mount alone (docs/boot-integration.md); turning it off forgets the table.
   void RememberTable(bool on, std::optional<std::string> known = std::nullopt);
+  // Called after each mount made through this object.
+  void AfterEachMount(std::function<void()> hook) { after_mount_ = std::move(hook); }
 
  private:
   Result<std::string> ReadProcFile(const std::string& path);
@@ -52,6 +55,7 @@ class LinuxMounts : public Mounts, public ModuleMounts {
   GuestRoot root_;
   bool remembering_ = false;
   std::optional<std::string> table_;  // kept while remembering, once read
+  std::function<void()> after_mount_;
 };
 
 }  // namespace umla::agent

@@ -1,5 +1,6 @@
 #include "host-bridge/commands/net_setup.h"
 
+#include <linux/rtnetlink.h>
 #include <pwd.h>
 #include <sys/stat.h>
 
@@ -75,35 +76,52 @@ Result<UplinkConfig> ReadUplinkConfig(netlink::Socket& socket, int index) {
   return UplinkConfigOf(index, *addresses, *routes);
 }
 
-// Moves `config` from link `from` to link `to`: each address is added to `to` before it
-// leaves `from`, then the routes are added through `to` (the last address to leave
-// `from` took its routes along). What is in place already is fine, so a --down after
-// a move that stopped midway, or a second one, does what is left.
+// Moves `config` from link `from` to link `to`, make before break: every address is
+// added to `to` and every route replaced through `to` before any address leaves `from`
+// (the last to leave takes `from`'s routes along), the newest address first (a primary
+// leaving first would take its secondaries along). What is in place already is left
+// alone and not reported, so running it again finishes a move that stopped midway,
+// and a finished move changes nothing.
 Status MoveConfig(netlink::Socket& socket, const std::string& from, const std::string& to,
                   const UplinkConfig& config) {
   auto to_link = Link(socket, to);
   if (!to_link.ok()) return to_link.status();
-  auto from_link = Link(socket, from);
-  auto present = socket.Addresses();
-  if (!present.ok()) return present.status();
+  auto has = [&socket](int index, const Ipv4Prefix& prefix) -> Result<bool> {
+    auto addresses = socket.Addresses();
+    if (!addresses.ok()) return addresses.status();
+    return std::any_of(addresses->begin(), addresses->end(), [&](const auto& info) {
+      return info.index == index && info.prefix == prefix;
+    });
+  };
   for (const MovedAddress& address : config.addresses) {
+    Result<bool> there = has(to_link->index, address.prefix);
+    if (!there.ok()) return there.status();
+    if (*there) continue;
     Status added = socket.AddAddress(*to_link, address.prefix, address.broadcast);
     if (!added.ok()) return added;
-    bool on_from = from_link.ok() &&
-                   std::any_of(present->begin(), present->end(), [&](const auto& info) {
-                     return info.index == from_link->index && info.prefix == address.prefix;
-                   });
-    if (on_from) {
-      Status removed = socket.DeleteAddress(*from_link, address.prefix);
-      if (!removed.ok()) return removed;
-    }
-    std::cout << "address " << DescribeAddress(address) << ": moved from " << from << " to "
-              << to << "\n";
+    std::cout << "address " << DescribeAddress(address) << ": now on " << to << "\n";
   }
+  auto routes = socket.Routes();
+  if (!routes.ok()) return routes.status();
   for (const MovedRoute& moved : config.routes) {
+    bool in_place = std::any_of(routes->begin(), routes->end(), [&](const auto& route) {
+      return route.oif == to_link->index && route.table == RT_TABLE_MAIN &&
+             route.route == moved.route && route.metric == moved.origin.metric;
+    });
+    if (in_place) continue;
     Status added = socket.AddRoute(*to_link, moved.route, true, moved.origin);
     if (!added.ok()) return added;
     std::cout << "route " << DescribeRoute(moved) << ": now through " << to << "\n";
+  }
+  auto from_link = Link(socket, from);
+  if (!from_link.ok()) return Status::Ok();  // gone: nothing to take off it
+  for (auto address = config.addresses.rbegin(); address != config.addresses.rend(); ++address) {
+    Result<bool> there = has(from_link->index, address->prefix);
+    if (!there.ok()) return there.status();
+    if (!*there) continue;
+    Status removed = socket.DeleteAddress(*from_link, address->prefix);
+    if (!removed.ok()) return removed;
+    std::cout << "address " << DescribeAddress(*address) << ": removed from " << from << "\n";
   }
   return Status::Ok();
 }
@@ -138,7 +156,6 @@ Status Up(netlink::Socket& socket, const NetSetupOptions& options, std::optional
   if (!br.ok()) return br.status();
   std::vector<std::string> ports = {options.tap};
   if (!options.uplink.empty()) ports.push_back(options.uplink);
-  bool uplink_joined = false;
   for (const auto& name : ports) {
     auto port = Link(socket, name);
     if (!port.ok()) return port.status();
@@ -158,32 +175,39 @@ Status Up(netlink::Socket& socket, const NetSetupOptions& options, std::optional
       if (!set.ok()) return set;
       if (join) std::cout << name << ": now a port of " << options.bridge << "\n";
     }
-    if (join && name == options.uplink) uplink_joined = true;
   }
   if (!br->up) {
     Status set = socket.SetLink(*br, true, 0, std::nullopt);
     if (!set.ok()) return set;
     std::cout << options.bridge << ": up\n";
   }
-  // Up first: a route through a link that is down cannot be added.
-  if (uplink_joined) return MoveConfig(socket, options.uplink, options.bridge, state->moved);
+  // Up first: a route through a link that is down cannot be added. Also on a later
+  // run, which so finishes a move that stopped midway (and otherwise changes nothing).
+  if (!state->moved.empty() && state->uplink == options.uplink) {
+    return MoveConfig(socket, options.uplink, options.bridge, state->moved);
+  }
   return Status::Ok();
 }
 
-// Undoes what `state` records, in reverse order; what is already gone is fine.
+// Undoes what `state` records, in reverse order; what is already gone is fine. A
+// failing part does not stop the others (each failure is in the error returned).
 Status Down(netlink::Socket& socket, const NetSetupState& state) {
+  std::vector<std::string> errors;
+  auto keep = [&errors](const Status& status) {
+    if (!status.ok()) errors.push_back(status.message());
+    return status.ok();
+  };
   if (!state.uplink.empty()) {
     auto uplink = Link(socket, state.uplink);
     auto bridge = Link(socket, state.bridge);
     if (uplink.ok() && bridge.ok() && uplink->master == bridge->index) {
       std::optional<bool> up = state.uplink_was_down ? std::optional<bool>(false) : std::nullopt;
-      Status set = socket.SetLink(*uplink, up, 0, 0);
-      if (!set.ok()) return set;
-      std::cout << state.uplink << ": no longer a port of " << state.bridge << "\n";
+      if (keep(socket.SetLink(*uplink, up, 0, 0))) {
+        std::cout << state.uplink << ": no longer a port of " << state.bridge << "\n";
+      }
     }
     if (uplink.ok() && !state.moved.empty()) {
-      Status moved = MoveConfig(socket, state.bridge, state.uplink, state.moved);
-      if (!moved.ok()) return moved;
+      keep(MoveConfig(socket, state.bridge, state.uplink, state.moved));
     }
   }
   for (const auto& [created, name] : {std::pair{state.created_tap, state.tap},
@@ -191,11 +215,12 @@ Status Down(netlink::Socket& socket, const NetSetupState& state) {
     if (!created) continue;
     auto link = Link(socket, name);
     if (!link.ok()) continue;
-    Status removed = socket.DeleteLink(*link);
-    if (!removed.ok()) return removed;
-    std::cout << "removed " << name << "\n";
+    if (keep(socket.DeleteLink(*link))) std::cout << "removed " << name << "\n";
   }
-  return Status::Ok();
+  if (errors.empty()) return Status::Ok();
+  std::string message = errors.front();
+  for (size_t i = 1; i < errors.size(); ++i) message += "; " + errors[i];
+  return Status::Error(message);
 }
 
 }  // namespace

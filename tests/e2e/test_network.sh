@@ -29,6 +29,7 @@ nsx ip link set lo up
 nsx ip tuntap add dev up0 mode tap
 nsx ip link set up0 up
 nsx ip addr add 192.0.2.1/24 dev up0
+nsx ip addr add 192.0.2.7/24 dev up0  # a secondary: it must not leave with the primary
 nsx ip route add default via 192.0.2.254 dev up0
 nsx ip route add 203.0.113.0/24 via 192.0.2.9 dev up0 metric 50
 # The kernel gives a link its default qdisc the first time it goes up and keeps it
@@ -44,10 +45,14 @@ nsx "$UML_BRIDGE" net-setup --bridge br0 --tap tap0 --user nobody --uplink up0 >
   || fail "net-setup failed: $(cat "$WORK/setup1.out")"
 assert_contains "$WORK/setup1.out" "created bridge br0"
 assert_contains "$WORK/setup1.out" "created persistent tap tap0"
-assert_contains "$WORK/setup1.out" "address 192.0.2.1/24: moved from up0 to br0"
+assert_contains "$WORK/setup1.out" "address 192.0.2.1/24: now on br0"
+assert_contains "$WORK/setup1.out" "address 192.0.2.7/24: now on br0"
+assert_contains "$WORK/setup1.out" "address 192.0.2.1/24: removed from up0"
 assert_contains "$WORK/setup1.out" "route default via 192.0.2.254: now through br0"
 assert_contains "$WORK/setup1.out" "route 203.0.113.0/24 via 192.0.2.9 metric 50: now through br0"
 nsx ip -4 addr show dev br0 | grep -q "inet 192.0.2.1/24" || fail "br0 does not have the host's address"
+nsx ip -4 addr show dev br0 | grep -q "inet 192.0.2.7/24 scope global secondary" \
+  || fail "br0 does not have the secondary address: $(nsx ip -4 addr show dev br0)"
 nsx ip -4 addr show dev up0 | grep -q "inet " && fail "up0 kept an address: $(nsx ip -4 addr show dev up0)"
 nsx ip route show > "$WORK/routes-after-setup.txt"
 assert_contains "$WORK/routes-after-setup.txt" "default via 192.0.2.254 dev br0"
@@ -173,7 +178,7 @@ assert_not_contains "$WORK/own.log" "started"
 # 6. --down moves the address and routes back, removes what net-setup made, and the
 # namespace is as it was (the routes with their metric and origin).
 nsx "$UML_BRIDGE" net-setup --bridge br0 --down > "$WORK/down.out" || fail "net-setup --down failed"
-assert_contains "$WORK/down.out" "address 192.0.2.1/24: moved from br0 to up0"
+assert_contains "$WORK/down.out" "address 192.0.2.1/24: now on up0"
 assert_contains "$WORK/down.out" "removed tap0"
 assert_contains "$WORK/down.out" "removed br0"
 snapshot > "$WORK/ns-after.txt"

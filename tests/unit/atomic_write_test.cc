@@ -353,8 +353,12 @@ TEST_F(AtomicWriteTest, RememberedContentsServeLaterReadsUntilTurnedOff) {
   std::ofstream(dir_ + "/none") << "appeared\n";
   EXPECT_FALSE(files.Exists("/none"));  // remembered as missing
   EXPECT_FALSE(files.ReadFile("/none").ok());
-  files.RememberContents(false);
+  files.ForgetContents();  // after a mount: still remembering, nothing kept
   EXPECT_EQ(files.ReadFile("/f").value_or(""), "changed again\n");
+  std::ofstream(dir_ + "/f") << "and again\n";
+  EXPECT_EQ(files.ReadFile("/f").value_or(""), "changed again\n");
+  files.RememberContents(false);
+  EXPECT_EQ(files.ReadFile("/f").value_or(""), "and again\n");
   EXPECT_TRUE(files.Exists("/none"));
 }
 
@@ -364,9 +368,11 @@ TEST_F(AtomicWriteTest, AFailedWriteIsNotRemembered) {
   ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
   files.RememberContents(true);
   ASSERT_EQ(files.ReadFile("/f").value_or(""), old_content_);
+  std::ofstream(dir_ + "/f") << "changed behind its back\n";
   ASSERT_EQ(mount(nullptr, dir_.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr), 0);
   ASSERT_FALSE(files.WriteFileAtomic("/f", new_content_).ok());
-  EXPECT_EQ(files.ReadFile("/f").value_or(""), old_content_);  // read again: still the old
+  // Forgotten, not kept as either version: read from the disk again.
+  EXPECT_EQ(files.ReadFile("/f").value_or(""), "changed behind its back\n");
 }
 
 int FailFsync(const char* point) { return std::strncmp(point, "fsync", 5) == 0 ? EIO : 0; }

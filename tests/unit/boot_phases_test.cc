@@ -90,6 +90,17 @@ TEST(ProgressLog, AReportedStepIsNotRunningAndReadyIsNoted) {
   EXPECT_EQ(sent->next_seq, 4u);
 }
 
+// The directory sync after the steps is named while it runs, and nothing after it.
+TEST(ProgressLog, TheSyncAfterTheStepsIsBlamedOnlyWhileItRuns) {
+  std::string log = Frame(HelloEvent()) + Frame(StepEvent(2, "dns")) + ProgressRunRecord("sync");
+  Result<BootState> hung = ParseProgressLog(log);
+  ASSERT_TRUE(hung.ok());
+  EXPECT_EQ(hung->running_step, "sync");
+  Result<BootState> done = ParseProgressLog(log + ProgressRunRecord(""));
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->running_step, "");
+}
+
 TEST(ProgressLog, WithoutAHelloThereIsNoState) {
   EXPECT_FALSE(ParseProgressLog("").ok());
   EXPECT_FALSE(ParseProgressLog(ProgressRunRecord("devnodes")).ok());
