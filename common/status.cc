@@ -24,4 +24,11 @@ Status Status::Annotate(std::string_view context) const {
   return Status(std::move(message));
 }
 
+Status JoinErrors(const std::vector<std::string>& errors) {
+  if (errors.empty()) return Status::Ok();
+  std::string message;
+  for (const std::string& error : errors) message += (message.empty() ? "" : "; ") + error;
+  return Status::Error(message);
+}
+
 }  // namespace umla

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace umla {
 
@@ -26,6 +27,10 @@ class [[nodiscard]] Status {
   explicit Status(std::string message) : message_(std::move(message)) {}
   std::optional<std::string> message_;
 };
+
+// The errors of parts that failed, joined with "; " (each names its own file or
+// device); ok when there are none.
+Status JoinErrors(const std::vector<std::string>& errors);
 
 // A value or the Status saying why there is none.
 template <typename T>

@@ -101,11 +101,4 @@ void ReportChange(StepContext& context, StepOutcome& outcome, const std::string&
   }
 }
 
-Status JoinErrors(const std::vector<std::string>& errors) {
-  if (errors.empty()) return Status::Ok();
-  std::string message;
-  for (const std::string& error : errors) message += (message.empty() ? "" : "; ") + error;
-  return Status::Error(message);
-}
-
 }  // namespace umla::agent

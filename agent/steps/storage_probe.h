@@ -60,7 +60,4 @@ void ApplyEach(StepContext& context, StepOutcome& outcome, std::vector<std::stri
   }
 }
 
-// Joins the errors of actions that failed (each names its path); ok when none.
-Status JoinErrors(const std::vector<std::string>& errors);
-
 }  // namespace umla::agent

@@ -291,7 +291,11 @@ bool RealFileSystem::Exists(const std::string& path) {
 
 Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::string& content,
                                        const std::string* current) {
-  Status written = ReplaceAtomic(path, content, current);
+  return Written(path, content, ReplaceAtomic(path, content, current));
+}
+
+Status RealFileSystem::Written(const std::string& path, const std::string& content,
+                               Status written) {
   if (written.ok()) {
     Remember(path, content);
   } else if (remembered_) {
@@ -338,10 +342,7 @@ Status RealFileSystem::SyncDirectories() {
     }
     deferred_syncs_->clear();
   }
-  if (errors.empty()) return Status::Ok();
-  std::string message = errors.front();
-  for (size_t i = 1; i < errors.size(); ++i) message += "; " + errors[i];
-  return Status::Error(message);
+  return JoinErrors(errors);
 }
 
 Status RealFileSystem::WriteRunFile(const std::string& path, const std::string& content) {
@@ -351,12 +352,7 @@ Status RealFileSystem::WriteRunFile(const std::string& path, const std::string& 
     written = MakeDirectory(DirName(path));
     if (written.ok()) written = ReplaceFile(host, content, nullptr, Sync::kNothing);
   }
-  if (written.ok()) {
-    Remember(path, content);
-  } else if (remembered_) {
-    remembered_->erase(path);
-  }
-  return written;
+  return Written(path, content, written);
 }
 
 Result<std::string> RealFileSystem::ReadLink(const std::string& path) {

@@ -100,6 +100,8 @@ class RealFileSystem : public FileSystem {
   void Remember(const std::string& path, std::optional<std::string> content);
   Status ReplaceAtomic(const std::string& path, const std::string& content,
                        const std::string* current);
+  // Keeps `content` as `path`'s when `written` is ok, else forgets `path`; returns it.
+  Status Written(const std::string& path, const std::string& content, Status written);
 };
 
 // Reads a host path (not under any root) until EOF or `limit` bytes, which is how

@@ -217,10 +217,7 @@ Status Down(netlink::Socket& socket, const NetSetupState& state) {
     if (!link.ok()) continue;
     if (keep(socket.DeleteLink(*link))) std::cout << "removed " << name << "\n";
   }
-  if (errors.empty()) return Status::Ok();
-  std::string message = errors.front();
-  for (size_t i = 1; i < errors.size(); ++i) message += "; " + errors[i];
-  return Status::Error(message);
+  return JoinErrors(errors);
 }
 
 }  // namespace
