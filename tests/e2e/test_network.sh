@@ -65,7 +65,18 @@ assert_contains "$WORK/tap0.txt" "master br0"
 assert_contains "$WORK/tap0.txt" "persist on"
 assert_contains "$WORK/tap0.txt" "user nobody"
 nsx ip -d link show up0 | grep -q "master br0" || fail "up0 is not a port of br0"
-
+# A move that stopped midway (here: one address back on up0, as if the removal had not
+# happened yet, and a route gone) is finished by the next net-setup.
+nsx ip addr del 192.0.2.7/24 dev br0
+nsx ip addr add 192.0.2.7/24 dev up0
+nsx ip route del 203.0.113.0/24 via 192.0.2.9 dev br0 metric 50
+nsx "$UML_BRIDGE" net-setup --bridge br0 --tap tap0 --user nobody --uplink up0 > "$WORK/setup3.out" \
+  || fail "net-setup after a stopped move failed: $(cat "$WORK/setup3.out")"
+assert_contains "$WORK/setup3.out" "address 192.0.2.7/24: now on br0"
+assert_contains "$WORK/setup3.out" "route 203.0.113.0/24 via 192.0.2.9 metric 50: now through br0"
+assert_contains "$WORK/setup3.out" "address 192.0.2.7/24: removed from up0"
+assert_not_contains "$WORK/setup3.out" "192.0.2.1/24"
+nsx ip -4 addr show dev up0 | grep -q "inet " && fail "up0 kept an address: $(nsx ip -4 addr show dev up0)"
 
 # 2. netconf reads it back.
 nsx "$UML_BRIDGE" netconf --mirror br0 --guest-ip 192.0.2.2/24 > "$WORK/netconf.json" 2>"$WORK/netconf.err" \
