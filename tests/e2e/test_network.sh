@@ -40,9 +40,12 @@ snapshot > "$WORK/ns-before.txt"
 on_exit "ip netns exec $NS $UML_BRIDGE net-setup --bridge br0 --down"
 
 # 1. net-setup creates bridge and tap (owned by nobody), moves up0's address and routes
-# to br0, and is idempotent.
-nsx "$UML_BRIDGE" net-setup --bridge br0 --tap tap0 --user nobody --uplink up0 > "$WORK/setup1.out" \
-  || fail "net-setup failed: $(cat "$WORK/setup1.out")"
+# to br0, and is idempotent. net_setup NAME: one run, its output in $WORK/NAME.out.
+net_setup() {
+  nsx "$UML_BRIDGE" net-setup --bridge br0 --tap tap0 --user nobody --uplink up0 > "$WORK/$1.out" \
+    || fail "net-setup ($1) failed: $(cat "$WORK/$1.out")"
+}
+net_setup setup1
 assert_contains "$WORK/setup1.out" "created bridge br0"
 assert_contains "$WORK/setup1.out" "created persistent tap tap0"
 assert_contains "$WORK/setup1.out" "address 192.0.2.1/24: now on br0"
@@ -57,8 +60,7 @@ nsx ip -4 addr show dev up0 | grep -q "inet " && fail "up0 kept an address: $(ns
 nsx ip route show > "$WORK/routes-after-setup.txt"
 assert_contains "$WORK/routes-after-setup.txt" "default via 192.0.2.254 dev br0"
 assert_contains "$WORK/routes-after-setup.txt" "203.0.113.0/24 via 192.0.2.9 dev br0 metric 50"
-nsx "$UML_BRIDGE" net-setup --bridge br0 --tap tap0 --user nobody --uplink up0 > "$WORK/setup2.out" \
-  || fail "second net-setup failed"
+net_setup setup2
 assert_eq "$(cat "$WORK/setup2.out")" "" "a second net-setup changes nothing"
 nsx ip -d link show tap0 > "$WORK/tap0.txt"
 assert_contains "$WORK/tap0.txt" "master br0"
@@ -70,8 +72,7 @@ nsx ip -d link show up0 | grep -q "master br0" || fail "up0 is not a port of br0
 nsx ip addr del 192.0.2.7/24 dev br0
 nsx ip addr add 192.0.2.7/24 dev up0
 nsx ip route del 203.0.113.0/24 via 192.0.2.9 dev br0 metric 50
-nsx "$UML_BRIDGE" net-setup --bridge br0 --tap tap0 --user nobody --uplink up0 > "$WORK/setup3.out" \
-  || fail "net-setup after a stopped move failed: $(cat "$WORK/setup3.out")"
+net_setup setup3
 assert_contains "$WORK/setup3.out" "address 192.0.2.7/24: now on br0"
 assert_contains "$WORK/setup3.out" "route 203.0.113.0/24 via 192.0.2.9 metric 50: now through br0"
 assert_contains "$WORK/setup3.out" "address 192.0.2.7/24: removed from up0"
