@@ -1,5 +1,7 @@
 #include "agent/steps/modules_step.h"
 
+#include <algorithm>
+
 #include "agent/core/proc_tables.h"
 #include "agent/system/file_system.h"
 #include "agent/system/guest_info.h"
@@ -66,9 +68,10 @@ class ModulesStep : public Step {
         outcome.status = table.status();
         return outcome;
       }
-      for (const MountEntry& mount : ParseProcMounts(*table)) {
-        snapshot.already_mounted = snapshot.already_mounted || mount.target == target;
-      }
+      std::vector<MountEntry> entries = ParseProcMounts(*table);
+      snapshot.already_mounted = std::any_of(entries.begin(), entries.end(), [&](const auto& m) {
+        return m.target == target;
+      });
     }
     std::string why_not;
     std::optional<ModulesPlan> plan = PlanModules(snapshot, *host_dir, &why_not);
