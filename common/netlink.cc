@@ -41,6 +41,15 @@ LinkInfo ParseLink(std::string_view message) {
   return link;
 }
 
+// The status an answer (an NLMSG_ERROR message: 0 is the ACK) gives its change.
+Status AnswerStatus(const nlmsghdr* header, const std::string& what) {
+  if (header->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr))) {
+    return Status::Error(what + ": short answer from the kernel");
+  }
+  const auto* error = static_cast<const nlmsgerr*>(NLMSG_DATA(header));
+  return error->error == 0 ? Status::Ok() : Status::FromErrno(what, -error->error);
+}
+
 }  // namespace
 
 Socket::~Socket() {
@@ -55,16 +64,21 @@ Status Socket::Open() {
   return Status::Ok();
 }
 
-// Sends `request` and reads replies until DONE (dump) or the ACK/error (change).
-Result<std::vector<std::string>> Socket::Dump(const std::string& request, const std::string& what) {
+char* Socket::Buffer() {
+  if (!buffer_) buffer_.reset(new char[kBufferSize]);
+  return buffer_.get();
+}
+
+// Sends `request` and reads replies until DONE (dump), the ACK/error (change) or, for a
+// plain get, its one answer. An error numbered `none_errno` (e.g. ENODEV for a link
+// asked for by name) means "there is none": no messages, not an error.
+Result<std::vector<std::string>> Socket::Exchange(const std::string& request, const std::string& what,
+                                              Reply reply, int none_errno) {
   if (fd_ < 0) return Status::Error(what + ": netlink socket not open");
   if (::send(fd_, request.data(), request.size(), 0) < 0) return Status::FromErrno(what, errno);
   uint32_t seq = reinterpret_cast<const nlmsghdr*>(request.data())->nlmsg_seq;
   std::vector<std::string> messages;
-  // Dumps come in parts of at most 32 KiB (the kernel's cap); twice that is room.
-  constexpr size_t kBufferSize = 1 << 16;
-  if (!buffer_) buffer_.reset(new char[kBufferSize]);
-  char* buffer = buffer_.get();
+  char* buffer = Buffer();
   while (true) {
     ssize_t n = ::recv(fd_, buffer, kBufferSize, 0);
     if (n < 0) {
@@ -77,28 +91,42 @@ Result<std::vector<std::string>> Socket::Dump(const std::string& request, const 
       if (header->nlmsg_seq != seq) continue;
       if (header->nlmsg_type == NLMSG_DONE) return messages;
       if (header->nlmsg_type == NLMSG_ERROR) {
+        Status answer = AnswerStatus(header, what);
         const auto* error = static_cast<const nlmsgerr*>(NLMSG_DATA(header));
-        if (error->error == 0) return messages;  // the ACK of a change
-        return Status::FromErrno(what, -error->error);
+        if (answer.ok() || (none_errno && error->error == -none_errno)) return messages;
+        return answer;
       }
       messages.emplace_back(reinterpret_cast<const char*>(header), header->nlmsg_len);
+      if (reply == Reply::kOne) return messages;
     }
   }
 }
 
-Status Socket::Transact(const std::string& request, const std::string& what) {
-  Result<std::vector<std::string>> replies = Dump(request, what);
+Status Socket::Transact(Change change) {
+  reinterpret_cast<nlmsghdr*>(change.request.data())->nlmsg_seq = seq_++;
+  Result<std::vector<std::string>> replies = Exchange(change.request, change.what, Reply::kUntilEnd);
   return replies.ok() ? Status::Ok() : replies.status();
 }
 
 Result<std::vector<LinkInfo>> Socket::Links() {
   Request request(RTM_GETLINK, NLM_F_DUMP);
   request.Payload(ifinfomsg{});
-  auto messages = Dump(request.Finish(seq_++), "list network interfaces");
+  auto messages = Exchange(request.Finish(seq_++), "list network interfaces", Reply::kUntilEnd);
   if (!messages.ok()) return messages.status();
   std::vector<LinkInfo> links;
   for (const auto& message : *messages) links.push_back(ParseLink(message));
   return links;
+}
+
+Result<std::optional<LinkInfo>> Socket::LinkNamed(const std::string& name) {
+  Request request(RTM_GETLINK, 0);
+  request.Payload(ifinfomsg{});
+  request.String(IFLA_IFNAME, name);
+  auto messages = Exchange(request.Finish(seq_++), "look up network interface " + name, Reply::kOne,
+                       ENODEV);
+  if (!messages.ok()) return messages.status();
+  if (messages->empty()) return std::optional<LinkInfo>();
+  return std::optional<LinkInfo>(ParseLink(messages->front()));
 }
 
 Result<std::vector<AddressInfo>> Socket::Addresses() {
@@ -106,7 +134,7 @@ Result<std::vector<AddressInfo>> Socket::Addresses() {
   ifaddrmsg payload{};
   payload.ifa_family = AF_INET;
   request.Payload(payload);
-  auto messages = Dump(request.Finish(seq_++), "list IPv4 addresses");
+  auto messages = Exchange(request.Finish(seq_++), "list IPv4 addresses", Reply::kUntilEnd);
   if (!messages.ok()) return messages.status();
   std::vector<AddressInfo> addresses;
   for (const auto& message : *messages) {
@@ -128,7 +156,7 @@ Result<std::vector<RouteInfo>> Socket::Routes() {
   rtmsg payload{};
   payload.rtm_family = AF_INET;
   request.Payload(payload);
-  auto messages = Dump(request.Finish(seq_++), "list IPv4 routes");
+  auto messages = Exchange(request.Finish(seq_++), "list IPv4 routes", Reply::kUntilEnd);
   if (!messages.ok()) return messages.status();
   std::vector<RouteInfo> routes;
   for (const auto& message : *messages) {
@@ -148,8 +176,8 @@ Result<std::vector<RouteInfo>> Socket::Routes() {
   return routes;
 }
 
-Status Socket::SetLink(const LinkInfo& link, std::optional<bool> up, uint32_t mtu,
-                       std::optional<int> master) {
+Socket::Change Socket::EncodeSetLink(const LinkInfo& link, std::optional<bool> up, uint32_t mtu,
+                                     std::optional<int> master) {
   Request request(RTM_NEWLINK, NLM_F_ACK);
   ifinfomsg payload{};
   payload.ifi_family = AF_UNSPEC;
@@ -165,13 +193,13 @@ Status Socket::SetLink(const LinkInfo& link, std::optional<bool> up, uint32_t mt
   if (up) what += *up ? " up" : " down";
   if (mtu) what += " mtu " + std::to_string(mtu);
   if (master) what += *master ? " master " + std::to_string(*master) : " nomaster";
-  return Transact(request.Finish(seq_++), what);
+  return {request.Finish(0), what};
 }
 
 namespace {
 
 std::string AddressRequest(uint16_t type, uint16_t flags, const LinkInfo& link,
-                           const Ipv4Prefix& prefix, Ipv4 broadcast, uint32_t seq) {
+                           const Ipv4Prefix& prefix, Ipv4 broadcast) {
   Request request(type, static_cast<uint16_t>(NLM_F_ACK | flags));
   ifaddrmsg payload{};
   payload.ifa_family = AF_INET;
@@ -181,11 +209,11 @@ std::string AddressRequest(uint16_t type, uint16_t flags, const LinkInfo& link,
   request.Address(IFA_LOCAL, prefix.address);
   request.Address(IFA_ADDRESS, prefix.address);
   if (broadcast) request.Address(IFA_BROADCAST, broadcast);
-  return request.Finish(seq);
+  return request.Finish(0);
 }
 
 std::string RouteRequest(uint16_t type, uint16_t flags, const LinkInfo& link,
-                         const NetRoute& route, uint32_t seq, const RouteOrigin& origin = {}) {
+                         const NetRoute& route, const RouteOrigin& origin = {}) {
   Request request(type, static_cast<uint16_t>(NLM_F_ACK | flags));
   rtmsg payload{};
   payload.rtm_family = AF_INET;
@@ -203,33 +231,125 @@ std::string RouteRequest(uint16_t type, uint16_t flags, const LinkInfo& link,
   if (route.gateway) request.Address(RTA_GATEWAY, *route.gateway);
   request.U32(RTA_OIF, static_cast<uint32_t>(link.index));
   if (origin.metric) request.U32(RTA_PRIORITY, origin.metric);
-  return request.Finish(seq);
+  return request.Finish(0);
 }
 
 }  // namespace
 
+Socket::Change Socket::EncodeAddAddress(const LinkInfo& link, const Ipv4Prefix& prefix,
+                                        Ipv4 broadcast) {
+  return {AddressRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, link, prefix, broadcast),
+          "add address " + FormatIpv4Prefix(prefix) + " on " + link.name};
+}
+
+Socket::Change Socket::EncodeDeleteAddress(const LinkInfo& link, const Ipv4Prefix& prefix) {
+  return {AddressRequest(RTM_DELADDR, 0, link, prefix, 0),
+          "delete address " + FormatIpv4Prefix(prefix) + " from " + link.name};
+}
+
+Socket::Change Socket::EncodeAddRoute(const LinkInfo& link, const NetRoute& route, bool replace,
+                                      const RouteOrigin& origin) {
+  uint16_t flags = NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL);
+  std::string what = "add route " + DescribeNetRoute(route) + " dev " + link.name;
+  if (origin.metric) what += " metric " + std::to_string(origin.metric);
+  return {RouteRequest(RTM_NEWROUTE, flags, link, route, origin), what};
+}
+
+Socket::Change Socket::EncodeDeleteRoute(const LinkInfo& link, const NetRoute& route) {
+  return {RouteRequest(RTM_DELROUTE, 0, link, route),
+          "delete route " + DescribeNetRoute(route) + " dev " + link.name};
+}
+
+Status Socket::SetLink(const LinkInfo& link, std::optional<bool> up, uint32_t mtu,
+                       std::optional<int> master) {
+  return Transact(EncodeSetLink(link, up, mtu, master));
+}
+
 Status Socket::AddAddress(const LinkInfo& link, const Ipv4Prefix& prefix, Ipv4 broadcast) {
-  return Transact(AddressRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, link, prefix,
-                                 broadcast, seq_++),
-                  "add address " + FormatIpv4Prefix(prefix) + " on " + link.name);
+  return Transact(EncodeAddAddress(link, prefix, broadcast));
 }
 
 Status Socket::DeleteAddress(const LinkInfo& link, const Ipv4Prefix& prefix) {
-  return Transact(AddressRequest(RTM_DELADDR, 0, link, prefix, 0, seq_++),
-                  "delete address " + FormatIpv4Prefix(prefix) + " from " + link.name);
+  return Transact(EncodeDeleteAddress(link, prefix));
 }
 
 Status Socket::AddRoute(const LinkInfo& link, const NetRoute& route, bool replace,
                         const RouteOrigin& origin) {
-  uint16_t flags = NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL);
-  std::string what = "add route " + DescribeNetRoute(route) + " dev " + link.name;
-  if (origin.metric) what += " metric " + std::to_string(origin.metric);
-  return Transact(RouteRequest(RTM_NEWROUTE, flags, link, route, seq_++, origin), what);
+  return Transact(EncodeAddRoute(link, route, replace, origin));
 }
 
 Status Socket::DeleteRoute(const LinkInfo& link, const NetRoute& route) {
-  return Transact(RouteRequest(RTM_DELROUTE, 0, link, route, seq_++),
-                  "delete route " + DescribeNetRoute(route) + " dev " + link.name);
+  return Transact(EncodeDeleteRoute(link, route));
+}
+
+std::vector<Status> Socket::Batch(std::vector<Change> changes) {
+  std::vector<Status> statuses(changes.size());
+  if (changes.empty()) return statuses;
+  auto fail_all_from = [&](size_t first, const Status& status) {
+    for (size_t i = first; i < changes.size(); ++i) {
+      statuses[i] = Status::Error(changes[i].what + ": " + status.message());
+    }
+    return statuses;
+  };
+  if (fd_ < 0) return fail_all_from(0, Status::Error("netlink socket not open"));
+  // At most kSlots answers a read, each in its own slice of the buffer (an answer
+  // is the error header and at most the request with the kernel's explanation).
+  constexpr size_t kSlots = 16;
+  if (changes.size() > kSlots) {
+    std::vector<Change> rest(std::make_move_iterator(changes.begin() + kSlots),
+                             std::make_move_iterator(changes.end()));
+    changes.resize(kSlots);
+    std::vector<Status> first = Batch(std::move(changes));
+    std::vector<Status> second = Batch(std::move(rest));
+    first.insert(first.end(), second.begin(), second.end());
+    return first;
+  }
+  uint32_t first_seq = seq_;
+  std::string datagram;
+  for (Change& change : changes) {
+    reinterpret_cast<nlmsghdr*>(change.request.data())->nlmsg_seq = seq_++;
+    datagram += change.request;
+  }
+  if (::send(fd_, datagram.data(), datagram.size(), 0) < 0) {
+    return fail_all_from(0, Status::FromErrno("netlink send", errno));
+  }
+  std::vector<bool> answered(changes.size(), false);
+  constexpr size_t kSlot = kBufferSize / kSlots;
+  char* buffer = Buffer();
+  iovec slices[kSlots];
+  mmsghdr messages[kSlots];
+  // The kernel answers in order: once the last change's answer is in, no other comes.
+  while (!answered.back()) {
+    std::memset(messages, 0, sizeof messages);
+    for (size_t i = 0; i < kSlots; ++i) {
+      slices[i] = {buffer + i * kSlot, kSlot};
+      messages[i].msg_hdr.msg_iov = &slices[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int got = ::recvmmsg(fd_, messages, kSlots, MSG_WAITFORONE, nullptr);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      Status failed = Status::FromErrno("netlink receive", errno);
+      for (size_t i = 0; i < changes.size(); ++i) {
+        if (!answered[i]) statuses[i] = Status::Error(changes[i].what + ": " + failed.message());
+      }
+      return statuses;
+    }
+    for (int m = 0; m < got; ++m) {
+      size_t left = messages[m].msg_len;
+      for (auto* header = reinterpret_cast<nlmsghdr*>(slices[m].iov_base); NLMSG_OK(header, left);
+           header = NLMSG_NEXT(header, left)) {
+        uint32_t index = header->nlmsg_seq - first_seq;
+        if (header->nlmsg_type != NLMSG_ERROR || index >= changes.size() || answered[index]) continue;
+        statuses[index] = AnswerStatus(header, changes[index].what);
+        answered[index] = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (!answered[i]) statuses[i] = Status::Error(changes[i].what + ": no answer from the kernel");
+  }
+  return statuses;
 }
 
 Status Socket::CreateBridge(const std::string& name) {
@@ -239,7 +359,7 @@ Status Socket::CreateBridge(const std::string& name) {
   size_t linkinfo = request.Begin(IFLA_LINKINFO);
   request.String(IFLA_INFO_KIND, "bridge");
   request.End(linkinfo);
-  return Transact(request.Finish(seq_++), "create bridge " + name);
+  return Transact({request.Finish(0), "create bridge " + name});
 }
 
 Status Socket::DeleteLink(const LinkInfo& link) {
@@ -247,7 +367,7 @@ Status Socket::DeleteLink(const LinkInfo& link) {
   ifinfomsg payload{};
   payload.ifi_index = link.index;
   request.Payload(payload);
-  return Transact(request.Finish(seq_++), "delete link " + link.name);
+  return Transact({request.Finish(0), "delete link " + link.name});
 }
 
 std::optional<LinkInfo> FindLink(const std::vector<LinkInfo>& links, const std::string& name) {

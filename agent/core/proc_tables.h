@@ -27,6 +27,8 @@ std::vector<BlockDeviceInfo> ParseProcPartitions(std::string_view text);
 
 // /proc/swaps: the device (first column, octal escapes decoded) of each active swap.
 std::vector<std::string> ParseProcSwaps(std::string_view text);
+// The table's header line, all there is with no swap on (as the kernel prints it).
+inline constexpr const char* kProcSwapsHeader = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
 
 struct MountEntry {
   std::string source;

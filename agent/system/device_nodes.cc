@@ -204,4 +204,14 @@ Result<std::string> LinuxDeviceNodes::ReadStart(const std::string& path, size_t 
   return start;
 }
 
+std::optional<BlockDeviceInfo> LinuxDeviceNodes::RootFilesystemDevice() {
+  if (!root_device_) {
+    struct stat st;
+    bool known = ::stat(root_.HostPath("/").c_str(), &st) == 0 && major(st.st_dev) != 0;
+    root_device_.emplace();
+    if (known) *root_device_ = BlockDeviceInfo{"", major(st.st_dev), minor(st.st_dev)};
+  }
+  return *root_device_;
+}
+
 }  // namespace umla::agent

@@ -35,6 +35,9 @@ class DeviceNodes {
   virtual Status MakeDirectory(const std::string& path, uint32_t mode) = 0;
   // The first `bytes` bytes of a device (fewer when it is shorter).
   virtual Result<std::string> ReadStart(const std::string& path, size_t bytes) = 0;
+  // The block device the root directory's filesystem is on (a mounted filesystem,
+  // so never swap), as {major, minor}; nullopt when unknown or not a block device.
+  virtual std::optional<BlockDeviceInfo> RootFilesystemDevice() { return std::nullopt; }
 };
 
 // One instance serves one boot run, and what it has seen is kept: block devices are
@@ -52,6 +55,7 @@ class LinuxDeviceNodes : public DeviceNodes {
   Status Remove(const std::string& path) override;
   Status MakeDirectory(const std::string& path, uint32_t mode) override;
   Result<std::string> ReadStart(const std::string& path, size_t bytes) override;
+  std::optional<BlockDeviceInfo> RootFilesystemDevice() override;
 
  private:
   Result<std::vector<BlockDeviceInfo>> ReadBlockDevices();
@@ -64,6 +68,7 @@ class LinuxDeviceNodes : public DeviceNodes {
   std::optional<std::vector<BlockDeviceInfo>> block_devices_;
   std::map<std::string, std::optional<NodeStat>> node_stats_;
   std::map<std::pair<std::string, size_t>, std::string> node_starts_;
+  std::optional<std::optional<BlockDeviceInfo>> root_device_;  // engaged once asked
 };
 
 }  // namespace umla::agent

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <optional>
 #include <set>
 #include <vector>
@@ -90,10 +91,26 @@ enum class Sync {
 // The directories whose fsync a run defers (RealFileSystem::DeferDirectorySyncs).
 using DeferredSyncs = std::set<std::string>;
 
+// rename(2) that refuses to replace anything (RENAME_NOREPLACE); where the filesystem
+// cannot refuse (EINVAL), an lstat first: nothing there, a plain rename.
+int RenameIfStillMissing(const std::string& from, const std::string& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return -1;
+  struct stat st;
+  if (::lstat(to.c_str(), &st) == 0) {
+    errno = EEXIST;
+    return -1;
+  }
+  return errno == ENOENT ? ::rename(from.c_str(), to.c_str()) : -1;
+}
+
 // Writes `content` to a fresh temp file beside `target` and renames it over `target`.
 // With `later`, a kFileAndDirectory replace leaves its directory's fsync to the caller.
+// With `appeared`, `target` was seen missing: the rename only creates it, and sets
+// `*appeared` (and fails, leaving nothing behind) when a file is there after all.
 Status ReplaceFile(const std::string& target, const std::string& content,
-                   const struct stat* like, Sync sync, DeferredSyncs* later = nullptr) {
+                   const struct stat* like, Sync sync, DeferredSyncs* later = nullptr,
+                   bool* appeared = nullptr) {
   std::string temp = target + kTempSuffix;
   mode_t mode = like ? (like->st_mode & 07777) : 0644;
   Fd fd(CreateTemp(temp, mode));
@@ -111,8 +128,12 @@ Status ReplaceFile(const std::string& target, const std::string& content,
     status = Status::FromErrno("fsync " + temp, errno);
   }
   if (::close(fd.release()) != 0 && status.ok()) status = Status::FromErrno("close " + temp, errno);
-  if (status.ok() && (Injected("rename") || ::rename(temp.c_str(), target.c_str()) != 0)) {
-    status = Status::FromErrno("rename " + temp + " to " + target, errno);
+  if (status.ok()) {
+    int renamed = Injected("rename")  ? -1
+                  : appeared != nullptr ? RenameIfStillMissing(temp, target)
+                                        : ::rename(temp.c_str(), target.c_str());
+    if (renamed != 0) status = Status::FromErrno("rename " + temp + " to " + target, errno);
+    if (renamed != 0 && appeared != nullptr && errno == EEXIST) *appeared = true;
   }
   if (!status.ok()) {
     ::unlink(temp.c_str());
@@ -214,11 +235,12 @@ std::string RealFileSystem::HostPath(const std::string& path) const {
 }
 
 Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host_path,
-                                                         size_t limit) {
+                                                         size_t limit, bool* symlink) {
   // Not following a symlink first tells "nothing there" (ENOENT) from a symlink to
   // nowhere (its filesystem not mounted yet: an error, not "no file") in one syscall
   // for what is usually read here, a plain file or none; a symlink costs a second open.
   int opened = ::open(host_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (symlink) *symlink = opened < 0 && errno == ELOOP;
   if (opened < 0 && errno == ELOOP) {
     opened = ::open(host_path.c_str(), O_RDONLY | O_CLOEXEC);
   } else if (opened < 0 && errno == ENOENT) {
@@ -262,22 +284,33 @@ Result<std::optional<std::string>> RealFileSystem::ReadFileIfPresent(const std::
     auto known = remembered_->find(path);
     if (known != remembered_->end()) return known->second;
   }
-  Result<std::optional<std::string>> content = ReadHostFileIfPresent(HostPath(path));
+  bool symlink = false;
+  Result<std::optional<std::string>> content =
+      ReadHostFileIfPresent(HostPath(path), SIZE_MAX, &symlink);
   if (content.ok()) Remember(path, *content);
+  if (remembered_ && symlink) symlinks_read_.insert(path);
   return content;
 }
 
 void RealFileSystem::RememberContents(bool on) {
   if (on && !remembered_) remembered_.emplace();
   if (!on) remembered_.reset();
+  symlinks_read_.clear();
 }
 
 void RealFileSystem::ForgetContents() {
   if (remembered_) remembered_->clear();
+  symlinks_read_.clear();
 }
 
 void RealFileSystem::Remember(const std::string& path, std::optional<std::string> content) {
   if (remembered_) (*remembered_)[path] = std::move(content);
+}
+
+bool RealFileSystem::SeenMissing(const std::string& path) const {
+  if (!remembered_) return false;
+  auto known = remembered_->find(path);
+  return known != remembered_->end() && !known->second.has_value();
 }
 
 bool RealFileSystem::Exists(const std::string& path) {
@@ -308,6 +341,14 @@ Status RealFileSystem::ReplaceAtomic(const std::string& path, const std::string&
                                      const std::string* current) {
   std::string host = HostPath(path);
   DeferredSyncs* later = deferred_syncs_ ? &*deferred_syncs_ : nullptr;
+  if (SeenMissing(path)) {
+    // No lstat: the rename creates the file only if it is still missing; one that
+    // appeared meanwhile is replaced the usual way below, keeping its backup.
+    bool appeared = false;
+    Status created = ReplaceFile(host, content, nullptr, Sync::kFileAndDirectory, later, &appeared);
+    if (!appeared) return created;
+    remembered_->erase(path);  // it is there after all
+  }
   struct stat st;
   if (::lstat(host.c_str(), &st) != 0) {
     return ReplaceFile(host, content, nullptr, Sync::kFileAndDirectory, later);
@@ -364,6 +405,10 @@ Status RealFileSystem::WriteRunFile(const std::string& path, const std::string& 
 
 Result<std::string> RealFileSystem::ReadLink(const std::string& path) {
   std::string host = HostPath(path);
+  // A file this run read without following a symlink, or wrote itself, is none.
+  if (remembered_ && remembered_->count(path) && !symlinks_read_.count(path)) {
+    return Status::FromErrno("readlink " + host, remembered_->at(path) ? EINVAL : ENOENT);
+  }
   char target[4096];
   ssize_t n = ::readlink(host.c_str(), target, sizeof target - 1);
   if (n < 0) return Status::FromErrno("readlink " + host, errno);

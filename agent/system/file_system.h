@@ -97,7 +97,11 @@ class RealFileSystem : public FileSystem {
   std::optional<std::set<std::string>> deferred_syncs_;  // engaged: deferring
   // Engaged while remembering: guest path -> its content, or nullopt for "no file".
   std::optional<std::map<std::string, std::optional<std::string>>> remembered_;
+  // Remembered paths that were symlinks when read (ReadLink asks the disk for these).
+  std::set<std::string> symlinks_read_;
   void Remember(const std::string& path, std::optional<std::string> content);
+  // While remembering: this run read `path` and found nothing there.
+  bool SeenMissing(const std::string& path) const;
   Status ReplaceAtomic(const std::string& path, const std::string& content,
                        const std::string* current);
   // Keeps `content` as `path`'s when `written` is ok, else forgets `path`; returns it.
@@ -110,8 +114,10 @@ class RealFileSystem : public FileSystem {
 Result<std::string> ReadHostFile(const std::string& host_path, size_t limit = SIZE_MAX,
                                  bool missing_is_empty = false);
 // The same, with nullopt for a file that does not exist (a dangling symlink fails).
+// `symlink`, if given, says whether `host_path` itself was a symlink (followed).
 Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host_path,
-                                                         size_t limit = SIZE_MAX);
+                                                         size_t limit = SIZE_MAX,
+                                                         bool* symlink = nullptr);
 
 // True when a file this process creates with `mode` gets exactly that mode and the
 // owner `uid`:`gid` (we are that owner and the umask clears none of the bits), so the

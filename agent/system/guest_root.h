@@ -13,6 +13,9 @@ class GuestRoot {
   explicit GuestRoot(std::string root);
   // `path` (absolute, as seen in the guest) as a path on this machine.
   std::string HostPath(const std::string& path) const;
+  // The root is this machine's own "/": the kernel's state (sysinfo, the tables in
+  // /proc) is the tree's.
+  bool IsRunningSystem() const { return root_.empty() || root_ == "/"; }
   // mkdir -p of a guest path with `mode` for the directories it creates; ok when
   // the directory already exists, an error naming the path otherwise.
   Status MakeDirectories(const std::string& path, unsigned mode) const;

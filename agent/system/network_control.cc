@@ -25,23 +25,14 @@ Result<std::optional<netlink::LinkInfo>> LinuxNetworkControl::FindLink(const std
   if (!refresh && cached != links_.end()) return std::optional<netlink::LinkInfo>(cached->second);
   Result<netlink::Socket*> socket = OpenSocket();
   if (!socket.ok()) return socket.status();
-  auto links = (*socket)->Links();
-  if (!links.ok()) return links.status();
-  links_.clear();
-  for (const auto& link : *links) links_[link.name] = link;
-  return netlink::FindLink(*links, iface);
-}
-
-template <typename Action>
-Status LinuxNetworkControl::WithLink(const std::string& iface, Action action) {
-  auto link = FindLink(iface, false);
+  auto link = (*socket)->LinkNamed(iface);
   if (!link.ok()) return link.status();
-  if (!*link) return Status::Error("no network interface " + iface);
-  Status status = action(*socket_, **link);
-  if (status.ok()) return status;
-  auto fresh = FindLink(iface, true);
-  if (!fresh.ok() || !*fresh || (*fresh)->index == (*link)->index) return status;
-  return action(*socket_, **fresh);
+  if (*link) {
+    links_[iface] = **link;
+  } else {
+    links_.erase(iface);
+  }
+  return link;
 }
 
 Result<InterfaceSnapshot> LinuxNetworkControl::Read(const std::string& iface) {
@@ -69,40 +60,52 @@ Result<InterfaceSnapshot> LinuxNetworkControl::Read(const std::string& iface) {
   return snapshot;
 }
 
-Status LinuxNetworkControl::SetUp(const std::string& iface) {
-  return WithLink(iface, [](netlink::Socket& s, const netlink::LinkInfo& link) {
-    return s.SetLink(link, true, 0, std::nullopt);
-  });
+std::vector<Status> LinuxNetworkControl::Send(const netlink::LinkInfo& link,
+                                              const std::vector<NetAction>& actions) {
+  netlink::Socket& s = *socket_;
+  std::vector<netlink::Socket::Change> changes;
+  for (const NetAction& action : actions) {
+    switch (action.kind) {
+      case NetAction::kSetUp: changes.push_back(s.EncodeSetLink(link, true, 0, std::nullopt)); break;
+      case NetAction::kSetMtu:
+        changes.push_back(s.EncodeSetLink(link, std::nullopt, action.mtu, std::nullopt));
+        break;
+      case NetAction::kDeleteRoute: changes.push_back(s.EncodeDeleteRoute(link, action.route)); break;
+      case NetAction::kDeleteAddress:
+        changes.push_back(s.EncodeDeleteAddress(link, action.address.prefix));
+        break;
+      case NetAction::kAddAddress:
+        changes.push_back(s.EncodeAddAddress(link, action.address.prefix, action.address.broadcast));
+        break;
+      case NetAction::kReplaceRoute:
+        changes.push_back(s.EncodeAddRoute(link, action.route, true));
+        break;
+    }
+  }
+  return s.Batch(std::move(changes));
 }
 
-Status LinuxNetworkControl::SetMtu(const std::string& iface, uint32_t mtu) {
-  return WithLink(iface, [mtu](netlink::Socket& s, const netlink::LinkInfo& link) {
-    return s.SetLink(link, std::nullopt, mtu, std::nullopt);
-  });
-}
-
-Status LinuxNetworkControl::AddAddress(const std::string& iface, const InterfaceAddress& address) {
-  return WithLink(iface, [&](netlink::Socket& s, const netlink::LinkInfo& link) {
-    return s.AddAddress(link, address.prefix, address.broadcast);
-  });
-}
-
-Status LinuxNetworkControl::DeleteAddress(const std::string& iface, const Ipv4Prefix& prefix) {
-  return WithLink(iface, [&](netlink::Socket& s, const netlink::LinkInfo& link) {
-    return s.DeleteAddress(link, prefix);
-  });
-}
-
-Status LinuxNetworkControl::ReplaceRoute(const std::string& iface, const NetRoute& route) {
-  return WithLink(iface, [&](netlink::Socket& s, const netlink::LinkInfo& link) {
-    return s.AddRoute(link, route, true);
-  });
-}
-
-Status LinuxNetworkControl::DeleteRoute(const std::string& iface, const NetRoute& route) {
-  return WithLink(iface, [&](netlink::Socket& s, const netlink::LinkInfo& link) {
-    return s.DeleteRoute(link, route);
-  });
+std::vector<Status> LinuxNetworkControl::Apply(const std::string& iface,
+                                               const std::vector<NetAction>& actions) {
+  if (actions.empty()) return {};
+  auto link = FindLink(iface, false);
+  if (!link.ok() || !*link) {
+    Status failed = link.ok() ? Status::Error("no network interface " + iface) : link.status();
+    return std::vector<Status>(actions.size(), failed);
+  }
+  std::vector<Status> statuses = Send(**link, actions);
+  std::vector<size_t> failed;
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    if (!statuses[i].ok()) failed.push_back(i);
+  }
+  if (failed.empty()) return statuses;
+  auto fresh = FindLink(iface, true);
+  if (!fresh.ok() || !*fresh || (*fresh)->index == (*link)->index) return statuses;
+  std::vector<NetAction> again;
+  for (size_t i : failed) again.push_back(actions[i]);
+  std::vector<Status> retried = Send(**fresh, again);
+  for (size_t k = 0; k < failed.size(); ++k) statuses[failed[k]] = retried[k];
+  return statuses;
 }
 
 }  // namespace umla::agent

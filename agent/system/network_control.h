@@ -37,42 +37,46 @@ struct InterfaceSnapshot {
   std::vector<InterfaceRoute> routes;       // IPv4, main table, unicast, through it
 };
 
+// One change to an interface (agent/steps/net/net_plan.h plans them).
+struct NetAction {
+  // kReplaceRoute replaces a route to the same destination in the main table, if any.
+  enum Kind { kSetUp, kSetMtu, kDeleteRoute, kDeleteAddress, kAddAddress, kReplaceRoute };
+  Kind kind;
+  uint32_t mtu = 0;
+  InterfaceAddress address;  // kAddAddress, kDeleteAddress (prefix only)
+  NetRoute route;            // kReplaceRoute, kDeleteRoute
+};
+
 class NetworkControl {
  public:
   virtual ~NetworkControl() = default;
   // A missing interface is a snapshot with exists=false, not an error.
   virtual Result<InterfaceSnapshot> Read(const std::string& iface) = 0;
-  virtual Status SetUp(const std::string& iface) = 0;
-  virtual Status SetMtu(const std::string& iface, uint32_t mtu) = 0;
-  virtual Status AddAddress(const std::string& iface, const InterfaceAddress& address) = 0;
-  virtual Status DeleteAddress(const std::string& iface, const Ipv4Prefix& prefix) = 0;
-  // Replaces a route to the same destination in the main table, if there is one.
-  virtual Status ReplaceRoute(const std::string& iface, const NetRoute& route) = 0;
-  virtual Status DeleteRoute(const std::string& iface, const NetRoute& route) = 0;
+  // Makes every change, in order, and says how each went (one status per action).
+  // One failing does not stop the others, as the kernel does with a batch; those that
+  // build on it (a route through a gateway only the new address reaches) fail too.
+  virtual std::vector<Status> Apply(const std::string& iface,
+                                    const std::vector<NetAction>& actions) = 0;
 };
 
 // rtnetlink in the agent's own network namespace (the guest's).
-// One socket serves every call, and the interface's index is looked up once: inside
-// UML each syscall is ~0.1 ms (docs/benchmarks.md). A call that fails on a link whose
-// index changed meanwhile (re-created) is retried once on the fresh index.
+// One socket serves every call, the interface is asked for by name and its index kept,
+// and a step's changes go to the kernel in one batch: inside UML each syscall is
+// ~60 us (docs/benchmarks.md). Changes that fail on a link whose index changed
+// meanwhile (re-created) are tried once more on the fresh index.
 class LinuxNetworkControl : public NetworkControl {
  public:
   LinuxNetworkControl();
   ~LinuxNetworkControl() override;
   Result<InterfaceSnapshot> Read(const std::string& iface) override;
-  Status SetUp(const std::string& iface) override;
-  Status SetMtu(const std::string& iface, uint32_t mtu) override;
-  Status AddAddress(const std::string& iface, const InterfaceAddress& address) override;
-  Status DeleteAddress(const std::string& iface, const Ipv4Prefix& prefix) override;
-  Status ReplaceRoute(const std::string& iface, const NetRoute& route) override;
-  Status DeleteRoute(const std::string& iface, const NetRoute& route) override;
+  std::vector<Status> Apply(const std::string& iface,
+                            const std::vector<NetAction>& actions) override;
 
  private:
   Result<netlink::Socket*> OpenSocket();
   // The link called `iface` (nullopt: there is none), from the cache unless `refresh`.
   Result<std::optional<netlink::LinkInfo>> FindLink(const std::string& iface, bool refresh);
-  template <typename Action>
-  Status WithLink(const std::string& iface, Action action);
+  std::vector<Status> Send(const netlink::LinkInfo& link, const std::vector<NetAction>& actions);
 
   std::unique_ptr<netlink::Socket> socket_;
   std::map<std::string, netlink::LinkInfo> links_;

@@ -362,6 +362,42 @@ TEST_F(AtomicWriteTest, RememberedContentsServeLaterReadsUntilTurnedOff) {
   EXPECT_TRUE(files.Exists("/none"));
 }
 
+// A file the run saw missing is created without asking again (no lstat); one that
+// appeared meanwhile is not written over: it is replaced with its backup kept.
+TEST_F(AtomicWriteTest, AFileSeenMissingIsCreatedButOneThatAppearedKeepsItsBackup) {
+  RealFileSystem files(dir_);
+  files.RememberContents(true);
+  ASSERT_FALSE(files.ReadFileIfPresent("/new").value_or("x").has_value());
+  ASSERT_TRUE(files.WriteFileAtomic("/new", new_content_).ok());
+  EXPECT_EQ(Slurp(dir_ + "/new"), new_content_);
+  EXPECT_FALSE(fs::exists(dir_ + "/new" + kBackupSuffix));
+
+  ASSERT_FALSE(files.ReadFileIfPresent("/f").value_or("x").has_value());
+  std::ofstream(dir_ + "/f") << old_content_;  // someone else's, after the read
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  ExpectReplacedWithBackup();
+}
+
+// While remembering, a read tells whether the file was a symlink, and ReadLink of a
+// plain or missing file it read answers from that; a symlink is asked about.
+TEST_F(AtomicWriteTest, ReadLinkOfARememberedFileIsKnownFromItsRead) {
+  RealFileSystem files(dir_);
+  std::ofstream(dir_ + "/plain") << "x\n";
+  std::ofstream(dir_ + "/target") << "y\n";
+  fs::create_symlink("target", dir_ + "/link");
+  files.RememberContents(true);
+  ASSERT_TRUE(files.ReadFile("/plain").ok());
+  ASSERT_FALSE(files.ReadFileIfPresent("/none").value_or("x").has_value());
+  ASSERT_EQ(files.ReadFile("/link").value_or(""), "y\n");
+  fs::remove(dir_ + "/plain");
+  fs::create_symlink("target", dir_ + "/plain");  // behind its back: the read stands
+  EXPECT_FALSE(files.ReadLink("/plain").ok());
+  EXPECT_FALSE(files.ReadLink("/none").ok());
+  EXPECT_EQ(files.ReadLink("/link").value_or(""), "target");
+  files.ForgetContents();
+  EXPECT_EQ(files.ReadLink("/plain").value_or(""), "target");
+}
+
 TEST_F(AtomicWriteTest, AFailedWriteIsNotRemembered) {
   if (!MountTmpfs("size=4m")) GTEST_SKIP() << "needs root to mount a tmpfs";
   RealFileSystem files(dir_);

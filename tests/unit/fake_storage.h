@@ -71,10 +71,13 @@ class FakeDeviceNodes : public DeviceNodes {
     return Status::Ok();
   }
   Result<std::string> ReadStart(const std::string& path, size_t bytes) override {
+    reads.push_back(path);
     auto it = contents.find(path);
     if (it == contents.end()) return std::string();
     return it->second.substr(0, bytes);
   }
+
+  std::optional<BlockDeviceInfo> RootFilesystemDevice() override { return root_device; }
 
   void AddBlock(const std::string& path, uint32_t major, uint32_t minor, uint32_t mode = 0660) {
     NodeStat node;
@@ -95,6 +98,8 @@ class FakeDeviceNodes : public DeviceNodes {
   std::string list_error;  // non-empty: ListBlockDevices fails with it
   std::map<std::string, NodeStat> nodes;
   std::map<std::string, std::string> contents;  // what ReadStart returns per node path
+  std::vector<std::string> reads;                // the paths ReadStart was asked for
+  std::optional<BlockDeviceInfo> root_device;    // RootFilesystemDevice
   std::vector<std::string> done;
 };
 

@@ -221,6 +221,32 @@ TEST_F(RootTree, AHostfsMountOnAKernelWithoutHostfsIsANo) {
   EXPECT_TRUE(std::filesystem::is_directory(root + "/lib/modules/x"));
 }
 
+TEST_F(RootTree, TheRootFilesystemsDeviceIsTheTreesOwn) {
+  LinuxDeviceNodes nodes(root);
+  struct stat st;
+  ASSERT_EQ(::stat(root.c_str(), &st), 0);
+  std::optional<BlockDeviceInfo> device = nodes.RootFilesystemDevice();
+  if (major(st.st_dev) == 0) {
+    EXPECT_FALSE(device.has_value());  // e.g. a tmpfs: no block device
+  } else {
+    ASSERT_TRUE(device.has_value());
+    EXPECT_EQ(device->major, major(st.st_dev));
+    EXPECT_EQ(device->minor, minor(st.st_dev));
+  }
+}
+
+// On the running system the swap table is this machine's: with no swap on, its
+// header alone without reading it (sysinfo), else the table itself.
+TEST(LinuxMountsTest, TheRunningSystemsSwapTableIsTheKernels) {
+  LinuxMounts mounts("/");
+  auto swaps = mounts.ReadSwaps();
+  ASSERT_TRUE(swaps.ok()) << swaps.status().message();
+  auto table = ReadHostFile("/proc/swaps");
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(ParseProcSwaps(*swaps), ParseProcSwaps(*table));
+  EXPECT_EQ(swaps->substr(0, swaps->find('\n') + 1), table->substr(0, table->find('\n') + 1));
+}
+
 TEST_F(RootTree, AnImageTreeHasNoProcTablesAndGetsMountPoints) {
   LinuxMounts mounts(root);
   auto swaps = mounts.ReadSwaps();

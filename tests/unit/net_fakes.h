@@ -59,49 +59,57 @@ class FakeNetworkControl : public NetworkControl {
     auto it = interfaces.find(iface);
     return it == interfaces.end() ? InterfaceSnapshot{} : it->second;
   }
-  Status SetUp(const std::string& iface) override {
-    return Do("SetUp", iface, [](InterfaceSnapshot& s) { s.up = true; });
-  }
-  Status SetMtu(const std::string& iface, uint32_t mtu) override {
-    return Do("SetMtu", iface, [mtu](InterfaceSnapshot& s) { s.mtu = mtu; });
-  }
-  Status AddAddress(const std::string& iface, const InterfaceAddress& address) override {
-    return Do("AddAddress", iface, [&](InterfaceSnapshot& s) {
-      s.addresses.push_back(address);
-      Ipv4Prefix subnet{NetworkOf(address.prefix), address.prefix.length};
-      s.routes.push_back({{subnet, std::nullopt}, true});
-    });
-  }
-  Status DeleteAddress(const std::string& iface, const Ipv4Prefix& prefix) override {
-    return Do("DeleteAddress", iface, [&](InterfaceSnapshot& s) {
-      Ipv4Prefix subnet{NetworkOf(prefix), prefix.length};
-      auto& a = s.addresses;
-      a.erase(std::remove_if(a.begin(), a.end(), [&](auto& x) { return x.prefix == prefix; }), a.end());
-      auto& r = s.routes;
-      r.erase(std::remove_if(r.begin(), r.end(),
-                             [&](auto& x) { return x.from_kernel && x.route.destination == subnet; }),
-              r.end());
-    });
-  }
-  Status ReplaceRoute(const std::string& iface, const NetRoute& route) override {
-    return Do("ReplaceRoute", iface, [&](InterfaceSnapshot& s) {
-      for (auto& present : s.routes) {
-        if (present.route.destination == route.destination) {
-          present = {route, false};
-          return;
-        }
-      }
-      s.routes.push_back({route, false});
-    });
-  }
-  Status DeleteRoute(const std::string& iface, const NetRoute& route) override {
-    return Do("DeleteRoute", iface, [&](InterfaceSnapshot& s) {
-      auto& r = s.routes;
-      r.erase(std::remove_if(r.begin(), r.end(), [&](auto& x) { return x.route == route; }), r.end());
-    });
+  std::vector<Status> Apply(const std::string& iface,
+                            const std::vector<NetAction>& actions) override {
+    std::vector<Status> statuses;
+    for (const NetAction& action : actions) statuses.push_back(ApplyOne(iface, action));
+    return statuses;
   }
 
  private:
+  Status ApplyOne(const std::string& iface, const NetAction& action) {
+    switch (action.kind) {
+      case NetAction::kSetUp: return Do("SetUp", iface, [](InterfaceSnapshot& s) { s.up = true; });
+      case NetAction::kSetMtu:
+        return Do("SetMtu", iface, [&](InterfaceSnapshot& s) { s.mtu = action.mtu; });
+      case NetAction::kAddAddress:
+        return Do("AddAddress", iface, [&](InterfaceSnapshot& s) {
+          s.addresses.push_back(action.address);
+          Ipv4Prefix subnet{NetworkOf(action.address.prefix), action.address.prefix.length};
+          s.routes.push_back({{subnet, std::nullopt}, true});
+        });
+      case NetAction::kDeleteAddress:
+        return Do("DeleteAddress", iface, [&](InterfaceSnapshot& s) {
+          const Ipv4Prefix& prefix = action.address.prefix;
+          Ipv4Prefix subnet{NetworkOf(prefix), prefix.length};
+          auto& a = s.addresses;
+          a.erase(std::remove_if(a.begin(), a.end(), [&](auto& x) { return x.prefix == prefix; }),
+                  a.end());
+          auto& r = s.routes;
+          r.erase(std::remove_if(r.begin(), r.end(),
+                                 [&](auto& x) { return x.from_kernel && x.route.destination == subnet; }),
+                  r.end());
+        });
+      case NetAction::kReplaceRoute:
+        return Do("ReplaceRoute", iface, [&](InterfaceSnapshot& s) {
+          for (auto& present : s.routes) {
+            if (present.route.destination == action.route.destination) {
+              present = {action.route, false};
+              return;
+            }
+          }
+          s.routes.push_back({action.route, false});
+        });
+      case NetAction::kDeleteRoute:
+        return Do("DeleteRoute", iface, [&](InterfaceSnapshot& s) {
+          auto& r = s.routes;
+          r.erase(std::remove_if(r.begin(), r.end(), [&](auto& x) { return x.route == action.route; }),
+                  r.end());
+        });
+    }
+    return Status::Error("unknown network action");
+  }
+
   template <typename Change>
   Status Do(const std::string& name, const std::string& iface, Change change) {
     calls.push_back(name + " " + iface);

@@ -24,7 +24,7 @@ std::vector<std::string> Lines(const std::vector<NetAction>& plan) {
 }
 
 void Apply(const std::vector<NetAction>& plan, FakeNetworkControl& network) {
-  for (const auto& action : plan) ASSERT_TRUE(ApplyNetAction(action, "eth0", network).ok());
+  for (const Status& status : network.Apply("eth0", plan)) ASSERT_TRUE(status.ok()) << status.message();
 }
 
 TEST(NetPlan, FreshInterfaceInOrderThenNothing) {

@@ -1,6 +1,8 @@
+#include <algorithm>
 #include <sstream>
 
 #include <gtest/gtest.h>
+
 
 #include "agent/steps/net/dns_step.h"
 #include "agent/steps/net/net_step.h"
@@ -105,9 +107,19 @@ TEST_F(NetStepsTest, MissingInterfaceAndKernelRefusalAreReported) {
   auto net = MakeNetStep();
   StepOutcome outcome = Run(*net, "uml_agent.net.address=192.0.2.2/24 uml_agent.net.iface=vec0");
   EXPECT_EQ(outcome.status.message().rfind("no network interface vec0", 0), 0u);
-  network.fail_on = "ReplaceRoute";
+  network.fail_on = "AddAddress";
   outcome = Run(*net, kCmdline);
-  EXPECT_EQ(outcome.status.message(), "ReplaceRoute eth0: Network is unreachable");
+  EXPECT_EQ(outcome.status.message(), "AddAddress eth0: Network is unreachable");
+  // Every change is tried, as the kernel does with a batch: those before and after the
+  // failed one are made and reported.
+  EXPECT_NE(std::find(outcome.changes.begin(), outcome.changes.end(), "+ link eth0 up"),
+            outcome.changes.end());
+  EXPECT_NE(std::find(outcome.changes.begin(), outcome.changes.end(),
+                      "+ route default via 192.0.2.254 dev eth0"),
+            outcome.changes.end());
+  EXPECT_EQ(std::count_if(outcome.changes.begin(), outcome.changes.end(),
+                          [](const std::string& c) { return c.rfind("+ address", 0) == 0; }),
+            0);
   // The files are written all the same, so the distribution agrees at the next boot.
   EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth0"));
 }

@@ -80,6 +80,20 @@ TEST_F(SeedGuest, FirstBootFixesNodesFstabAndActivates) {
             (std::vector<std::string>{"+ swapon /dev/ubdb", "+ mount -t hostfs none /mnt/host"}));
 }
 
+// The root filesystem's disk is mounted: it is not read for a swap signature (were
+// its first page one, it would still not be taken for swap).
+TEST_F(SeedGuest, TheRootFilesystemsDiskIsNotProbedForSwap) {
+  nodes.root_device = BlockDeviceInfo{"", 98, 0};
+  for (const char* path : {"/dev/ubda", "/dev/ubd/0", "/dev/ubd0"}) {
+    nodes.contents[path] = SwapPage("0dd0dd00-1234-4abc-8def-0123456789ab", "");
+  }
+  for (const StepOutcome& outcome : Boot()) EXPECT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_FALSE(nodes.reads.empty());
+  for (const std::string& read : nodes.reads) EXPECT_EQ(read, "/dev/ubdb");
+  EXPECT_EQ(mounts.done, (std::vector<std::string>{"mkdir /mnt/host", "swapon /dev/ubdb",
+                                                   "mount hostfs none /mnt/host data="}));
+}
+
 TEST_F(SeedGuest, SecondBootChangesNothing) {
   Boot();
   std::string fstab_after = files.files["/etc/fstab"];

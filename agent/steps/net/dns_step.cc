@@ -27,6 +27,9 @@ class DnsStep : public Step {
       return outcome;
     }
     FileSystem& files = *context.system->files;
+    // Read first: the read tells a symlink from a file, so the symlink check of a
+    // plain file (or of none) costs no syscall of its own.
+    std::vector<FileWrite> writes = ChangedFiles(files, {{kResolvConfPath, RenderResolvConf(*dns)}});
     Result<std::string> target = files.ReadLink(kResolvConfPath);
     if (target.ok() && IsResolverManagedTarget(kResolvConfPath, *target)) {
       outcome.skipped = true;
@@ -34,7 +37,6 @@ class DnsStep : public Step {
                             ", managed by a resolver daemon: left alone";
       return outcome;
     }
-    std::vector<FileWrite> writes = ChangedFiles(files, {{kResolvConfPath, RenderResolvConf(*dns)}});
     if (context.dry_run) {
       for (const auto& write : writes) context.PlanLine("+ write " + write.path);
       return outcome;

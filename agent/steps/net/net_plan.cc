@@ -84,16 +84,4 @@ std::string DescribeNetAction(const NetAction& action, const std::string& iface)
   return "?";
 }
 
-Status ApplyNetAction(const NetAction& action, const std::string& iface, NetworkControl& network) {
-  switch (action.kind) {
-    case NetAction::kSetUp: return network.SetUp(iface);
-    case NetAction::kSetMtu: return network.SetMtu(iface, action.mtu);
-    case NetAction::kDeleteRoute: return network.DeleteRoute(iface, action.route);
-    case NetAction::kDeleteAddress: return network.DeleteAddress(iface, action.address.prefix);
-    case NetAction::kAddAddress: return network.AddAddress(iface, action.address);
-    case NetAction::kReplaceRoute: return network.ReplaceRoute(iface, action.route);
-  }
-  return Status::Error("unknown network action");
-}
-
 }  // namespace umla::agent

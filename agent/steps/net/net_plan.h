@@ -11,14 +11,6 @@
 
 namespace umla::agent {
 
-struct NetAction {
-  enum Kind { kSetUp, kSetMtu, kDeleteRoute, kDeleteAddress, kAddAddress, kReplaceRoute };
-  Kind kind;
-  uint32_t mtu = 0;
-  InterfaceAddress address;  // kAddAddress, kDeleteAddress (prefix only)
-  NetRoute route;            // kReplaceRoute, kDeleteRoute
-};
-
 // In the order to apply: link up and MTU, stale routes and addresses out, the address
 // in, then routes (on-link before those through a gateway, the default route last).
 // Routes the kernel adds with an address (the subnet route) are not planned when the
@@ -27,8 +19,5 @@ std::vector<NetAction> PlanInterface(const GuestNetConfig& wanted, const Interfa
 
 // One +/- line per action, e.g. "+ route default via 192.0.2.254 dev eth0".
 std::string DescribeNetAction(const NetAction& action, const std::string& iface);
-
-// Applies one action through `network`.
-Status ApplyNetAction(const NetAction& action, const std::string& iface, NetworkControl& network);
 
 }  // namespace umla::agent

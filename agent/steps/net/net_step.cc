@@ -56,18 +56,20 @@ class NetStep : public Step {
       for (const auto& write : writes) context.PlanLine("+ write " + write.path);
       return outcome;
     }
-    // Interface changes stop at the first failure (later ones build on it); the
-    // files are written regardless, so the next boot of the distribution agrees.
-    for (const auto& action : actions) {
-      Status applied = ApplyNetAction(action, wanted.iface, *network);
-      if (!applied.ok()) {
-        outcome.status = applied;
-        break;
+    // Every interface change is tried, each failure reported; the files are written
+    // regardless, so the next boot of the distribution agrees.
+    std::vector<std::string> errors;
+    std::vector<Status> applied = network ? network->Apply(wanted.iface, actions) : std::vector<Status>{};
+    for (size_t i = 0; i < applied.size(); ++i) {
+      if (applied[i].ok()) {
+        outcome.changes.push_back(DescribeNetAction(actions[i], wanted.iface));
+      } else {
+        errors.push_back(applied[i].message());
       }
-      outcome.changes.push_back(DescribeNetAction(action, wanted.iface));
     }
     Status written = WriteFiles(*files, writes, &outcome.changes);
-    if (outcome.status.ok()) outcome.status = written;
+    if (!written.ok()) errors.push_back(written.message());
+    outcome.status = JoinErrors(errors);
     return outcome;
   }
 

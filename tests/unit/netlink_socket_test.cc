@@ -1,0 +1,105 @@
+// netlink::Socket against the real kernel, in a network namespace of its own (root
+// only): a link asked for by name, and a batch whose middle change fails.
+#include <sched.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <thread>
+
+#include "common/netlink.h"
+
+namespace umla::netlink {
+namespace {
+
+// A socket in a fresh network namespace (only "lo", down). The namespace is the
+// helper thread's alone (a namespace belongs to a task), and lives on with the socket.
+std::unique_ptr<Socket> SocketInNewNamespace(Status* status) {
+  std::unique_ptr<Socket> socket;
+  std::thread([&] {
+    if (::unshare(CLONE_NEWNET) != 0) {
+      *status = Status::FromErrno("unshare(CLONE_NEWNET)", errno);
+      return;
+    }
+    socket = std::make_unique<Socket>();
+    *status = socket->Open();
+  }).join();
+  return socket;
+}
+
+class NetlinkSocketTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root for a network namespace";
+    Status opened;
+    socket = SocketInNewNamespace(&opened);
+    ASSERT_TRUE(opened.ok()) << opened.message();
+  }
+  std::unique_ptr<Socket> socket;
+};
+
+TEST_F(NetlinkSocketTest, LinkAskedForByName) {
+  auto lo = socket->LinkNamed("lo");
+  ASSERT_TRUE(lo.ok()) << lo.status().message();
+  ASSERT_TRUE(lo->has_value());
+  EXPECT_EQ((*lo)->name, "lo");
+  EXPECT_FALSE((*lo)->up);
+  auto none = socket->LinkNamed("umla-none0");
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(NetlinkSocketTest, BatchAnswersEachChangeAndGoesOnPastAFailure) {
+  LinkInfo lo = **socket->LinkNamed("lo");
+  Ipv4Prefix address = *ParseIpv4Prefix("192.0.2.2/24");
+  NetRoute unreachable = *ParseNetRoute("203.0.113.0/24 via 198.51.100.1");
+  NetRoute on_link = *ParseNetRoute("198.51.100.0/24");
+  std::vector<Socket::Change> changes;
+  changes.push_back(socket->EncodeSetLink(lo, true, 0, std::nullopt));
+  changes.push_back(socket->EncodeAddRoute(lo, unreachable, true));  // no route to its gateway
+  changes.push_back(socket->EncodeAddAddress(lo, address, 0));
+  changes.push_back(socket->EncodeAddRoute(lo, on_link, true));
+  std::vector<Status> statuses = socket->Batch(std::move(changes));
+  ASSERT_EQ(statuses.size(), 4u);
+  EXPECT_TRUE(statuses[0].ok()) << statuses[0].message();
+  ASSERT_FALSE(statuses[1].ok());
+  EXPECT_EQ(statuses[1].message().rfind("add route 203.0.113.0/24 via 198.51.100.1 dev lo: ", 0), 0u)
+      << statuses[1].message();
+  EXPECT_TRUE(statuses[2].ok()) << statuses[2].message();
+  EXPECT_TRUE(statuses[3].ok()) << statuses[3].message();
+
+  EXPECT_TRUE((**socket->LinkNamed("lo")).up);
+  auto addresses = socket->Addresses();
+  ASSERT_TRUE(addresses.ok());
+  bool found = false;
+  for (const auto& a : *addresses) found = found || (a.index == lo.index && a.prefix == address);
+  EXPECT_TRUE(found);
+  auto routes = socket->Routes();
+  ASSERT_TRUE(routes.ok());
+  bool routed = false;
+  for (const auto& r : *routes) routed = routed || r.route.destination == on_link.destination;
+  EXPECT_TRUE(routed);
+  // An empty batch asks nothing; a second batch numbers its answers on from the first.
+  EXPECT_TRUE(socket->Batch({}).empty());
+  std::vector<Socket::Change> again;
+  again.push_back(socket->EncodeDeleteAddress(lo, address));
+  again.push_back(socket->EncodeDeleteAddress(lo, address));  // gone by then
+  statuses = socket->Batch(std::move(again));
+  ASSERT_EQ(statuses.size(), 2u);
+  EXPECT_TRUE(statuses[0].ok()) << statuses[0].message();
+  EXPECT_FALSE(statuses[1].ok());
+}
+
+TEST_F(NetlinkSocketTest, LargeBatchIsSentInParts) {
+  LinkInfo lo = **socket->LinkNamed("lo");
+  std::vector<Socket::Change> changes;
+  for (int i = 0; i < 40; ++i) changes.push_back(socket->EncodeSetLink(lo, i % 2 == 0, 0, std::nullopt));
+  std::vector<Status> statuses = socket->Batch(std::move(changes));
+  ASSERT_EQ(statuses.size(), 40u);
+  for (const Status& status : statuses) EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_FALSE((**socket->LinkNamed("lo")).up);  // the last one set it down
+}
+
+}  // namespace
+}  // namespace umla::netlink
