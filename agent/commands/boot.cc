@@ -48,6 +48,15 @@ void Record(ProgressBoard* board, std::string_view record) {
   }
 }
 
+// Makes the steps' renames durable (one fsync a directory). Named like a step while it
+// runs: a disk that hangs the fsync is blamed on it.
+Status SyncChanges(RealFileSystem& files, ProgressBoard* progress) {
+  Record(progress, ProgressRunRecord("sync"));
+  Status synced = files.SyncDirectories();
+  if (synced.ok()) Record(progress, ProgressRunRecord(""));
+  return synced;
+}
+
 // Sends to the line, then records the frame for the guard.
 class RecordingSink : public EventSink {
  public:
@@ -267,13 +276,10 @@ int RunBoot(const BootOptions& options) {
     }
     files.RememberContents(false);
     mounts.RememberTable(false);
-    // Named like a step while it runs: a disk that hangs the fsync is blamed on it.
-    Record(options.progress, ProgressRunRecord("sync"));
-    Status synced = files.SyncDirectories();
-    if (synced.ok()) {
-      Record(options.progress, ProgressRunRecord(""));
-    } else {
-      runner.RecordFailure("sync", synced.message());
+    // A whole run syncs after its ready (below); the wrapper's fixups before init.
+    if (options.phase == BootPhase::kFixups) {
+      Status synced = SyncChanges(files, options.progress);
+      if (!synced.ok()) runner.RecordFailure("sync", synced.message());
     }
   }
   if (options.phase == BootPhase::kFixups || options.phase == BootPhase::kRecover) {
@@ -292,8 +298,22 @@ int RunBoot(const BootOptions& options) {
   LogUntimed(spdlog::level::info, fmt::format("ready after {} us: {} steps, {}", ready.total_us,
                                               ready.steps.size(),
                                               ready.ok ? "all ok" : "some failed"));
-  spdlog::default_logger()->flush();
   line.Close();
+  // The changes are in place and atomic before ready; making their renames durable
+  // (a directory fsync, ~1 ms inside UML) can follow it: a crash before it leaves the
+  // old files, which the next boot fixes again. Its failure is the run's (exit
+  // status, the report, the kernel log), no longer the host's.
+  Status synced = SyncChanges(files, options.progress);
+  if (!synced.ok()) {
+    spdlog::error("sync after ready: {} (a crash may undo the changes)", synced.message());
+    protocol::StepResult failed;
+    failed.name = "sync";
+    failed.status = protocol::StepStatus::kFailed;
+    failed.reason = synced.message();
+    ready.steps.push_back(failed);
+    ready.ok = false;
+  }
+  spdlog::default_logger()->flush();
   if (!options.dry_run) {
     KeepReport(options.root, ready, hello);
     SaveBootState(files, hello, runner, true);

@@ -99,6 +99,16 @@ TEST(ProgressLog, TheSyncAfterTheStepsIsBlamedOnlyWhileItRuns) {
   Result<BootState> done = ParseProgressLog(log + ProgressRunRecord(""));
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(done->running_step, "");
+  // A whole run syncs after its ready: hanging there, it is a run that reported
+  // (the guard then adds nothing to what the host has).
+  protocol::Event ready;
+  ready.type = protocol::EventType::kReady;
+  ready.seq = 3;
+  Result<BootState> after_ready =
+      ParseProgressLog(Frame(HelloEvent()) + Frame(StepEvent(2, "dns")) + Frame(ready) +
+                       ProgressRunRecord("sync"));
+  ASSERT_TRUE(after_ready.ok());
+  EXPECT_TRUE(after_ready->ready_sent);
 }
 
 TEST(ProgressLog, WithoutAHelloThereIsNoState) {
