@@ -318,7 +318,10 @@ std::vector<Status> Socket::Batch(std::vector<Change> changes) {
   char* buffer = Buffer();
   iovec slices[kSlots];
   mmsghdr messages[kSlots];
-  // The kernel answers in order: once the last change's answer is in, no other comes.
+  // The kernel handles the whole datagram within the send and queues an answer for
+  // each change in order: the first read waits for one, later reads take only what
+  // is there, and the last change's answer ends the wait.
+  int wait = MSG_WAITFORONE;
   while (!answered.back()) {
     std::memset(messages, 0, sizeof messages);
     for (size_t i = 0; i < kSlots; ++i) {
@@ -326,24 +329,25 @@ std::vector<Status> Socket::Batch(std::vector<Change> changes) {
       messages[i].msg_hdr.msg_iov = &slices[i];
       messages[i].msg_hdr.msg_iovlen = 1;
     }
-    int got = ::recvmmsg(fd_, messages, kSlots, MSG_WAITFORONE, nullptr);
+    int got = ::recvmmsg(fd_, messages, kSlots, wait, nullptr);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;  // nothing more comes
     if (got < 0) {
-      if (errno == EINTR) continue;
       Status failed = Status::FromErrno("netlink receive", errno);
       for (size_t i = 0; i < changes.size(); ++i) {
         if (!answered[i]) statuses[i] = Status::Error(changes[i].what + ": " + failed.message());
       }
       return statuses;
     }
+    wait = MSG_DONTWAIT;
     for (int m = 0; m < got; ++m) {
-      size_t left = messages[m].msg_len;
-      for (auto* header = reinterpret_cast<nlmsghdr*>(slices[m].iov_base); NLMSG_OK(header, left);
-           header = NLMSG_NEXT(header, left)) {
-        uint32_t index = header->nlmsg_seq - first_seq;
-        if (header->nlmsg_type != NLMSG_ERROR || index >= changes.size() || answered[index]) continue;
-        statuses[index] = AnswerStatus(header, changes[index].what);
-        answered[index] = true;
-      }
+      // An answer is one message a datagram; a cut one still has its error number.
+      if (messages[m].msg_len < NLMSG_LENGTH(sizeof(nlmsgerr))) continue;
+      const auto* header = static_cast<const nlmsghdr*>(slices[m].iov_base);
+      uint32_t index = header->nlmsg_seq - first_seq;
+      if (header->nlmsg_type != NLMSG_ERROR || index >= changes.size() || answered[index]) continue;
+      statuses[index] = AnswerStatus(header, changes[index].what);
+      answered[index] = true;
     }
   }
   for (size_t i = 0; i < changes.size(); ++i) {
