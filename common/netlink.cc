@@ -41,13 +41,11 @@ LinkInfo ParseLink(std::string_view message) {
   return link;
 }
 
-// The status an answer (an NLMSG_ERROR message: 0 is the ACK) gives its change.
-Status AnswerStatus(const nlmsghdr* header, const std::string& what) {
-  if (header->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr))) {
-    return Status::Error(what + ": short answer from the kernel");
-  }
-  const auto* error = static_cast<const nlmsgerr*>(NLMSG_DATA(header));
-  return error->error == 0 ? Status::Ok() : Status::FromErrno(what, -error->error);
+// The error number an answer (an NLMSG_ERROR message; 0 is the ACK) carries, of the
+// `received` bytes of it there are; EBADMSG when too few to hold one.
+int AnswerErrno(const nlmsghdr* header, size_t received) {
+  if (received < NLMSG_LENGTH(sizeof(nlmsgerr))) return EBADMSG;
+  return -static_cast<const nlmsgerr*>(NLMSG_DATA(header))->error;
 }
 
 }  // namespace
@@ -69,11 +67,12 @@ char* Socket::Buffer() {
   return buffer_.get();
 }
 
-// Sends `request` and reads replies until DONE (dump), the ACK/error (change) or, for a
-// plain get, its one answer. An error numbered `none_errno` (e.g. ENODEV for a link
-// asked for by name) means "there is none": no messages, not an error.
-Result<std::vector<std::string>> Socket::Exchange(const std::string& request, const std::string& what,
-                                              Reply reply, int none_errno) {
+// Sends `request` and reads replies until DONE (a dump) or, for a plain get, its one
+// answer; an error answer ends it. An error numbered `none_errno` (e.g. ENODEV for a
+// link asked for by name) means "there is none": no messages, not an error.
+Result<std::vector<std::string>> Socket::Exchange(const std::string& request,
+                                                  const std::string& what, Reply reply,
+                                                  int none_errno) {
   if (fd_ < 0) return Status::Error(what + ": netlink socket not open");
   if (::send(fd_, request.data(), request.size(), 0) < 0) return Status::FromErrno(what, errno);
   uint32_t seq = reinterpret_cast<const nlmsghdr*>(request.data())->nlmsg_seq;
@@ -91,10 +90,9 @@ Result<std::vector<std::string>> Socket::Exchange(const std::string& request, co
       if (header->nlmsg_seq != seq) continue;
       if (header->nlmsg_type == NLMSG_DONE) return messages;
       if (header->nlmsg_type == NLMSG_ERROR) {
-        Status answer = AnswerStatus(header, what);
-        const auto* error = static_cast<const nlmsgerr*>(NLMSG_DATA(header));
-        if (answer.ok() || (none_errno && error->error == -none_errno)) return messages;
-        return answer;
+        int err = AnswerErrno(header, header->nlmsg_len);
+        if (err == 0 || err == none_errno) return messages;
+        return Status::FromErrno(what, err);
       }
       messages.emplace_back(reinterpret_cast<const char*>(header), header->nlmsg_len);
       if (reply == Reply::kOne) return messages;
@@ -103,9 +101,9 @@ Result<std::vector<std::string>> Socket::Exchange(const std::string& request, co
 }
 
 Status Socket::Transact(Change change) {
-  reinterpret_cast<nlmsghdr*>(change.request.data())->nlmsg_seq = seq_++;
-  Result<std::vector<std::string>> replies = Exchange(change.request, change.what, Reply::kUntilEnd);
-  return replies.ok() ? Status::Ok() : replies.status();
+  std::vector<Change> one;
+  one.push_back(std::move(change));
+  return Batch(std::move(one)).front();
 }
 
 Result<std::vector<LinkInfo>> Socket::Links() {
@@ -122,8 +120,8 @@ Result<std::optional<LinkInfo>> Socket::LinkNamed(const std::string& name) {
   Request request(RTM_GETLINK, 0);
   request.Payload(ifinfomsg{});
   request.String(IFLA_IFNAME, name);
-  auto messages = Exchange(request.Finish(seq_++), "look up network interface " + name, Reply::kOne,
-                       ENODEV);
+  auto messages =
+      Exchange(request.Finish(seq_++), "look up network interface " + name, Reply::kOne, ENODEV);
   if (!messages.ok()) return messages.status();
   if (messages->empty()) return std::optional<LinkInfo>();
   return std::optional<LinkInfo>(ParseLink(messages->front()));
@@ -282,27 +280,41 @@ Status Socket::DeleteRoute(const LinkInfo& link, const NetRoute& route) {
   return Transact(EncodeDeleteRoute(link, route));
 }
 
+namespace {
+
+// At most this many answers a read (and so changes a datagram), each in its own slice
+// of the receive buffer (an answer is the error header and at most the request with
+// the kernel's explanation: well under a slice).
+constexpr size_t kAnswerSlots = 16;
+
+// Each change not answered yet fails: with `err`'s text, or (0) for want of an answer.
+void FailUnanswered(const std::vector<Socket::Change>& changes, const std::vector<bool>& answered,
+                    int err, std::vector<Status>& statuses) {
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (answered[i]) continue;
+    statuses[i] = err ? Status::FromErrno(changes[i].what, err)
+                      : Status::Error(changes[i].what + ": no answer from the kernel");
+  }
+}
+
+}  // namespace
+
 std::vector<Status> Socket::Batch(std::vector<Change> changes) {
-  std::vector<Status> statuses(changes.size());
-  if (changes.empty()) return statuses;
-  auto fail_all_from = [&](size_t first, const Status& status) {
-    for (size_t i = first; i < changes.size(); ++i) {
-      statuses[i] = Status::Error(changes[i].what + ": " + status.message());
-    }
-    return statuses;
-  };
-  if (fd_ < 0) return fail_all_from(0, Status::Error("netlink socket not open"));
-  // At most kSlots answers a read, each in its own slice of the buffer (an answer
-  // is the error header and at most the request with the kernel's explanation).
-  constexpr size_t kSlots = 16;
-  if (changes.size() > kSlots) {
-    std::vector<Change> rest(std::make_move_iterator(changes.begin() + kSlots),
+  if (changes.size() > kAnswerSlots) {
+    std::vector<Change> rest(std::make_move_iterator(changes.begin() + kAnswerSlots),
                              std::make_move_iterator(changes.end()));
-    changes.resize(kSlots);
-    std::vector<Status> first = Batch(std::move(changes));
-    std::vector<Status> second = Batch(std::move(rest));
-    first.insert(first.end(), second.begin(), second.end());
-    return first;
+    changes.resize(kAnswerSlots);
+    std::vector<Status> statuses = Batch(std::move(changes));
+    std::vector<Status> more = Batch(std::move(rest));
+    statuses.insert(statuses.end(), more.begin(), more.end());
+    return statuses;
+  }
+  std::vector<Status> statuses(changes.size());
+  std::vector<bool> answered(changes.size(), false);
+  if (changes.empty()) return statuses;
+  if (fd_ < 0) {
+    FailUnanswered(changes, answered, EBADF, statuses);
+    return statuses;
   }
   uint32_t first_seq = seq_;
   std::string datagram;
@@ -311,49 +323,49 @@ std::vector<Status> Socket::Batch(std::vector<Change> changes) {
     datagram += change.request;
   }
   if (::send(fd_, datagram.data(), datagram.size(), 0) < 0) {
-    return fail_all_from(0, Status::FromErrno("netlink send", errno));
+    FailUnanswered(changes, answered, errno, statuses);
+    return statuses;
   }
-  std::vector<bool> answered(changes.size(), false);
-  constexpr size_t kSlot = kBufferSize / kSlots;
+  int err = ReadAnswers(first_seq, changes, answered, statuses);
+  FailUnanswered(changes, answered, err, statuses);
+  return statuses;
+}
+
+// The kernel handles a whole datagram within its send and queues an answer for each
+// change in order: the first read waits for one, later reads take only what is
+// there, and the last change's answer ends the reading. Returns the errno that
+// stopped it early, or 0.
+int Socket::ReadAnswers(uint32_t first_seq, const std::vector<Change>& changes,
+                        std::vector<bool>& answered, std::vector<Status>& statuses) {
+  constexpr size_t kSlot = kBufferSize / kAnswerSlots;
   char* buffer = Buffer();
-  iovec slices[kSlots];
-  mmsghdr messages[kSlots];
-  // The kernel handles the whole datagram within the send and queues an answer for
-  // each change in order: the first read waits for one, later reads take only what
-  // is there, and the last change's answer ends the wait.
+  iovec slices[kAnswerSlots];
+  mmsghdr messages[kAnswerSlots];
   int wait = MSG_WAITFORONE;
   while (!answered.back()) {
     std::memset(messages, 0, sizeof messages);
-    for (size_t i = 0; i < kSlots; ++i) {
+    for (size_t i = 0; i < kAnswerSlots; ++i) {
       slices[i] = {buffer + i * kSlot, kSlot};
       messages[i].msg_hdr.msg_iov = &slices[i];
       messages[i].msg_hdr.msg_iovlen = 1;
     }
-    int got = ::recvmmsg(fd_, messages, kSlots, wait, nullptr);
+    int got = ::recvmmsg(fd_, messages, kAnswerSlots, wait, nullptr);
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;  // nothing more comes
-    if (got < 0) {
-      Status failed = Status::FromErrno("netlink receive", errno);
-      for (size_t i = 0; i < changes.size(); ++i) {
-        if (!answered[i]) statuses[i] = Status::Error(changes[i].what + ": " + failed.message());
-      }
-      return statuses;
-    }
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;  // no more comes
+    if (got < 0) return errno;
     wait = MSG_DONTWAIT;
     for (int m = 0; m < got; ++m) {
       // An answer is one message a datagram; a cut one still has its error number.
-      if (messages[m].msg_len < NLMSG_LENGTH(sizeof(nlmsgerr))) continue;
+      if (messages[m].msg_len < NLMSG_HDRLEN) continue;
       const auto* header = static_cast<const nlmsghdr*>(slices[m].iov_base);
       uint32_t index = header->nlmsg_seq - first_seq;
       if (header->nlmsg_type != NLMSG_ERROR || index >= changes.size() || answered[index]) continue;
-      statuses[index] = AnswerStatus(header, changes[index].what);
+      int err = AnswerErrno(header, messages[m].msg_len);
+      statuses[index] = err ? Status::FromErrno(changes[index].what, err) : Status::Ok();
       answered[index] = true;
     }
   }
-  for (size_t i = 0; i < changes.size(); ++i) {
-    if (!answered[i]) statuses[i] = Status::Error(changes[i].what + ": no answer from the kernel");
-  }
-  return statuses;
+  return 0;
 }
 
 Status Socket::CreateBridge(const std::string& name) {

@@ -76,10 +76,10 @@ class Socket {
   Status DeleteLink(const LinkInfo& link);
 
   // Changes made in one go: each method above also has a form that only encodes its
-  // request (`Encode*`), and Batch sends them all in one datagram and reads every
-  // answer with one recvmmsg. The kernel handles them in order and goes on after one
-  // fails, so each gets its own status. Inside UML each syscall is ~60 us: three
-  // changes cost two syscalls instead of six.
+  // request (`Encode*`), and Batch sends them in one datagram (up to 16 a datagram)
+  // and reads the answers with one recvmmsg. The kernel handles them in order and
+  // goes on after one fails, so each gets its own status. Inside UML each syscall is
+  // ~60 us: three changes cost two syscalls instead of six.
   struct Change {
     std::string request;  // without its sequence number yet
     std::string what;     // names the operation and the device, for its error
@@ -97,7 +97,9 @@ class Socket {
   Status Transact(Change change);
   enum class Reply { kUntilEnd, kOne };
   Result<std::vector<std::string>> Exchange(const std::string& request, const std::string& what,
-                                        Reply reply, int none_errno = 0);
+                                            Reply reply, int none_errno = 0);
+  int ReadAnswers(uint32_t first_seq, const std::vector<Change>& changes,
+                  std::vector<bool>& answered, std::vector<Status>& statuses);
   char* Buffer();
   // Dumps come in parts of at most 32 KiB (the kernel's cap); twice that is room.
   static constexpr size_t kBufferSize = 1 << 16;

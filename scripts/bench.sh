@@ -69,8 +69,8 @@ X
 done
 printf '/dev/ubd/0 / ext4 defaults 0 1\n/dev/ubd/1 none swap sw 0 0\n' > "$work/fstab"
 printf '{"dns": {"nameservers": "198.51.100.53", "search": "example.test"}}\n' > "$work/config.json"
-# Counted boots (untimed): the page faults of the same work, each a host round trip in
-# UML, a measure that does not depend on how fast the machine is that day.
+# Counted boots (untimed): the page faults and syscalls of the same work, each a host
+# round trip in UML, measures that do not depend on how fast the machine is that day.
 printf '/sbin/uml-faults /sbin/uml-agent boot\npoweroff -f\n' > "$work/counted-agent.sh"
 printf '/sbin/uml-faults /bin/sh /etc/bench-fixups.sh\npoweroff -f\n' > "$work/counted-shell.sh"
 for variant in agent shell counted-agent counted-shell; do
@@ -164,8 +164,11 @@ ms() { awk '{printf "%.2f ms", $1*1000}'; }
 row() { set -- $(cat); printf '| %s | %s |' "$(echo "$1" | ms)" "$(echo "$2" | ms)"; }
 
 touch "$work/counted-agent.faults" "$work/counted-shell.faults"
+counted() {  # VARIANT NAME: the median of NAME=... over its counted boots
+  sed -n "s/.*$2=\([0-9]*\).*/\1/p" "$work/$1.faults" | stats | cut -d' ' -f1
+}
 faults() {  # VARIANT: median minor and major faults of its counted boots
-  echo "$(sed -n 's/.*minor=\([0-9]*\).*/\1/p' "$work/$1.faults" | stats | cut -d' ' -f1) minor, $(sed -n 's/.*major=\([0-9]*\).*/\1/p' "$work/$1.faults" | stats | cut -d' ' -f1) major"
+  echo "$(counted "$1" minor) minor, $(counted "$1" major) major"
 }
 touch "$work/empty.times" "$work/agent-own.times" "$work/agent.times" "$work/shell.times" "$work/ready.jsonl" "$work/costs.txt" "$work/around.times" \
   "$work/again-agent.times" "$work/again-shell.times" "$work/again-ready.jsonl"
@@ -287,6 +290,8 @@ size=$(stat -c %s "$work/uml-agent.stripped")
   echo "Later boots, shell script / agent (medians): $again_ratio. Ready runs ok: $again_ok of $boots."
   echo
   echo "Page faults of the whole run as the guest counts them (tests/bench/uml_faults, medians of 3 untimed boots each): \`uml-agent boot\` $(faults counted-agent); the shell script $(faults counted-shell). Each is a host round trip in UML, except the pages the agent has the guest map ahead (agent/system/prewarm.h), which count here but are mapped into the host in one go."
+  echo
+  echo "Syscalls of the whole run, every process it starts included (the same counted boots, under ptrace): \`uml-agent boot\` $(counted counted-agent syscalls); the shell script $(counted counted-shell syscalls). Each is a host round trip in UML too."
   echo
   echo "What the kernel charges inside these guests (tests/bench/uml_costs, medians over the boots): a syscall $(cost syscall_us) us, a fresh page $(cost page_us) us, a small file write with fsync on the ubd disk $(cost fsync_write_us) us, a fork and wait $(cost fork_us) us."
   echo

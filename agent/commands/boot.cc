@@ -49,7 +49,8 @@ void Record(ProgressBoard* board, std::string_view record) {
 }
 
 // Makes the steps' renames durable (one fsync a directory). Named like a step while it
-// runs: a disk that hangs the fsync is blamed on it.
+// runs: before ready (the wrapper's fixups), a disk that hangs the fsync is blamed on
+// it; after ready the guard only stops the run, whose report is kept already.
 Status SyncChanges(RealFileSystem& files, ProgressBoard* progress) {
   Record(progress, ProgressRunRecord("sync"));
   Status synced = files.SyncDirectories();
@@ -299,10 +300,16 @@ int RunBoot(const BootOptions& options) {
                                               ready.steps.size(),
                                               ready.ok ? "all ok" : "some failed"));
   line.Close();
+  spdlog::default_logger()->flush();
+  if (options.dry_run) return ready.ok ? 0 : 1;
+  // The report first (tmpfs writes): were the sync below to hang, the guard kills
+  // this run as one that reported, and the report stands.
+  KeepReport(options.root, ready, hello);
+  SaveBootState(files, hello, runner, true);
   // The changes are in place and atomic before ready; making their renames durable
-  // (a directory fsync, ~1 ms inside UML) can follow it: a crash before it leaves the
-  // old files, which the next boot fixes again. Its failure is the run's (exit
-  // status, the report, the kernel log), no longer the host's.
+  // (a directory fsync, ~1 ms inside UML) can follow it, before the agent exits: a
+  // crash before it may leave the old files, which the next boot fixes again. Its
+  // failure is the run's (exit status, report, kernel log), not the host's.
   Status synced = SyncChanges(files, options.progress);
   if (!synced.ok()) {
     spdlog::error("sync after ready: {} (a crash may undo the changes)", synced.message());
@@ -312,11 +319,7 @@ int RunBoot(const BootOptions& options) {
     failed.reason = synced.message();
     ready.steps.push_back(failed);
     ready.ok = false;
-  }
-  spdlog::default_logger()->flush();
-  if (!options.dry_run) {
     KeepReport(options.root, ready, hello);
-    SaveBootState(files, hello, runner, true);
   }
   return ready.ok ? 0 : 1;
 }

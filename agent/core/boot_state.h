@@ -29,8 +29,8 @@ Result<BootState> ParseBootState(std::string_view text, const std::string& sourc
 
 // The progress log of a guarded run (agent/system/progress_board.h), one record per
 // line: every frame the run sent, exactly as sent; "start <us>" once its first event
-// went out (the monotonic start of total_us); "run <step>" before each step ("run "
-// alone: none is running, after the directory sync that follows the steps).
+// went out (the monotonic start of total_us); "run <step>" before each step and
+// before the directory sync, as "run sync" ("run " alone: none is running).
 std::string ProgressStartRecord(uint64_t start_us);
 std::string ProgressRunRecord(std::string_view step);
 // The state such a log describes: hello and the steps from the frames, the next

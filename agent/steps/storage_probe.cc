@@ -19,8 +19,8 @@ Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes,
   Result<std::vector<BlockDeviceInfo>> devices = nodes.ListBlockDevices();
   if (!devices.ok()) return devices.status();
   std::vector<SwapDevice> swaps;
-  // The root filesystem's disk is mounted, so it holds no swap: not read (~3 syscalls
-  // inside UML, for a stat).
+  // The device the root filesystem is on (disk or partition) is mounted, so it holds
+  // no swap: not read (~3 syscalls inside UML, for a stat).
   std::optional<BlockDeviceInfo> root = nodes.RootFilesystemDevice();
   for (const BlockDeviceInfo& device : *devices) {
     if (device.major != kUbdMajor || !StartsWith(device.name, "ubd")) continue;

@@ -14,10 +14,11 @@
 
 namespace umla::agent {
 
-// Reads the first page of every ubd disk and partition (but the root filesystem's)
-// through a node that is known to be right (its canonical name, else a legacy one:
-// never a node with other numbers). A device without such a node yet (e.g. in --dry-run on a static /dev)
-// is skipped with a note in `notes`. Fails only when no device list can be read.
+// Reads the first page of every ubd disk and partition (but the device the root
+// filesystem is on) through a node that is known to be right (its canonical name,
+// else a legacy one: never a node with other numbers). A device without such a node
+// yet (e.g. in --dry-run on a static /dev) is skipped with a note in `notes`. Fails
+// only when no device list can be read.
 Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes,
                                                  std::vector<std::string>* notes);
 

@@ -94,7 +94,10 @@ using DeferredSyncs = std::set<std::string>;
 // rename(2) that refuses to replace anything (RENAME_NOREPLACE); where the filesystem
 // cannot refuse (EINVAL), an lstat first: nothing there, a plain rename.
 int RenameIfStillMissing(const std::string& from, const std::string& to) {
-  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (!Injected("renameat2") &&
+      ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) {
+    return 0;
+  }
   if (errno != EINVAL && errno != ENOSYS) return -1;
   struct stat st;
   if (::lstat(to.c_str(), &st) == 0) {
@@ -129,11 +132,14 @@ Status ReplaceFile(const std::string& target, const std::string& content,
   }
   if (::close(fd.release()) != 0 && status.ok()) status = Status::FromErrno("close " + temp, errno);
   if (status.ok()) {
-    int renamed = Injected("rename")  ? -1
-                  : appeared != nullptr ? RenameIfStillMissing(temp, target)
-                                        : ::rename(temp.c_str(), target.c_str());
-    if (renamed != 0) status = Status::FromErrno("rename " + temp + " to " + target, errno);
-    if (renamed != 0 && appeared != nullptr && errno == EEXIST) *appeared = true;
+    int renamed = -1;
+    if (!Injected("rename")) {
+      renamed = appeared != nullptr ? RenameIfStillMissing(temp, target)
+                                    : ::rename(temp.c_str(), target.c_str());
+    }
+    int err = errno;
+    if (renamed != 0) status = Status::FromErrno("rename " + temp + " to " + target, err);
+    if (renamed != 0 && appeared != nullptr && err == EEXIST) *appeared = true;
   }
   if (!status.ok()) {
     ::unlink(temp.c_str());
@@ -293,8 +299,12 @@ Result<std::optional<std::string>> RealFileSystem::ReadFileIfPresent(const std::
 }
 
 void RealFileSystem::RememberContents(bool on) {
-  if (on && !remembered_) remembered_.emplace();
-  if (!on) remembered_.reset();
+  if (on == remembered_.has_value()) return;
+  if (on) {
+    remembered_.emplace();
+  } else {
+    remembered_.reset();
+  }
   symlinks_read_.clear();
 }
 
@@ -329,6 +339,7 @@ Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::strin
 
 Status RealFileSystem::Written(const std::string& path, const std::string& content,
                                Status written) {
+  symlinks_read_.erase(path);  // the file is its own now, or unknown
   if (written.ok()) {
     Remember(path, content);
   } else if (remembered_) {

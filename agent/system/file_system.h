@@ -86,6 +86,10 @@ class RealFileSystem : public FileSystem {
   // and each read is ~4 syscalls inside UML. Only for a stretch where no one else
   // changes the files read (the steps of one boot run; readiness gates, which wait
   // for other programs, must see the disk); turning it off forgets everything.
+  // What is kept also answers two questions without a syscall: ReadLink of a file
+  // read without meeting a symlink (or written here) is "not a symlink", and a file
+  // read as missing is created without an lstat first (the rename refuses to replace
+  // one that appeared meanwhile, which is then replaced the usual way, with a backup).
   void RememberContents(bool on);
   // Forgets what was kept, and goes on remembering (after a mount, which may cover a
   // file that was read).

@@ -1,13 +1,64 @@
 // uml-faults PROGRAM [ARGS...]: runs PROGRAM, waits for it, and prints the page faults
-// of it and every child it waited for, for scripts/bench.sh. Inside UML each fault is
-// a host round trip, so the count says what a run costs independent of how fast the
-// machine is that day (docs/benchmarks.md). Static, no dependencies; prints one line:
-//   uml-faults: minor=N major=N
+// of it and every child it waited for, and the syscalls they all made, for
+// scripts/bench.sh. Inside UML each fault and each syscall is a host round trip, so
+// the counts say what a run costs independent of how fast the machine is that day
+// (docs/benchmarks.md). Static, no dependencies; prints one line:
+//   uml-faults: minor=N major=N syscalls=N
+// The syscalls are counted under ptrace (every task PROGRAM starts is followed), which
+// adds no page faults to the run but slows it: the run is for counting, not timing.
+#include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+
+namespace {
+
+// Runs every traced task to its end, counting syscall entries (each syscall stops a
+// task twice, at entry and exit; PTRACE_O_TRACESYSGOOD marks those stops). Returns
+// the count; `status` gets the first task's exit status, `usage` its rusage (children
+// included, as for wait4 of a process that waited for its children).
+long CountSyscalls(pid_t first, int* status, rusage* usage) {
+  long entries = 0;
+  int live = 1;
+  bool in_syscall[1 << 16] = {};  // by pid (UML guests' pids stay small)
+  while (live > 0) {
+    int got = 0;
+    rusage each{};
+    pid_t pid = wait4(-1, &got, __WALL, &each);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (WIFEXITED(got) || WIFSIGNALED(got)) {
+      --live;
+      if (pid == first) {
+        *status = got;
+        *usage = each;
+      }
+      continue;
+    }
+    int signal = WSTOPSIG(got), event = got >> 16;
+    int deliver = 0;
+    if (signal == (SIGTRAP | 0x80)) {
+      bool& inside = in_syscall[pid & 0xffff];
+      if (!inside) ++entries;
+      inside = !inside;
+    } else if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK ||
+               event == PTRACE_EVENT_VFORK) {
+      ++live;
+    } else if (event == 0 && signal != SIGSTOP && signal != SIGTRAP) {
+      deliver = signal;  // the program's own signals go on; a new task's SIGSTOP does not
+    }
+    ptrace(PTRACE_SYSCALL, pid, nullptr, deliver);
+  }
+  return entries;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -16,16 +67,24 @@ int main(int argc, char** argv) {
   }
   pid_t child = fork();
   if (child == 0) {
+    ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+    raise(SIGSTOP);
     execv(argv[1], argv + 1);
     std::perror(argv[1]);
     _exit(127);
   }
   int status = 0;
-  struct rusage usage {};
-  if (child < 0 || wait4(child, &status, 0, &usage) != child) {
+  if (child < 0 || waitpid(child, &status, 0) != child) {
     std::perror("uml-faults");
     return 1;
   }
-  std::printf("uml-faults: minor=%ld major=%ld\n", usage.ru_minflt, usage.ru_majflt);
+  ptrace(PTRACE_SETOPTIONS, child, nullptr,
+         PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+             PTRACE_O_EXITKILL);
+  ptrace(PTRACE_SYSCALL, child, nullptr, 0);
+  struct rusage usage {};
+  long syscalls = CountSyscalls(child, &status, &usage);
+  std::printf("uml-faults: minor=%ld major=%ld syscalls=%ld\n", usage.ru_minflt, usage.ru_majflt,
+              syscalls);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

@@ -378,6 +378,23 @@ TEST_F(AtomicWriteTest, AFileSeenMissingIsCreatedButOneThatAppearedKeepsItsBacku
   ExpectReplacedWithBackup();
 }
 
+int NoRenameNoReplace(const char* point) { return std::strcmp(point, "renameat2") == 0 ? EINVAL : 0; }
+
+// Where the filesystem cannot refuse to replace (EINVAL), the creation asks lstat
+// first: a file that appeared is still replaced with its backup kept.
+TEST_F(AtomicWriteTest, WithoutRenameNoReplaceAFileSeenMissingIsStillNeverOverwritten) {
+  SetFaultHookForTesting(NoRenameNoReplace);
+  RealFileSystem files(dir_);
+  files.RememberContents(true);
+  ASSERT_FALSE(files.ReadFileIfPresent("/new").value_or("x").has_value());
+  ASSERT_TRUE(files.WriteFileAtomic("/new", new_content_).ok());
+  EXPECT_EQ(Slurp(dir_ + "/new"), new_content_);
+  ASSERT_FALSE(files.ReadFileIfPresent("/f").value_or("x").has_value());
+  std::ofstream(dir_ + "/f") << old_content_;
+  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  ExpectReplacedWithBackup();
+}
+
 // While remembering, a read tells whether the file was a symlink, and ReadLink of a
 // plain or missing file it read answers from that; a symlink is asked about.
 TEST_F(AtomicWriteTest, ReadLinkOfARememberedFileIsKnownFromItsRead) {

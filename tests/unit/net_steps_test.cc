@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-
 #include "agent/steps/net/dns_step.h"
 #include "agent/steps/net/net_step.h"
 #include "agent/steps/net/persistent_files.h"
@@ -120,6 +119,12 @@ TEST_F(NetStepsTest, MissingInterfaceAndKernelRefusalAreReported) {
   EXPECT_EQ(std::count_if(outcome.changes.begin(), outcome.changes.end(),
                           [](const std::string& c) { return c.rfind("+ address", 0) == 0; }),
             0);
+  // Several failures are each named, joined.
+  network.interfaces["eth0"] = {true, false, 1500, {}, {}};
+  network.fail_on = "ReplaceRoute";
+  outcome = Run(*net, kCmdline);
+  EXPECT_EQ(outcome.status.message(),
+            "ReplaceRoute eth0: Network is unreachable; ReplaceRoute eth0: Network is unreachable");
   // The files are written all the same, so the distribution agrees at the next boot.
   EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth0"));
 }

@@ -60,6 +60,10 @@ class NetStep : public Step {
     // regardless, so the next boot of the distribution agrees.
     std::vector<std::string> errors;
     std::vector<Status> applied = network ? network->Apply(wanted.iface, actions) : std::vector<Status>{};
+    if (applied.size() != actions.size()) {  // a seam that broke its promise
+      errors.push_back("interface " + wanted.iface + ": the outcome of its changes is unknown");
+      applied.clear();
+    }
     for (size_t i = 0; i < applied.size(); ++i) {
       if (applied[i].ok()) {
         outcome.changes.push_back(DescribeNetAction(actions[i], wanted.iface));

@@ -1,0 +1,117 @@
+// `uml-agent boot` (RunBoot) on an image tree: the directory sync of a whole run comes
+// after its ready event and report, and its failure is the run's own (report, exit
+// status); the wrapper's fixups phase syncs before it saves its state.
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/commands/boot.h"
+#include "agent/system/file_system.h"
+
+namespace umla::agent {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// What the directory sync found when it ran (the fault hook sees it first).
+std::string g_tree;
+int g_syncs = 0;
+bool g_reported_before_sync = false;
+bool g_ready_sent_before_sync = false;
+int g_sync_error = 0;
+
+int WatchDirectorySync(const char* point) {
+  if (std::strcmp(point, "fsync-dir") != 0) return 0;
+  ++g_syncs;
+  g_reported_before_sync = fs::exists(g_tree + kReportPath);
+  g_ready_sent_before_sync = Slurp(g_tree + "/line").find("\"type\":\"ready\"") != std::string::npos;
+  return g_sync_error;
+}
+
+class BootRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/umla-bootrun.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    tree_ = pattern;
+    fs::create_directories(tree_ + "/etc");
+    fs::create_directories(tree_ + "/run");
+    std::ofstream(tree_ + "/line").flush();  // the "console line": a plain file
+    std::ofstream(tree_ + "/cmdline") << "root=/dev/ubda\n";
+    g_tree = tree_;
+    g_syncs = 0;
+    g_reported_before_sync = g_ready_sent_before_sync = false;
+    g_sync_error = 0;
+    SetFaultHookForTesting(WatchDirectorySync);
+  }
+  void TearDown() override {
+    SetFaultHookForTesting(nullptr);
+    fs::remove_all(tree_);
+  }
+  // Only the dns step, which writes /etc/resolv.conf (so /etc has a sync to come).
+  BootOptions Options() const {
+    BootOptions options;
+    options.root = tree_;
+    options.channel = tree_ + "/line";
+    options.cmdline_path = tree_ + "/cmdline";
+    options.settings = {"dns.nameservers=198.51.100.53"};
+    options.only_steps = {"dns"};
+    return options;
+  }
+  std::string tree_;
+};
+
+TEST_F(BootRunTest, AWholeRunSyncsAfterItsReadyAndReport) {
+  EXPECT_EQ(RunBoot(Options()), 0);
+  EXPECT_EQ(g_syncs, 1);
+  EXPECT_TRUE(g_ready_sent_before_sync);
+  EXPECT_TRUE(g_reported_before_sync);
+  EXPECT_NE(Slurp(tree_ + "/etc/resolv.conf").find("nameserver 198.51.100.53"), std::string::npos);
+  nlohmann::json report = nlohmann::json::parse(Slurp(tree_ + kReportPath));
+  EXPECT_TRUE(report.value("ok", false));
+}
+
+TEST_F(BootRunTest, AFailedSyncAfterReadyIsInTheReportAndTheExitStatus) {
+  g_sync_error = EIO;
+  EXPECT_EQ(RunBoot(Options()), 1);
+  EXPECT_TRUE(g_ready_sent_before_sync);
+  nlohmann::json report = nlohmann::json::parse(Slurp(tree_ + kReportPath));
+  EXPECT_FALSE(report.value("ok", true));
+  ASSERT_FALSE(report["steps"].empty());
+  const nlohmann::json& last = report["steps"].back();
+  EXPECT_EQ(last.value("name", ""), "sync");
+  EXPECT_EQ(last.value("status", ""), "failed");
+  EXPECT_EQ(last.value("reason", ""), "fsync directory " + tree_ + "/etc: Input/output error");
+  // The host was told ready before: the line's ready says ok.
+  std::string line = Slurp(tree_ + "/line");
+  EXPECT_NE(line.find("\"ok\":true"), std::string::npos);
+}
+
+TEST_F(BootRunTest, TheWrappersFixupsPhaseSyncsBeforeItSavesItsState) {
+  g_sync_error = EIO;
+  BootOptions options = Options();
+  options.phase = BootPhase::kFixups;
+  EXPECT_EQ(RunBoot(options), 1);
+  EXPECT_EQ(g_syncs, 1);
+  EXPECT_FALSE(g_ready_sent_before_sync);
+  // Its failure is a step like the others: on the line and in the state for the
+  // ready phase to report.
+  EXPECT_NE(Slurp(tree_ + "/line").find("fsync directory " + tree_ + "/etc"), std::string::npos);
+  EXPECT_NE(Slurp(tree_ + "/run/uml-agent/state.json").find("\"sync\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace umla::agent
