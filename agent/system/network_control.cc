@@ -51,6 +51,10 @@ Result<InterfaceSnapshot> LinuxNetworkControl::Read(const std::string& iface) {
   for (const auto& address : *addresses) {
     if (address.index == link->index) snapshot.addresses.push_back({address.prefix, address.broadcast});
   }
+  // The kernel keeps no IPv4 route through a link that is down (it deletes them when
+  // the link goes down, and refuses new ones): a boot's eth0, down until the agent
+  // brings it up, needs no route dump (2 syscalls inside UML).
+  if (!link->up) return snapshot;
   auto routes = socket.Routes();
   if (!routes.ok()) return routes.status();
   for (const auto& route : *routes) {

@@ -1,5 +1,6 @@
 // netlink::Socket against the real kernel, in a network namespace of its own (root
 // only): a link asked for by name, and a batch whose middle change fails.
+#include <linux/rtnetlink.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -89,6 +90,31 @@ TEST_F(NetlinkSocketTest, BatchAnswersEachChangeAndGoesOnPastAFailure) {
   ASSERT_EQ(statuses.size(), 2u);
   EXPECT_TRUE(statuses[0].ok()) << statuses[0].message();
   EXPECT_FALSE(statuses[1].ok());
+}
+
+// What LinuxNetworkControl::Read relies on to skip the route dump of a link that is
+// down: the kernel deletes the routes through a link that goes down and refuses new
+// ones through it.
+TEST_F(NetlinkSocketTest, ALinkThatIsDownHasNoRoutesThroughIt) {
+  LinkInfo lo = **socket->LinkNamed("lo");
+  NetRoute on_link = *ParseNetRoute("198.51.100.0/24");
+  std::vector<Socket::Change> up;
+  up.push_back(socket->EncodeSetLink(lo, true, 0, std::nullopt));
+  up.push_back(socket->EncodeAddAddress(lo, *ParseIpv4Prefix("192.0.2.2/24"), 0));
+  up.push_back(socket->EncodeAddRoute(lo, on_link, true));
+  for (const Status& status : socket->Batch(std::move(up))) ASSERT_TRUE(status.ok()) << status.message();
+  auto through_lo = [&] {
+    int count = 0;
+    Result<std::vector<RouteInfo>> routes = socket->Routes();
+    if (!routes.ok()) return -1;
+    for (const RouteInfo& r : *routes) count += r.oif == lo.index && r.table == RT_TABLE_MAIN;
+    return count;
+  };
+  ASSERT_GE(through_lo(), 1);  // the one added
+  ASSERT_TRUE(socket->SetLink(lo, false, 0, std::nullopt).ok());
+  EXPECT_EQ(through_lo(), 0);
+  EXPECT_FALSE(socket->AddRoute(lo, on_link, true).ok());
+  EXPECT_EQ(through_lo(), 0);
 }
 
 TEST_F(NetlinkSocketTest, LargeBatchIsSentInParts) {
