@@ -277,7 +277,7 @@ int RunBoot(const BootOptions& options) {
     }
     files.RememberContents(false);
     mounts.RememberTable(false);
-    // A whole run syncs after its ready (below); the wrapper's fixups before init.
+    // A run that sends ready itself syncs after it (below); fixups alone sync here.
     if (options.phase == BootPhase::kFixups) {
       Status synced = SyncChanges(files, options.progress);
       if (!synced.ok()) runner.RecordFailure("sync", synced.message());
@@ -302,8 +302,8 @@ int RunBoot(const BootOptions& options) {
   line.Close();
   spdlog::default_logger()->flush();
   if (options.dry_run) return ready.ok ? 0 : 1;
-  // The report first (tmpfs writes): were the sync below to hang, the guard kills
-  // this run as one that reported, and the report stands.
+  // The report first (tmpfs writes): were the sync below to hang, the guard stops
+  // this run as one that reported, and adds the sync's failure to the report.
   KeepReport(options.root, ready, hello);
   SaveBootState(files, hello, runner, true);
   // The changes are in place and atomic before ready; making their renames durable
@@ -313,15 +313,33 @@ int RunBoot(const BootOptions& options) {
   Status synced = SyncChanges(files, options.progress);
   if (!synced.ok()) {
     spdlog::error("sync after ready: {} (a crash may undo the changes)", synced.message());
-    protocol::StepResult failed;
-    failed.name = "sync";
-    failed.status = protocol::StepStatus::kFailed;
-    failed.reason = synced.message();
-    ready.steps.push_back(failed);
-    ready.ok = false;
-    KeepReport(options.root, ready, hello);
+    AddFailedStepToReport(options.root, "sync", synced.message());
+    return 1;
   }
   return ready.ok ? 0 : 1;
+}
+
+void AddFailedStepToReport(const std::string& root, const std::string& step,
+                           const std::string& reason) {
+  RealFileSystem files(root);
+  Result<std::string> text = files.ReadFile(kReportPath);
+  nlohmann::json report =
+      text.ok() ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+  if (!report.is_object() || !report.contains("steps") || !report["steps"].is_array()) {
+    spdlog::warn("no report to add the {} step's failure to", step);
+    return;
+  }
+  protocol::StepResult failed;
+  failed.name = step;
+  failed.status = protocol::StepStatus::kFailed;
+  failed.reason = reason;
+  protocol::Event event;
+  event.type = protocol::EventType::kReady;
+  event.ready.steps = {failed};
+  report["steps"].push_back(protocol::EventToJson(event)["steps"][0]);
+  report["ok"] = false;
+  Status written = files.WriteRunFile(kReportPath, report.dump(2) + "\n");
+  if (!written.ok()) spdlog::warn("keeping the report: {}", written.message());
 }
 
 int RunStatus(const std::string& root, bool json) {

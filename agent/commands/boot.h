@@ -54,6 +54,11 @@ class FileSystem;
 // `problems` and the rest still load, so the steps run on defaults at worst.
 LoadedSettings LoadBootSettings(const BootOptions& options, FileSystem& files);
 
+// A run that reported ready and then failed or stopped in `step` (the directory sync
+// after ready): its kept report gets that step as failed, and is no longer ok.
+void AddFailedStepToReport(const std::string& root, const std::string& step,
+                           const std::string& reason);
+
 // `uml-agent status`: prints the last run's report; 1 when there is none.
 int RunStatus(const std::string& root, bool json);
 

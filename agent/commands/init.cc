@@ -116,7 +116,15 @@ GuardedEnd RunGuarded(BootOptions options, uint64_t timeout_ms, ChildMemory memo
   spdlog::error("the fixups process {}", child.stopped);
   if (board) {
     Result<BootState> state = ParseProgressLog(board->Contents());
-    if (state.ok() && state->ready_sent) return {1, true};  // it died after its report
+    if (state.ok() && state->ready_sent) {  // it died after its report
+      // The sync after ready (the only step after it) hung or crashed: the report
+      // must not say ok.
+      if (!state->running_step.empty() && !options.dry_run) {
+        AddFailedStepToReport(options.root, state->running_step,
+                               "the agent stopped during this step: " + child.stopped);
+      }
+      return {1, true};
+    }
     if (state.ok()) options.resume = *state;
   }
   options.phase = BootPhase::kRecover;

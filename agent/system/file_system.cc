@@ -339,7 +339,11 @@ Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::strin
 
 Status RealFileSystem::Written(const std::string& path, const std::string& content,
                                Status written) {
-  symlinks_read_.erase(path);  // the file is its own now, or unknown
+  // A replacement makes the file its own (no longer a symlink); content that was the
+  // same already was not written, and a symlink stays one.
+  bool unchanged = written.ok() && remembered_ && remembered_->count(path) &&
+                   remembered_->at(path) == content;
+  if (!unchanged) symlinks_read_.erase(path);
   if (written.ok()) {
     Remember(path, content);
   } else if (remembered_) {

@@ -4,8 +4,9 @@
 // the counts say what a run costs independent of how fast the machine is that day
 // (docs/benchmarks.md). Static, no dependencies; prints one line:
 //   uml-faults: minor=N major=N syscalls=N
-// The syscalls are counted under ptrace (every task PROGRAM starts is followed), which
-// adds no page faults to the run but slows it: the run is for counting, not timing.
+// The syscalls are counted under ptrace (every task PROGRAM starts is followed; the
+// count includes the execve and a signal mask change before it), which adds no page
+// faults to the run but slows it: the run is for counting, not timing.
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -17,24 +18,23 @@
 
 namespace {
 
-// Runs every traced task to its end, counting syscall entries (each syscall stops a
-// task twice, at entry and exit; PTRACE_O_TRACESYSGOOD marks those stops). Returns
-// the count; `status` gets the first task's exit status, `usage` its rusage (children
-// included, as for wait4 of a process that waited for its children).
+// Runs every traced task to its end (until no task is left to wait for), counting
+// syscall entries (each syscall stops a task twice, at entry and exit;
+// PTRACE_O_TRACESYSGOOD marks those stops). Returns the count; `status` gets the
+// first task's exit status, `usage` its rusage (children included, as for wait4 of a
+// process that waited for its children).
 long CountSyscalls(pid_t first, int* status, rusage* usage) {
   long entries = 0;
-  int live = 1;
-  bool in_syscall[1 << 16] = {};  // by pid (UML guests' pids stay small)
-  while (live > 0) {
+  static bool in_syscall[1 << 16];  // by pid (a guest's pids stay small); exit has no stop
+  while (true) {
     int got = 0;
     rusage each{};
     pid_t pid = wait4(-1, &got, __WALL, &each);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
+    if (pid < 0 && errno == EINTR) continue;
+    if (pid < 0) break;  // ECHILD: every task is gone
+    bool& inside = in_syscall[pid & 0xffff];
     if (WIFEXITED(got) || WIFSIGNALED(got)) {
-      --live;
+      inside = false;
       if (pid == first) {
         *status = got;
         *usage = each;
@@ -44,12 +44,8 @@ long CountSyscalls(pid_t first, int* status, rusage* usage) {
     int signal = WSTOPSIG(got), event = got >> 16;
     int deliver = 0;
     if (signal == (SIGTRAP | 0x80)) {
-      bool& inside = in_syscall[pid & 0xffff];
       if (!inside) ++entries;
       inside = !inside;
-    } else if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK ||
-               event == PTRACE_EVENT_VFORK) {
-      ++live;
     } else if (event == 0 && signal != SIGSTOP && signal != SIGTRAP) {
       deliver = signal;  // the program's own signals go on; a new task's SIGSTOP does not
     }
@@ -67,20 +63,26 @@ int main(int argc, char** argv) {
   }
   pid_t child = fork();
   if (child == 0) {
-    ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+    if (ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) != 0) {
+      std::perror("uml-faults: PTRACE_TRACEME");
+      _exit(126);
+    }
     raise(SIGSTOP);
     execv(argv[1], argv + 1);
     std::perror(argv[1]);
     _exit(127);
   }
   int status = 0;
-  if (child < 0 || waitpid(child, &status, 0) != child) {
-    std::perror("uml-faults");
+  if (child < 0 || waitpid(child, &status, 0) != child || !WIFSTOPPED(status)) {
+    std::fprintf(stderr, "uml-faults: %s did not start under ptrace\n", argv[1]);
     return 1;
   }
-  ptrace(PTRACE_SETOPTIONS, child, nullptr,
-         PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-             PTRACE_O_EXITKILL);
+  if (ptrace(PTRACE_SETOPTIONS, child, nullptr,
+             PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+                 PTRACE_O_TRACEVFORK | PTRACE_O_EXITKILL) != 0) {
+    std::perror("uml-faults: PTRACE_SETOPTIONS");
+    return 1;
+  }
   ptrace(PTRACE_SYSCALL, child, nullptr, 0);
   struct rusage usage {};
   long syscalls = CountSyscalls(child, &status, &usage);

@@ -411,6 +411,15 @@ TEST_F(AtomicWriteTest, ReadLinkOfARememberedFileIsKnownFromItsRead) {
   EXPECT_FALSE(files.ReadLink("/plain").ok());
   EXPECT_FALSE(files.ReadLink("/none").ok());
   EXPECT_EQ(files.ReadLink("/link").value_or(""), "target");
+  // Turning it on again keeps what it knows; writing the same content through the
+  // symlink leaves it one, writing new content makes the file its own.
+  files.RememberContents(true);
+  EXPECT_EQ(files.ReadLink("/link").value_or(""), "target");
+  ASSERT_TRUE(files.WriteFileAtomic("/link", "y\n").ok());
+  EXPECT_EQ(files.ReadLink("/link").value_or(""), "target");
+  ASSERT_TRUE(files.WriteFileAtomic("/link", "z\n").ok());
+  EXPECT_FALSE(files.ReadLink("/link").ok());
+  EXPECT_FALSE(fs::is_symlink(dir_ + "/link"));
   files.ForgetContents();
   EXPECT_EQ(files.ReadLink("/plain").value_or(""), "target");
 }

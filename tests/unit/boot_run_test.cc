@@ -3,6 +3,8 @@
 // status); the wrapper's fixups phase syncs before it saves its state.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/commands/boot.h"
+#include "agent/commands/init.h"
 #include "agent/system/file_system.h"
 
 namespace umla::agent {
@@ -31,13 +34,17 @@ std::string g_tree;
 int g_syncs = 0;
 bool g_reported_before_sync = false;
 bool g_ready_sent_before_sync = false;
+bool g_state_before_sync = false;
 int g_sync_error = 0;
+bool g_sync_hangs = false;
 
 int WatchDirectorySync(const char* point) {
   if (std::strcmp(point, "fsync-dir") != 0) return 0;
   ++g_syncs;
   g_reported_before_sync = fs::exists(g_tree + kReportPath);
+  g_state_before_sync = fs::exists(g_tree + "/run/uml-agent/state.json");
   g_ready_sent_before_sync = Slurp(g_tree + "/line").find("\"type\":\"ready\"") != std::string::npos;
+  if (g_sync_hangs) ::sleep(30);  // the guard stops it long before
   return g_sync_error;
 }
 
@@ -53,8 +60,9 @@ class BootRunTest : public ::testing::Test {
     std::ofstream(tree_ + "/cmdline") << "root=/dev/ubda\n";
     g_tree = tree_;
     g_syncs = 0;
-    g_reported_before_sync = g_ready_sent_before_sync = false;
+    g_reported_before_sync = g_ready_sent_before_sync = g_state_before_sync = false;
     g_sync_error = 0;
+    g_sync_hangs = false;
     SetFaultHookForTesting(WatchDirectorySync);
   }
   void TearDown() override {
@@ -106,11 +114,29 @@ TEST_F(BootRunTest, TheWrappersFixupsPhaseSyncsBeforeItSavesItsState) {
   options.phase = BootPhase::kFixups;
   EXPECT_EQ(RunBoot(options), 1);
   EXPECT_EQ(g_syncs, 1);
-  EXPECT_FALSE(g_ready_sent_before_sync);
+  EXPECT_FALSE(g_state_before_sync);
   // Its failure is a step like the others: on the line and in the state for the
   // ready phase to report.
   EXPECT_NE(Slurp(tree_ + "/line").find("fsync directory " + tree_ + "/etc"), std::string::npos);
   EXPECT_NE(Slurp(tree_ + "/run/uml-agent/state.json").find("\"sync\""), std::string::npos);
+}
+
+// Under the guard (as `uml-agent boot` runs), a sync that hangs after ready is
+// stopped, and the report it kept says so instead of ok.
+TEST_F(BootRunTest, ASyncThatHangsAfterReadyIsInTheReport) {
+  g_sync_hangs = true;
+  BootOptions options = Options();
+  options.settings.push_back("init.timeout_ms=500");
+  EXPECT_EQ(RunBootGuarded(options), 1);
+  EXPECT_TRUE(g_ready_sent_before_sync);
+  nlohmann::json report = nlohmann::json::parse(Slurp(tree_ + kReportPath));
+  EXPECT_FALSE(report.value("ok", true));
+  ASSERT_FALSE(report["steps"].empty());
+  const nlohmann::json& last = report["steps"].back();
+  EXPECT_EQ(last.value("name", ""), "sync");
+  EXPECT_EQ(last.value("status", ""), "failed");
+  EXPECT_EQ(last.value("reason", "").rfind("the agent stopped during this step: ", 0), 0u)
+      << last.value("reason", "");
 }
 
 }  // namespace

@@ -63,8 +63,10 @@ class FakeNetworkControl : public NetworkControl {
                             const std::vector<NetAction>& actions) override {
     std::vector<Status> statuses;
     for (const NetAction& action : actions) statuses.push_back(ApplyOne(iface, action));
+    if (drop_last_status && !statuses.empty()) statuses.pop_back();
     return statuses;
   }
+  bool drop_last_status = false;  // a seam that breaks its promise of one per action
 
  private:
   Status ApplyOne(const std::string& iface, const NetAction& action) {

@@ -125,6 +125,12 @@ TEST_F(NetStepsTest, MissingInterfaceAndKernelRefusalAreReported) {
   outcome = Run(*net, kCmdline);
   EXPECT_EQ(outcome.status.message(),
             "ReplaceRoute eth0: Network is unreachable; ReplaceRoute eth0: Network is unreachable");
+  // Outcomes that do not match the changes are reported, not trusted.
+  network.interfaces["eth0"] = {true, false, 1500, {}, {}};
+  network.fail_on.clear();
+  network.drop_last_status = true;
+  outcome = Run(*net, kCmdline);
+  EXPECT_EQ(outcome.status.message(), "interface eth0: the outcome of its changes is unknown");
   // The files are written all the same, so the distribution agrees at the next boot.
   EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth0"));
 }
