@@ -50,7 +50,7 @@ constexpr OptionSpec kSpecs[] = {
       {"config", 0, "PATH", "config file, a path inside the root tree",
        [](AgentArgs& a) { return a.boot.config_path; },
        [](AgentArgs& a, const std::string& v) { a.boot.config_path = v; }},
-      {"cmdline-file", 0, "PATH", "where to read the kernel command line (a host path)",
+      {"cmdline-file", 0, "PATH", "where to read the kernel command line (a host path; its first line)",
        [](AgentArgs& a) { return a.boot.cmdline_path; },
        [](AgentArgs& a, const std::string& v) { a.boot.cmdline_path = v; }},
       {"set", 0, "KEY=VALUE", "a setting; overrides every other source (repeatable)", nullptr,

@@ -101,8 +101,7 @@ LoadedSettings LoadBootSettings(const BootOptions& options, FileSystem& files) {
     Status parsed = settings.LoadJson(**text, options.config_path);
     if (!parsed.ok()) problems->push_back(parsed.message());
   }
-  RealFileSystem host_root("/");
-  Result<std::string> cmdline = host_root.ReadFile(options.cmdline_path);
+  Result<std::string> cmdline = ReadHostFirstLine(options.cmdline_path);
   loaded.cmdline_read = cmdline.ok();
   if (cmdline.ok()) {
     std::vector<std::string> warnings;
@@ -203,8 +202,11 @@ int RunBoot(const BootOptions& options) {
   // A run continues what an earlier process of this boot recorded (wrapper -> ready).
   protocol::Hello hello{UMLA_VERSION, KernelRelease(), BootId(), options.mode,
                        ClockMicros(CLOCK_BOOTTIME)};
+  // A run of both phases starts the boot's report afresh: no earlier state to read.
   std::optional<BootState> earlier = options.resume;
-  if (!earlier && !options.dry_run) earlier = LoadBootState(files, hello.boot_id);
+  if (!earlier && !options.dry_run && options.phase != BootPhase::kAll) {
+    earlier = LoadBootState(files, hello.boot_id);
+  }
   if (options.phase == BootPhase::kFixups && earlier) {
     spdlog::info("the fixups already ran in this boot (mode {})", earlier->hello.mode);
     return 0;

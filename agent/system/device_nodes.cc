@@ -37,7 +37,7 @@ Result<std::vector<std::string>> ListHostDirectory(const std::string& host,
 // A device from a sysfs directory with a `dev` file ("98:16"), if it has one.
 void AddSysfsDevice(const std::string& dir, const std::string& name,
                     std::vector<BlockDeviceInfo>* devices) {
-  Result<std::string> dev = ReadHostFile(dir + "/dev", 64);
+  Result<std::string> dev = ReadHostFirstLine(dir + "/dev", 64);
   if (!dev.ok()) return;
   if (auto numbers = ParseDevNumbers(*dev))
     devices->push_back({name, numbers->major, numbers->minor});

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <set>
 #include <vector>
@@ -240,8 +241,11 @@ std::string RealFileSystem::HostPath(const std::string& path) const {
   return root_.HostPath(path);
 }
 
-Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host_path,
-                                                         size_t limit, bool* symlink) {
+namespace {
+
+// Reads until EOF, `limit` bytes, or (with `first_line`) a newline.
+Result<std::optional<std::string>> ReadHostFileUntil(const std::string& host_path, size_t limit,
+                                                     bool first_line, bool* symlink) {
   // Not following a symlink first tells "nothing there" (ENOENT) from a symlink to
   // nowhere (its filesystem not mounted yet: an error, not "no file") in one syscall
   // for what is usually read here, a plain file or none; a symlink costs a second open.
@@ -265,8 +269,27 @@ Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host
     }
     if (n == 0) break;
     content.append(buffer, static_cast<size_t>(n));
+    if (first_line && std::memchr(buffer, '\n', static_cast<size_t>(n)) != nullptr) break;
   }
   return std::optional<std::string>(std::move(content));
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host_path,
+                                                         size_t limit, bool* symlink) {
+  return ReadHostFileUntil(host_path, limit, /*first_line=*/false, symlink);
+}
+
+Result<std::string> ReadHostFirstLine(const std::string& host_path, size_t limit) {
+  Result<std::optional<std::string>> content =
+      ReadHostFileUntil(host_path, limit, /*first_line=*/true, nullptr);
+  if (!content.ok()) return content.status();
+  if (!*content) return Status::FromErrno("open " + host_path, ENOENT);
+  std::string& text = **content;
+  size_t end = text.find('\n');
+  if (end != std::string::npos) text.resize(end);
+  return std::move(text);
 }
 
 Result<std::string> ReadHostFile(const std::string& host_path, size_t limit,

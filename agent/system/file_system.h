@@ -123,6 +123,11 @@ Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host
                                                          size_t limit = SIZE_MAX,
                                                          bool* symlink = nullptr);
 
+// The first line of a host path, without its newline: what a one-line /proc file
+// (the kernel command line, the boot id) holds. Stops reading at the newline, which
+// saves the read that would only see the end (a syscall inside UML).
+Result<std::string> ReadHostFirstLine(const std::string& host_path, size_t limit = 1 << 16);
+
 // True when a file this process creates with `mode` gets exactly that mode and the
 // owner `uid`:`gid` (we are that owner and the umask clears none of the bits), so the
 // chown and chmod after creating it can be skipped: inside UML each syscall costs

@@ -17,7 +17,7 @@ std::string KernelRelease() {
 }
 
 std::string BootId() {
-  Result<std::string> id = ReadHostFile("/proc/sys/kernel/random/boot_id", 4096);
+  Result<std::string> id = ReadHostFirstLine("/proc/sys/kernel/random/boot_id", 4096);
   if (!id.ok() || Trim(*id).empty()) return "unknown";
   return std::string(Trim(*id));
 }

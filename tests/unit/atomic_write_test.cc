@@ -5,15 +5,18 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "agent/system/file_system.h"
 
@@ -170,6 +173,38 @@ TEST_F(AtomicWriteTest, ReadIfPresentTellsMissingFromEmptyAndNamesWhatFails) {
   Result<std::optional<std::string>> directory = files.ReadFileIfPresent("/dir");
   ASSERT_FALSE(directory.ok());
   EXPECT_NE(directory.status().message().find(dir_ + "/dir"), std::string::npos);
+}
+
+TEST_F(AtomicWriteTest, FirstLineReadsStopAtTheNewline) {
+  std::ofstream(dir_ + "/cmdline") << std::string(20000, 'x') << "\nsecond line\n";
+  Result<std::string> long_line = ReadHostFirstLine(dir_ + "/cmdline");
+  ASSERT_TRUE(long_line.ok());
+  EXPECT_EQ(*long_line, std::string(20000, 'x'));  // longer than one read
+  std::ofstream(dir_ + "/no-newline") << "98:16";
+  EXPECT_EQ(ReadHostFirstLine(dir_ + "/no-newline").value_or("?"), "98:16");
+  Result<std::string> missing = ReadHostFirstLine(dir_ + "/none");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find(dir_ + "/none"), std::string::npos);
+
+  // It does not wait for the end of the file: a writer that stays open after its line
+  // closes only once the read returned (or after 10 s, which a read to EOF would need).
+  std::string fifo = dir_ + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::atomic<bool> returned{false};
+  std::atomic<bool> returned_before_close{false};
+  std::thread writer([&] {
+    int fd = open(fifo.c_str(), O_WRONLY);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(write(fd, "line\n", 5), 5);
+    for (int i = 0; i < 1000 && !returned; ++i) usleep(10000);
+    returned_before_close = returned.load();
+    close(fd);
+  });
+  Result<std::string> line = ReadHostFirstLine(fifo);
+  returned = true;
+  writer.join();
+  EXPECT_EQ(line.value_or("?"), "line");
+  EXPECT_TRUE(returned_before_close);
 }
 
 TEST_F(AtomicWriteTest, KeepsModeOfTheReplacedFile) {
