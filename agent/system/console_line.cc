@@ -30,8 +30,11 @@ ConsoleLine::ConsoleLine(std::string device, uint64_t budget_ms)
 
 ConsoleLine::~ConsoleLine() { Close(); }
 
-int64_t ConsoleLine::RemainingMs() const {
+int64_t ConsoleLine::RemainingMs() {
   uint64_t now = MonotonicMicros();
+  // The budget starts when the line first makes the agent wait: a write that does not
+  // block takes no time to speak of, and a clock read at open is a syscall more.
+  if (deadline_us_ == 0) deadline_us_ = now + budget_ms_ * 1000u;
   if (now >= deadline_us_) return 0;
   return static_cast<int64_t>((deadline_us_ - now) / 1000u);
 }
@@ -48,7 +51,6 @@ int TtyIndex(const std::string& device) {
 }  // namespace
 
 Status ConsoleLine::Open() {
-  deadline_us_ = MonotonicMicros() + budget_ms_ * 1000u;
   fd_ = ::open(device_.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd_ < 0 && errno == ENOENT && TtyIndex(device_) >= 1) {
     if (::mknod(device_.c_str(), S_IFCHR | 0600, makedev(4, TtyIndex(device_))) != 0) {

@@ -14,7 +14,8 @@ inline constexpr const char* kDefaultChannel = "/dev/tty7";
 
 class ConsoleLine : public EventSink {
  public:
-  // `budget_ms` bounds the time spent in Send() and Close() together.
+  // `budget_ms` bounds the time Send() and Close() together spend waiting for the
+  // line, from the first time it makes them wait.
   ConsoleLine(std::string device, uint64_t budget_ms);
   ~ConsoleLine() override;
   ConsoleLine(const ConsoleLine&) = delete;
@@ -28,11 +29,11 @@ class ConsoleLine : public EventSink {
   void Close();
 
  private:
-  int64_t RemainingMs() const;
+  int64_t RemainingMs();
 
   std::string device_;
   uint64_t budget_ms_;
-  uint64_t deadline_us_ = 0;
+  uint64_t deadline_us_ = 0;  // 0: the line has not made us wait yet
   int fd_ = -1;
   bool exhausted_ = false;
 };

@@ -4,6 +4,8 @@
 #include <pty.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "agent/system/console_line.h"
@@ -32,6 +34,33 @@ TEST(ConsoleLine, NobodyReadingCostsAtMostTheBudget) {
   uint64_t again = MonotonicMicros();
   EXPECT_FALSE(line.Send(frame).ok());
   EXPECT_LT((MonotonicMicros() - again) / 1000, 50u);
+  close(master);
+}
+
+// The budget is for waiting on the line: a run whose steps took longer than it still
+// waits for a host that reads late.
+TEST(ConsoleLine, TheBudgetStartsWhenTheLineFirstMakesUsWait) {
+  int master = -1, slave = -1;
+  char name[64];
+  ASSERT_EQ(openpty(&master, &slave, name, nullptr, nullptr), 0);
+  close(slave);
+  ConsoleLine line(name, 1000);
+  ASSERT_TRUE(line.Open().ok());
+  usleep(1100 * 1000);  // the steps, longer than the budget
+  std::thread reader([master] {
+    usleep(50 * 1000);  // a host that starts reading late, well within the budget
+    char buffer[4096];
+    while (read(master, buffer, sizeof buffer) > 0) {
+    }  // until the line is closed
+  });
+  // 1 MB: far more than a pty holds, so the writes wait for the reader.
+  std::string frame(1000, 'x');
+  frame += '\n';
+  Status status;
+  for (int i = 0; i < 1000 && status.ok(); ++i) status = line.Send(frame);
+  EXPECT_TRUE(status.ok()) << status.message();
+  line.Close();
+  reader.join();
   close(master);
 }
 
