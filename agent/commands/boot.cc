@@ -286,7 +286,7 @@ int RunBoot(const BootOptions& options) {
     }
   }
   if (options.phase == BootPhase::kFixups || options.phase == BootPhase::kRecover) {
-    SaveBootState(files, hello, runner, false);
+    SaveBootState(files, hello, runner);
     line.Close();
     for (const auto& step : runner.results()) {
       if (step.status == protocol::StepStatus::kFailed) return 1;
@@ -306,8 +306,7 @@ int RunBoot(const BootOptions& options) {
   if (options.dry_run) return ready.ok ? 0 : 1;
   // The report first (tmpfs writes): were the sync below to hang, the guard stops
   // this run as one that reported, and adds the sync's failure to the report.
-  KeepReport(options.root, ready, hello);
-  SaveBootState(files, hello, runner, true);
+  KeepReport(options.root, ready, hello);  // also this boot's state from now on
   // The changes are in place and atomic before ready; making their renames durable
   // (a directory fsync, ~1 ms inside UML) can follow it, before the agent exits: a
   // crash before it may leave the old files, which the next boot fixes again. Its

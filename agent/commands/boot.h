@@ -62,6 +62,4 @@ void AddFailedStepToReport(const std::string& root, const std::string& step,
 // `uml-agent status`: prints the last run's report; 1 when there is none.
 int RunStatus(const std::string& root, bool json);
 
-inline constexpr const char* kReportPath = "/run/uml-agent/last-run.json";
-
 }  // namespace umla::agent

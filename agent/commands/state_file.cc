@@ -4,14 +4,18 @@
 
 namespace umla::agent {
 
-std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id) {
-  Result<std::optional<std::string>> text = files.ReadFileIfPresent(kStatePath);
+namespace {
+
+// The state `parse` makes of the file at `path`, if it is of the boot `boot_id`.
+std::optional<BootState> LoadOfBoot(FileSystem& files, const char* path, const std::string& boot_id,
+                                    Result<BootState> (*parse)(std::string_view, const std::string&)) {
+  Result<std::optional<std::string>> text = files.ReadFileIfPresent(path);
   if (!text.ok()) {
     spdlog::warn("{}", text.status().message());
     return std::nullopt;
   }
   if (!*text) return std::nullopt;
-  Result<BootState> state = ParseBootState(**text, kStatePath);
+  Result<BootState> state = parse(**text, path);
   if (!state.ok()) {
     spdlog::warn("{}", state.status().message());
     return std::nullopt;
@@ -20,13 +24,22 @@ std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boo
   return *state;
 }
 
-void SaveBootState(FileSystem& files, const protocol::Hello& hello,
-                   const BootRunner& runner, bool ready_sent) {
+}  // namespace
+
+std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id) {
+  // Ready sent: the run's report says so, and a state file left by the fixups before
+  // it is out of date.
+  if (auto finished = LoadOfBoot(files, kReportPath, boot_id, ParseReportAsBootState)) {
+    return finished;
+  }
+  return LoadOfBoot(files, kStatePath, boot_id, ParseBootState);
+}
+
+void SaveBootState(FileSystem& files, const protocol::Hello& hello, const BootRunner& runner) {
   BootState state;
   state.hello = hello;
   state.next_seq = runner.next_seq();
   state.start_us = runner.start_us();
-  state.ready_sent = ready_sent;
   state.steps = runner.results();
   Status written = files.WriteRunFile(kStatePath, RenderBootState(state));
   if (!written.ok()) spdlog::warn("keeping the boot state: {}", written.message());

@@ -11,14 +11,14 @@
 
 namespace umla::agent {
 
-// The state of the boot `boot_id`, or nothing when there is none yet, it belongs to an
-// earlier boot (a /run that is not a tmpfs), or it does not parse (logged).
+// The state of the boot `boot_id`: ready sent when this boot's report is there, else
+// the state file; nothing when there is none yet, it belongs to an earlier boot (a
+// /run that is not a tmpfs), or it does not parse (logged).
 std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id);
 
-// Writes the runner's progress to kStatePath between steps, for the next process of
-// this boot (failures are logged, not returned). A step in flight is recorded on the
+// Writes the runner's progress to kStatePath after the fixups, for the process of this
+// boot that sends ready (once it did, its report is the state) (failures are logged, not returned). A step in flight is recorded on the
 // guard's ProgressBoard instead (agent/commands/init.h).
-void SaveBootState(FileSystem& files, const protocol::Hello& hello,
-                   const BootRunner& runner, bool ready_sent);
+void SaveBootState(FileSystem& files, const protocol::Hello& hello, const BootRunner& runner);
 
 }  // namespace umla::agent

@@ -30,6 +30,20 @@ std::string RenderBootState(const BootState& state) {
   return json.dump(2) + "\n";
 }
 
+namespace {
+
+// Throws nlohmann's exceptions for a missing or mistyped field.
+protocol::Hello HelloFromJson(const nlohmann::json& hello) {
+  protocol::Hello parsed;
+  parsed.agent_version = hello.at("agent_version").get<std::string>();
+  parsed.kernel = hello.at("kernel").get<std::string>();
+  parsed.boot_id = hello.at("boot_id").get<std::string>();
+  parsed.mode = hello.at("mode").get<std::string>();
+  return parsed;
+}
+
+}  // namespace
+
 Result<BootState> ParseBootState(std::string_view text, const std::string& source) {
   nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
   auto bad = [&](const std::string& why) {
@@ -38,11 +52,7 @@ Result<BootState> ParseBootState(std::string_view text, const std::string& sourc
   if (json.is_discarded() || !json.is_object()) return bad("not a JSON object");
   try {
     BootState state;
-    const auto& hello = json.at("hello");
-    state.hello.agent_version = hello.at("agent_version").get<std::string>();
-    state.hello.kernel = hello.at("kernel").get<std::string>();
-    state.hello.boot_id = hello.at("boot_id").get<std::string>();
-    state.hello.mode = hello.at("mode").get<std::string>();
+    state.hello = HelloFromJson(json.at("hello"));
     state.next_seq = json.at("next_seq").get<uint64_t>();
     state.start_us = json.at("start_us").get<uint64_t>();
     state.running_step = json.at("running_step").get<std::string>();
@@ -56,6 +66,21 @@ Result<BootState> ParseBootState(std::string_view text, const std::string& sourc
     return state;
   } catch (const nlohmann::json::exception& error) {
     return bad(error.what());
+  }
+}
+
+Result<BootState> ParseReportAsBootState(std::string_view report, const std::string& source) {
+  nlohmann::json json = nlohmann::json::parse(report, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    return Status::Error(source + ": not a uml-agent report (not a JSON object)");
+  }
+  try {
+    BootState state;
+    state.hello = HelloFromJson(json.at("hello"));
+    state.ready_sent = true;
+    return state;
+  } catch (const nlohmann::json::exception& error) {
+    return Status::Error(source + ": not a uml-agent report (" + std::string(error.what()) + ")");
   }
 }
 

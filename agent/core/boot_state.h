@@ -1,5 +1,5 @@
 // What one boot's agent runs have done so far, kept between the processes of one boot
-// (/run/uml-agent/state.json): the PID-1 wrapper or an early init script runs the
+// (/run/uml-agent/state.json until ready is sent, then the report): the PID-1 wrapper or an early init script runs the
 // fixups and a late one (`uml-agent ready`) sends ready, continuing the same event
 // sequence, so the host sees one hello, the steps and one ready. Pure: text in and out.
 #pragma once
@@ -27,6 +27,11 @@ std::string RenderBootState(const BootState& state);
 // Fails naming `source` when the text is not a state this agent wrote.
 Result<BootState> ParseBootState(std::string_view text, const std::string& source);
 
+// A run that sent ready keeps its report (/run/uml-agent/last-run.json: the ready
+// event and the run's hello) instead of a state: as a state, its boot (the hello) with
+// ready sent, nothing else. Fails naming `source` when the text is no such report.
+Result<BootState> ParseReportAsBootState(std::string_view report, const std::string& source);
+
 // The progress log of a guarded run (agent/system/progress_board.h), one record per
 // line: every frame the run sent, exactly as sent; "start <us>" once its first event
 // went out (the monotonic start of total_us); "run <step>" before each step and
@@ -39,5 +44,6 @@ std::string ProgressRunRecord(std::string_view step);
 Result<BootState> ParseProgressLog(std::string_view log);
 
 inline constexpr const char* kStatePath = "/run/uml-agent/state.json";
+inline constexpr const char* kReportPath = "/run/uml-agent/last-run.json";
 
 }  // namespace umla::agent

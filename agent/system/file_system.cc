@@ -426,19 +426,14 @@ Status RealFileSystem::SyncDirectories() {
 
 Status RealFileSystem::WriteRunFile(const std::string& path, const std::string& content) {
   std::string host = HostPath(path);
-  Status written = ReplaceFile(host, content, nullptr, Sync::kNothing);
-  if (!written.ok()) {
-    // The first write of a boot finds no directory (/run starts empty): make it and
-    // try once more. Asking mkdir rather than lstat first saves a syscall there, and
-    // where the directory was there all along the first error stands.
-    std::string dir = DirName(host);
-    if (::mkdir(dir.c_str(), 0755) == 0) {
-      written = ReplaceFile(host, content, nullptr, Sync::kNothing);
-    } else if (errno != EEXIST) {
-      written = Status::FromErrno("mkdir " + dir, errno);
-    }
+  // /run starts empty at each boot and a process mostly writes one file there (the
+  // state or the report): the directory is made first, not after the open found none
+  // (a syscall less inside UML); where it is there, mkdir says EEXIST.
+  std::string dir = DirName(host);
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return Written(path, content, Status::FromErrno("mkdir " + dir, errno));
   }
-  return Written(path, content, written);
+  return Written(path, content, ReplaceFile(host, content, nullptr, Sync::kNothing));
 }
 
 Result<std::string> RealFileSystem::ReadLink(const std::string& path) {

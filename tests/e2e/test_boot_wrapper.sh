@@ -11,7 +11,7 @@ e2e_begin boot_wrapper
 probe=$(probe_dir)
 
 # The real init's work: note that it ran (with its arguments), what the agent left,
-# then power off once the agent's report says ready was sent.
+# then power off once the agent kept its report (it does so once ready was sent).
 cat > "$WORK/inittab" <<INITTAB
 ::sysinit:/bin/mount -t hostfs none /mnt -o $probe
 ::sysinit:/bin/sh -c 'echo "real init ran" > /mnt/\$(cat /etc/e2e/name).init'
@@ -21,7 +21,7 @@ cat > "$WORK/observe" <<'OBSERVE'
 name=$(cat /etc/e2e/name)
 [ -f /etc/e2e/listen ] && { busybox nc -l -p 2222 -e /bin/true & }
 i=0
-while ! grep -q '"ready_sent": true' /run/uml-agent/state.json 2>/dev/null && [ $i -lt 100 ]; do
+while [ ! -s /run/uml-agent/last-run.json ] && [ $i -lt 100 ]; do
   sleep 0.2; i=$((i+1))
 done
 /sbin/uml-agent status > /mnt/$name.status 2>&1

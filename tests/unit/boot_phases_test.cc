@@ -60,6 +60,21 @@ protocol::Event StepEvent(uint64_t seq, const std::string& name) {
 }
 
 // What a guarded run left behind when it died in the middle of a step.
+TEST(BootState, AReportIsTheStateOfABootWhoseReadyWentOut) {
+  std::string report = R"({"type": "ready", "ok": true, "total_us": 5, "steps": [],
+    "hello": {"agent_version": "0.1.0", "kernel": "6.1.176", "boot_id": "b00t", "mode": "boot"}})";
+  Result<BootState> state = ParseReportAsBootState(report, "/run/uml-agent/last-run.json");
+  ASSERT_TRUE(state.ok()) << state.status().message();
+  EXPECT_EQ(state->hello.boot_id, "b00t");
+  EXPECT_EQ(state->hello.mode, "boot");
+  EXPECT_TRUE(state->ready_sent);
+  for (const char* bad : {"[]", "{\"ok\": true}", "{\"hello\": {\"boot_id\": 7}}", "not json"}) {
+    Result<BootState> parsed = ParseReportAsBootState(bad, "/run/uml-agent/last-run.json");
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.status().message().find("/run/uml-agent/last-run.json"), std::string::npos);
+  }
+}
+
 TEST(ProgressLog, RebuildsTheStateOfARunThatDiedInAStep) {
   std::string log = Frame(HelloEvent()) + ProgressStartRecord(4242) + ProgressRunRecord("devnodes") +
                     Frame(StepEvent(2, "devnodes")) + ProgressRunRecord("fstab");

@@ -79,6 +79,16 @@ class BootRunTest : public ::testing::Test {
     options.only_steps = {"dns"};
     return options;
   }
+  // Runs `phase` and adds what it sent to sent_ (each run writes the line, a plain
+  // file here, from its start).
+  int RunPhase(BootPhase phase) {
+    BootOptions options = Options();
+    options.phase = phase;
+    int status = RunBoot(options);
+    sent_ += Slurp(tree_ + "/line");
+    fs::resize_file(tree_ + "/line", 0);
+    return status;
+  }
   // The reason of the report's last step, which must be a failed "sync" in a report
   // that is not ok ("" when it is not).
   std::string FailedSyncInReport() const {
@@ -92,6 +102,7 @@ class BootRunTest : public ::testing::Test {
     return last.value("reason", "");
   }
   std::string tree_;
+  std::string sent_;
 };
 
 TEST_F(BootRunTest, AWholeRunSyncsAfterItsReadyAndReport) {
@@ -102,6 +113,36 @@ TEST_F(BootRunTest, AWholeRunSyncsAfterItsReadyAndReport) {
   EXPECT_NE(Slurp(tree_ + "/etc/resolv.conf").find("nameserver 198.51.100.53"), std::string::npos);
   nlohmann::json report = nlohmann::json::parse(Slurp(tree_ + kReportPath));
   EXPECT_TRUE(report.value("ok", false));
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+// Once ready went out, the run's report is the boot's state: a later `ready` or
+// `--phase fixups` of the same boot does nothing, also where the fixups' state file
+// (ready not sent yet) is still there.
+TEST_F(BootRunTest, AfterReadyTheReportTellsLaterPhasesItWentOut) {
+  EXPECT_EQ(RunPhase(BootPhase::kAll), 0);
+  EXPECT_FALSE(fs::exists(tree_ + kStatePath));  // a whole run keeps only its report
+  EXPECT_EQ(RunPhase(BootPhase::kReady), 0);
+  EXPECT_EQ(RunPhase(BootPhase::kFixups), 0);
+  EXPECT_EQ(Count(sent_, "\"type\":\"hello\""), 1u) << sent_;
+  EXPECT_EQ(Count(sent_, "\"type\":\"ready\""), 1u) << sent_;
+}
+
+TEST_F(BootRunTest, ASplitRunSendsReadyOnceThoughItsStateFileStays) {
+  EXPECT_EQ(RunPhase(BootPhase::kFixups), 0);
+  ASSERT_TRUE(fs::exists(tree_ + kStatePath));
+  EXPECT_EQ(RunPhase(BootPhase::kReady), 0);
+  EXPECT_EQ(RunPhase(BootPhase::kReady), 0);
+  EXPECT_TRUE(fs::exists(tree_ + kStatePath));
+  EXPECT_EQ(Count(sent_, "\"type\":\"hello\""), 1u) << sent_;
+  EXPECT_EQ(Count(sent_, "\"type\":\"ready\""), 1u) << sent_;
+  nlohmann::json report = nlohmann::json::parse(Slurp(tree_ + kReportPath));
+  EXPECT_TRUE(report.value("ok", false)) << report.dump();
 }
 
 TEST_F(BootRunTest, AFailedSyncAfterReadyIsInTheReportAndTheExitStatus) {
