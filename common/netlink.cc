@@ -67,37 +67,77 @@ char* Socket::Buffer() {
   return buffer_.get();
 }
 
-// Sends `request` and reads replies until DONE (a dump) or, for a plain get, its one
-// answer; an error answer ends it. An error numbered `none_errno` (e.g. ENODEV for a
-// link asked for by name) means "there is none": no messages, not an error.
-Result<std::vector<std::string>> Socket::Exchange(const std::string& request,
-                                                  const std::string& what, Reply reply,
-                                                  int none_errno) {
-  if (fd_ < 0) return Status::Error(what + ": netlink socket not open");
-  if (::send(fd_, request.data(), request.size(), 0) < 0) return Status::FromErrno(what, errno);
-  uint32_t seq = reinterpret_cast<const nlmsghdr*>(request.data())->nlmsg_seq;
-  std::vector<std::string> messages;
-  char* buffer = Buffer();
-  while (true) {
-    ssize_t n = ::recv(fd_, buffer, kBufferSize, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::FromErrno(what, errno);
+// The kernel handles a whole datagram within its send: a plain get's answer is queued
+// then, a dump's first part too, and each later part when a read has taken the one
+// before. So every read waits for at least one datagram and takes what is there; a
+// datagram holds one answer or one part of a dump (several messages).
+std::vector<Result<std::vector<std::string>>> Socket::Ask(std::vector<Query> queries) {
+  std::vector<Result<std::vector<std::string>>> results;
+  results.reserve(queries.size());
+  for (size_t i = 0; i < queries.size(); ++i) results.emplace_back(std::vector<std::string>());
+  std::vector<bool> finished(queries.size(), false);
+  auto fail_open = [&](int err) {
+    for (size_t i = 0; i < queries.size(); ++i) {
+      if (!finished[i]) results[i] = Status::FromErrno(queries[i].what, err);
     }
-    size_t left = static_cast<size_t>(n);
-    for (auto* header = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(header, left);
-         header = NLMSG_NEXT(header, left)) {
-      if (header->nlmsg_seq != seq) continue;
-      if (header->nlmsg_type == NLMSG_DONE) return messages;
-      if (header->nlmsg_type == NLMSG_ERROR) {
-        int err = AnswerErrno(header, header->nlmsg_len);
-        if (err == 0 || err == none_errno) return messages;
-        return Status::FromErrno(what, err);
+    return results;
+  };
+  if (queries.empty()) return results;
+  if (fd_ < 0) return fail_open(EBADF);
+  uint32_t first_seq = seq_;
+  std::string datagram;
+  for (Query& query : queries) {
+    reinterpret_cast<nlmsghdr*>(query.request.data())->nlmsg_seq = seq_++;
+    datagram += query.request;
+  }
+  if (::send(fd_, datagram.data(), datagram.size(), 0) < 0) return fail_open(errno);
+  // Two slices of half the buffer: a dump's part is at most 32 KiB (the kernel's cap).
+  constexpr size_t kSlices = 2;
+  constexpr size_t kSlice = kBufferSize / kSlices;
+  char* buffer = Buffer();
+  size_t open = queries.size();
+  while (open > 0) {
+    iovec slices[kSlices];
+    mmsghdr messages[kSlices];
+    std::memset(messages, 0, sizeof messages);
+    for (size_t i = 0; i < kSlices; ++i) {
+      slices[i] = {buffer + i * kSlice, kSlice};
+      messages[i].msg_hdr.msg_iov = &slices[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int got = ::recvmmsg(fd_, messages, kSlices, MSG_WAITFORONE, nullptr);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return fail_open(errno);
+    for (int m = 0; m < got; ++m) {
+      size_t left = messages[m].msg_len;
+      for (auto* header = static_cast<nlmsghdr*>(slices[m].iov_base); NLMSG_OK(header, left);
+           header = NLMSG_NEXT(header, left)) {
+        uint32_t index = header->nlmsg_seq - first_seq;
+        if (index >= queries.size() || finished[index]) continue;
+        const Query& query = queries[index];
+        bool done = header->nlmsg_type == NLMSG_DONE;
+        if (header->nlmsg_type == NLMSG_ERROR) {
+          int err = AnswerErrno(header, header->nlmsg_len);
+          if (err != 0 && err != query.none_errno) results[index] = Status::FromErrno(query.what, err);
+          done = true;
+        } else if (!done) {
+          results[index]->emplace_back(reinterpret_cast<const char*>(header), header->nlmsg_len);
+          done = query.reply == Reply::kOne;
+        }
+        if (done) {
+          finished[index] = true;
+          --open;
+        }
       }
-      messages.emplace_back(reinterpret_cast<const char*>(header), header->nlmsg_len);
-      if (reply == Reply::kOne) return messages;
     }
   }
+  return results;
+}
+
+Result<std::vector<std::string>> Socket::Exchange(Query query) {
+  std::vector<Query> one;
+  one.push_back(std::move(query));
+  return std::move(Ask(std::move(one)).front());
 }
 
 Status Socket::Transact(Change change) {
@@ -106,36 +146,26 @@ Status Socket::Transact(Change change) {
   return Batch(std::move(one)).front();
 }
 
-Result<std::vector<LinkInfo>> Socket::Links() {
-  Request request(RTM_GETLINK, NLM_F_DUMP);
-  request.Payload(ifinfomsg{});
-  auto messages = Exchange(request.Finish(seq_++), "list network interfaces", Reply::kUntilEnd);
-  if (!messages.ok()) return messages.status();
-  std::vector<LinkInfo> links;
-  for (const auto& message : *messages) links.push_back(ParseLink(message));
-  return links;
-}
+namespace {
 
-Result<std::optional<LinkInfo>> Socket::LinkNamed(const std::string& name) {
+Socket::Query LinkNamedQuery(const std::string& name) {
   Request request(RTM_GETLINK, 0);
   request.Payload(ifinfomsg{});
   request.String(IFLA_IFNAME, name);
-  auto messages =
-      Exchange(request.Finish(seq_++), "look up network interface " + name, Reply::kOne, ENODEV);
-  if (!messages.ok()) return messages.status();
-  if (messages->empty()) return std::optional<LinkInfo>();
-  return std::optional<LinkInfo>(ParseLink(messages->front()));
+  return {request.Finish(0), "look up network interface " + name, Socket::Reply::kOne, ENODEV};
 }
 
-Result<std::vector<AddressInfo>> Socket::Addresses() {
+Socket::Query AddressesQuery() {
   Request request(RTM_GETADDR, NLM_F_DUMP);
   ifaddrmsg payload{};
   payload.ifa_family = AF_INET;
   request.Payload(payload);
-  auto messages = Exchange(request.Finish(seq_++), "list IPv4 addresses", Reply::kUntilEnd);
-  if (!messages.ok()) return messages.status();
+  return {request.Finish(0), "list IPv4 addresses", Socket::Reply::kUntilEnd};
+}
+
+std::vector<AddressInfo> ParseAddresses(const std::vector<std::string>& messages) {
   std::vector<AddressInfo> addresses;
-  for (const auto& message : *messages) {
+  for (const auto& message : messages) {
     auto info = Fixed<ifaddrmsg>(message);
     if (info.ifa_family != AF_INET) continue;
     auto attrs = Attributes(message, sizeof(ifaddrmsg));
@@ -149,12 +179,53 @@ Result<std::vector<AddressInfo>> Socket::Addresses() {
   return addresses;
 }
 
+}  // namespace
+
+Result<std::vector<LinkInfo>> Socket::Links() {
+  Request request(RTM_GETLINK, NLM_F_DUMP);
+  request.Payload(ifinfomsg{});
+  auto messages = Exchange({request.Finish(0), "list network interfaces", Reply::kUntilEnd});
+  if (!messages.ok()) return messages.status();
+  std::vector<LinkInfo> links;
+  for (const auto& message : *messages) links.push_back(ParseLink(message));
+  return links;
+}
+
+Result<std::optional<LinkInfo>> Socket::LinkNamed(const std::string& name) {
+  auto messages = Exchange(LinkNamedQuery(name));
+  if (!messages.ok()) return messages.status();
+  if (messages->empty()) return std::optional<LinkInfo>();
+  return std::optional<LinkInfo>(ParseLink(messages->front()));
+}
+
+Result<std::vector<AddressInfo>> Socket::Addresses() {
+  auto messages = Exchange(AddressesQuery());
+  if (!messages.ok()) return messages.status();
+  return ParseAddresses(*messages);
+}
+
+Result<Socket::LinkWithAddresses> Socket::LinkNamedWithAddresses(const std::string& name) {
+  std::vector<Query> queries;
+  queries.push_back(LinkNamedQuery(name));
+  queries.push_back(AddressesQuery());
+  auto answers = Ask(std::move(queries));
+  if (!answers[0].ok()) return answers[0].status();
+  if (!answers[1].ok()) return answers[1].status();
+  LinkWithAddresses found;
+  if (answers[0]->empty()) return found;
+  found.link = ParseLink(answers[0]->front());
+  for (const AddressInfo& address : ParseAddresses(*answers[1])) {
+    if (address.index == found.link->index) found.addresses.push_back(address);
+  }
+  return found;
+}
+
 Result<std::vector<RouteInfo>> Socket::Routes() {
   Request request(RTM_GETROUTE, NLM_F_DUMP);
   rtmsg payload{};
   payload.rtm_family = AF_INET;
   request.Payload(payload);
-  auto messages = Exchange(request.Finish(seq_++), "list IPv4 routes", Reply::kUntilEnd);
+  auto messages = Exchange({request.Finish(0), "list IPv4 routes", Reply::kUntilEnd});
   if (!messages.ok()) return messages.status();
   std::vector<RouteInfo> routes;
   for (const auto& message : *messages) {

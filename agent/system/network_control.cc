@@ -37,19 +37,22 @@ Result<std::optional<netlink::LinkInfo>> LinuxNetworkControl::FindLink(const std
 
 Result<InterfaceSnapshot> LinuxNetworkControl::Read(const std::string& iface) {
   // A snapshot starts a step's work: always from the kernel, not the cache.
-  auto found = FindLink(iface, true);
+  Result<netlink::Socket*> opened = OpenSocket();
+  if (!opened.ok()) return opened.status();
+  netlink::Socket& socket = **opened;
+  auto found = socket.LinkNamedWithAddresses(iface);
   if (!found.ok()) return found.status();
   InterfaceSnapshot snapshot;
-  if (!*found) return snapshot;
-  const netlink::LinkInfo* link = &**found;
-  netlink::Socket& socket = *socket_;
+  if (!found->link) {
+    links_.erase(iface);
+    return snapshot;
+  }
+  const netlink::LinkInfo* link = &(links_[iface] = *found->link);
   snapshot.exists = true;
   snapshot.up = link->up;
   snapshot.mtu = link->mtu;
-  auto addresses = socket.Addresses();
-  if (!addresses.ok()) return addresses.status();
-  for (const auto& address : *addresses) {
-    if (address.index == link->index) snapshot.addresses.push_back({address.prefix, address.broadcast});
+  for (const auto& address : found->addresses) {
+    snapshot.addresses.push_back({address.prefix, address.broadcast});
   }
   // The kernel keeps no IPv4 route through a link that is down (it deletes them when
   // the link goes down, and refuses new ones): a boot's eth0, down until the agent

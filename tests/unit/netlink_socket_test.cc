@@ -117,6 +117,40 @@ TEST_F(NetlinkSocketTest, ALinkThatIsDownHasNoRoutesThroughIt) {
   EXPECT_EQ(through_lo(), 0);
 }
 
+// One exchange for a link and its addresses: only that link's, also when the address
+// dump takes many parts (1,000 addresses: several 32 KiB datagrams).
+TEST_F(NetlinkSocketTest, ALinkWithItsAddressesInOneExchange) {
+  LinkInfo lo = **socket->LinkNamed("lo");
+  ASSERT_TRUE(socket->CreateBridge("umla-br0").ok());
+  LinkInfo bridge = **socket->LinkNamed("umla-br0");
+  ASSERT_TRUE(socket->AddAddress(bridge, *ParseIpv4Prefix("203.0.113.1/24"), 0).ok());
+  std::vector<Socket::Change> changes;
+  for (int i = 0; i < 1000; ++i) {
+    Ipv4Prefix address = *ParseIpv4Prefix("198.51." + std::to_string(i / 250) + "." +
+                                          std::to_string(1 + i % 250) + "/32");
+    changes.push_back(socket->EncodeAddAddress(lo, address, 0));
+  }
+  for (const Status& status : socket->Batch(std::move(changes))) ASSERT_TRUE(status.ok()) << status.message();
+
+  auto on_lo = socket->LinkNamedWithAddresses("lo");
+  ASSERT_TRUE(on_lo.ok()) << on_lo.status().message();
+  ASSERT_TRUE(on_lo->link.has_value());
+  EXPECT_EQ(on_lo->link->name, "lo");
+  EXPECT_EQ(on_lo->addresses.size(), 1000u);
+  auto on_bridge = socket->LinkNamedWithAddresses("umla-br0");
+  ASSERT_TRUE(on_bridge.ok()) << on_bridge.status().message();
+  ASSERT_EQ(on_bridge->addresses.size(), 1u);
+  EXPECT_EQ(FormatIpv4Prefix(on_bridge->addresses[0].prefix), "203.0.113.1/24");
+  auto none = socket->LinkNamedWithAddresses("umla-none0");
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_FALSE(none->link.has_value());
+  EXPECT_TRUE(none->addresses.empty());
+  // The socket is left in step: a later question gets its own answer.
+  auto addresses = socket->Addresses();
+  ASSERT_TRUE(addresses.ok()) << addresses.status().message();
+  EXPECT_EQ(addresses->size(), 1001u);
+}
+
 TEST_F(NetlinkSocketTest, LargeBatchIsSentInParts) {
   LinkInfo lo = **socket->LinkNamed("lo");
   std::vector<Socket::Change> changes;
