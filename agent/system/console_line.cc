@@ -30,13 +30,19 @@ ConsoleLine::ConsoleLine(std::string device, uint64_t budget_ms)
 
 ConsoleLine::~ConsoleLine() { Close(); }
 
-int64_t ConsoleLine::RemainingMs() {
-  uint64_t now = MonotonicMicros();
-  // The budget starts when the line first makes the agent wait: a write that does not
-  // block takes no time to speak of, and a clock read at open is a syscall more.
-  if (deadline_us_ == 0) deadline_us_ = now + budget_ms_ * 1000u;
-  if (now >= deadline_us_) return 0;
-  return static_cast<int64_t>((deadline_us_ - now) / 1000u);
+int64_t ConsoleLine::RemainingMs() const {
+  uint64_t budget_us = budget_ms_ * 1000u;
+  return waited_us_ >= budget_us ? 0 : static_cast<int64_t>((budget_us - waited_us_) / 1000u);
+}
+
+// Only the waits count against the budget (a write that does not block takes no time
+// to speak of), so the clock is read around them alone: none on a line that keeps up.
+template <typename Wait>
+auto ConsoleLine::Waiting(Wait wait) {
+  uint64_t start = MonotonicMicros();
+  auto result = wait();
+  waited_us_ += MonotonicMicros() - start;
+  return result;
 }
 
 namespace {
@@ -86,7 +92,8 @@ Status ConsoleLine::Send(std::string_view frame) {
     if (n < 0 && errno != EAGAIN) return Status::FromErrno("write channel " + device_, errno);
     int64_t remaining = RemainingMs();
     struct pollfd pfd = {fd_, POLLOUT, 0};
-    if (remaining <= 0 || ::poll(&pfd, 1, static_cast<int>(remaining)) <= 0) {
+    if (remaining <= 0 ||
+        Waiting([&] { return ::poll(&pfd, 1, static_cast<int>(remaining)); }) <= 0) {
       exhausted_ = true;
       return Status::Error("channel " + device_ + ": nobody is reading; gave up after " +
                            std::to_string(budget_ms_) + " ms");
@@ -101,7 +108,7 @@ void ConsoleLine::Close() {
   // within the budget, then drop what is left so close() cannot block the boot.
   int queued = 0;
   while (::ioctl(fd_, TIOCOUTQ, &queued) == 0 && queued > 0 && RemainingMs() > 0) {
-    ::usleep(1000);
+    Waiting([] { return ::usleep(1000); });
   }
   if (queued > 0) ::tcflush(fd_, TCOFLUSH);
   ::close(fd_);

@@ -15,7 +15,7 @@ inline constexpr const char* kDefaultChannel = "/dev/tty7";
 class ConsoleLine : public EventSink {
  public:
   // `budget_ms` bounds the time Send() and Close() together spend waiting for the
-  // line, from the first time it makes them wait.
+  // line (the time they do not wait is not counted).
   ConsoleLine(std::string device, uint64_t budget_ms);
   ~ConsoleLine() override;
   ConsoleLine(const ConsoleLine&) = delete;
@@ -29,11 +29,14 @@ class ConsoleLine : public EventSink {
   void Close();
 
  private:
-  int64_t RemainingMs();
+  int64_t RemainingMs() const;
+  // Runs `wait` (a poll or sleep) and adds the time it took to waited_us_.
+  template <typename Wait>
+  auto Waiting(Wait wait);
 
   std::string device_;
   uint64_t budget_ms_;
-  uint64_t deadline_us_ = 0;  // 0: the line has not made us wait yet
+  uint64_t waited_us_ = 0;
   int fd_ = -1;
   bool exhausted_ = false;
 };

@@ -39,7 +39,7 @@ TEST(ConsoleLine, NobodyReadingCostsAtMostTheBudget) {
 
 // The budget is for waiting on the line: a run whose steps took longer than it still
 // waits for a host that reads late.
-TEST(ConsoleLine, TheBudgetStartsWhenTheLineFirstMakesUsWait) {
+TEST(ConsoleLine, TheBudgetCountsOnlyTheWaits) {
   int master = -1, slave = -1;
   char name[64];
   ASSERT_EQ(openpty(&master, &slave, name, nullptr, nullptr), 0);
@@ -57,6 +57,11 @@ TEST(ConsoleLine, TheBudgetStartsWhenTheLineFirstMakesUsWait) {
   std::string frame(1000, 'x');
   frame += '\n';
   Status status;
+  for (int i = 0; i < 1000 && status.ok(); ++i) status = line.Send(frame);
+  EXPECT_TRUE(status.ok()) << status.message();
+  // Only waiting counts: more steps outlasting the budget after a wait, and the next
+  // writes still wait for the reader.
+  usleep(1100 * 1000);
   for (int i = 0; i < 1000 && status.ok(); ++i) status = line.Send(frame);
   EXPECT_TRUE(status.ok()) << status.message();
   line.Close();
