@@ -48,6 +48,13 @@ int AnswerErrno(const nlmsghdr* header, size_t received) {
   return -static_cast<const nlmsgerr*>(NLMSG_DATA(header))->error;
 }
 
+// The error number a dump's DONE carries (0: it finished; a negative one from the
+// kernel: it failed partway), of the `received` bytes of it; 0 when it carries none.
+int DoneErrno(const nlmsghdr* header, size_t received) {
+  if (received < NLMSG_LENGTH(sizeof(int))) return 0;
+  return -*static_cast<const int*>(NLMSG_DATA(header));
+}
+
 }  // namespace
 
 Socket::~Socket() {
@@ -67,62 +74,95 @@ char* Socket::Buffer() {
   return buffer_.get();
 }
 
-// The kernel handles a whole datagram within its send: a plain get's answer is queued
-// then, a dump's first part too, and each later part when a read has taken the one
-// before. So every read waits for at least one datagram and takes what is there; a
-// datagram holds one answer or one part of a dump (several messages).
+namespace {
+
+bool IsDump(const std::string& request) {
+  return (reinterpret_cast<const nlmsghdr*>(request.data())->nlmsg_flags & NLM_F_DUMP) ==
+         NLM_F_DUMP;
+}
+
+}  // namespace
+
 std::vector<Result<std::vector<std::string>>> Socket::Ask(std::vector<Query> queries) {
   std::vector<Result<std::vector<std::string>>> results;
   results.reserve(queries.size());
+  // Datagrams of up to kSlices queries, at most one of them a dump.
+  std::vector<Query> datagram;
+  bool has_dump = false;
+  for (Query& query : queries) {
+    bool dump = IsDump(query.request);
+    if (datagram.size() == kSlices || (dump && has_dump)) {
+      AskInOneDatagram(std::move(datagram), results);
+      datagram.clear();
+      has_dump = false;
+    }
+    has_dump = has_dump || dump;
+    datagram.push_back(std::move(query));
+  }
+  if (!datagram.empty()) AskInOneDatagram(std::move(datagram), results);
+  return results;
+}
+
+// The kernel handles a whole datagram within its send: each plain answer is queued
+// then, and a dump's first part; each later part once a read has taken the one
+// before. So every read waits for at least one datagram and takes what is there
+// (with the changes' acks, all of them at once); a datagram is one answer or one part
+// of a dump.
+void Socket::AskInOneDatagram(std::vector<Query> queries,
+                              std::vector<Result<std::vector<std::string>>>& results) {
+  size_t first = results.size();
   for (size_t i = 0; i < queries.size(); ++i) results.emplace_back(std::vector<std::string>());
   std::vector<bool> finished(queries.size(), false);
-  auto fail_open = [&](int err) {
+  size_t open = queries.size();
+  auto fail_open = [&](const std::string& why, int err) {
     for (size_t i = 0; i < queries.size(); ++i) {
-      if (!finished[i]) results[i] = Status::FromErrno(queries[i].what, err);
+      if (finished[i]) continue;
+      results[first + i] = why.empty() ? Status::FromErrno(queries[i].what, err)
+                                       : Status::Error(queries[i].what + ": " + why);
     }
-    return results;
   };
-  if (queries.empty()) return results;
-  if (fd_ < 0) return fail_open(EBADF);
+  if (fd_ < 0) return fail_open("", EBADF);
   uint32_t first_seq = seq_;
   std::string datagram;
   for (Query& query : queries) {
     reinterpret_cast<nlmsghdr*>(query.request.data())->nlmsg_seq = seq_++;
     datagram += query.request;
   }
-  if (::send(fd_, datagram.data(), datagram.size(), 0) < 0) return fail_open(errno);
-  // Two slices of half the buffer: a dump's part is at most 32 KiB (the kernel's cap).
-  constexpr size_t kSlices = 2;
-  constexpr size_t kSlice = kBufferSize / kSlices;
+  if (::send(fd_, datagram.data(), datagram.size(), 0) < 0) return fail_open("", errno);
   char* buffer = Buffer();
-  size_t open = queries.size();
   while (open > 0) {
     iovec slices[kSlices];
     mmsghdr messages[kSlices];
     std::memset(messages, 0, sizeof messages);
     for (size_t i = 0; i < kSlices; ++i) {
-      slices[i] = {buffer + i * kSlice, kSlice};
+      slices[i] = {buffer + i * kSliceSize, kSliceSize};
       messages[i].msg_hdr.msg_iov = &slices[i];
       messages[i].msg_hdr.msg_iovlen = 1;
     }
     int got = ::recvmmsg(fd_, messages, kSlices, MSG_WAITFORONE, nullptr);
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return fail_open(errno);
+    if (got < 0) return fail_open("", errno);
     for (int m = 0; m < got; ++m) {
+      // A cut answer may have lost a dump's DONE: no waiting for what cannot come.
+      if (messages[m].msg_hdr.msg_flags & MSG_TRUNC) {
+        return fail_open("an answer larger than " + std::to_string(kSliceSize >> 10) + " KiB", 0);
+      }
       size_t left = messages[m].msg_len;
       for (auto* header = static_cast<nlmsghdr*>(slices[m].iov_base); NLMSG_OK(header, left);
            header = NLMSG_NEXT(header, left)) {
         uint32_t index = header->nlmsg_seq - first_seq;
         if (index >= queries.size() || finished[index]) continue;
         const Query& query = queries[index];
-        bool done = header->nlmsg_type == NLMSG_DONE;
-        if (header->nlmsg_type == NLMSG_ERROR) {
-          int err = AnswerErrno(header, header->nlmsg_len);
-          if (err != 0 && err != query.none_errno) results[index] = Status::FromErrno(query.what, err);
-          done = true;
-        } else if (!done) {
-          results[index]->emplace_back(reinterpret_cast<const char*>(header), header->nlmsg_len);
-          done = query.reply == Reply::kOne;
+        Result<std::vector<std::string>>& result = results[first + index];
+        bool done = true;
+        if (header->nlmsg_type == NLMSG_ERROR || header->nlmsg_type == NLMSG_DONE) {
+          // Both carry an error number (0: none): DONE says whether the dump finished.
+          int err = header->nlmsg_type == NLMSG_ERROR ? AnswerErrno(header, header->nlmsg_len)
+                                                      : DoneErrno(header, header->nlmsg_len);
+          if (err != 0 && err != query.none_errno) result = Status::FromErrno(query.what, err);
+        } else {
+          result->emplace_back(reinterpret_cast<const char*>(header), header->nlmsg_len);
+          done = !IsDump(query.request);
         }
         if (done) {
           finished[index] = true;
@@ -131,7 +171,6 @@ std::vector<Result<std::vector<std::string>>> Socket::Ask(std::vector<Query> que
       }
     }
   }
-  return results;
 }
 
 Result<std::vector<std::string>> Socket::Exchange(Query query) {
@@ -152,7 +191,7 @@ Socket::Query LinkNamedQuery(const std::string& name) {
   Request request(RTM_GETLINK, 0);
   request.Payload(ifinfomsg{});
   request.String(IFLA_IFNAME, name);
-  return {request.Finish(0), "look up network interface " + name, Socket::Reply::kOne, ENODEV};
+  return {request.Finish(0), "look up network interface " + name, ENODEV};
 }
 
 Socket::Query AddressesQuery() {
@@ -160,7 +199,7 @@ Socket::Query AddressesQuery() {
   ifaddrmsg payload{};
   payload.ifa_family = AF_INET;
   request.Payload(payload);
-  return {request.Finish(0), "list IPv4 addresses", Socket::Reply::kUntilEnd};
+  return {request.Finish(0), "list IPv4 addresses"};
 }
 
 std::vector<AddressInfo> ParseAddresses(const std::vector<std::string>& messages) {
@@ -184,7 +223,7 @@ std::vector<AddressInfo> ParseAddresses(const std::vector<std::string>& messages
 Result<std::vector<LinkInfo>> Socket::Links() {
   Request request(RTM_GETLINK, NLM_F_DUMP);
   request.Payload(ifinfomsg{});
-  auto messages = Exchange({request.Finish(0), "list network interfaces", Reply::kUntilEnd});
+  auto messages = Exchange({request.Finish(0), "list network interfaces"});
   if (!messages.ok()) return messages.status();
   std::vector<LinkInfo> links;
   for (const auto& message : *messages) links.push_back(ParseLink(message));
@@ -225,7 +264,7 @@ Result<std::vector<RouteInfo>> Socket::Routes() {
   rtmsg payload{};
   payload.rtm_family = AF_INET;
   request.Payload(payload);
-  auto messages = Exchange({request.Finish(0), "list IPv4 routes", Reply::kUntilEnd});
+  auto messages = Exchange({request.Finish(0), "list IPv4 routes"});
   if (!messages.ok()) return messages.status();
   std::vector<RouteInfo> routes;
   for (const auto& message : *messages) {
@@ -351,92 +390,12 @@ Status Socket::DeleteRoute(const LinkInfo& link, const NetRoute& route) {
   return Transact(EncodeDeleteRoute(link, route));
 }
 
-namespace {
-
-// At most this many answers a read (and so changes a datagram), each in its own slice
-// of the receive buffer (an answer is the error header and at most the request with
-// the kernel's explanation: well under a slice).
-constexpr size_t kAnswerSlots = 16;
-
-// Each change not answered yet fails: with `err`'s text, or (0) for want of an answer.
-void FailUnanswered(const std::vector<Socket::Change>& changes, const std::vector<bool>& answered,
-                    int err, std::vector<Status>& statuses) {
-  for (size_t i = 0; i < changes.size(); ++i) {
-    if (answered[i]) continue;
-    statuses[i] = err ? Status::FromErrno(changes[i].what, err)
-                      : Status::Error(changes[i].what + ": no answer from the kernel");
-  }
-}
-
-}  // namespace
-
 std::vector<Status> Socket::Batch(std::vector<Change> changes) {
-  if (changes.size() > kAnswerSlots) {
-    std::vector<Change> rest(std::make_move_iterator(changes.begin() + kAnswerSlots),
-                             std::make_move_iterator(changes.end()));
-    changes.resize(kAnswerSlots);
-    std::vector<Status> statuses = Batch(std::move(changes));
-    std::vector<Status> more = Batch(std::move(rest));
-    statuses.insert(statuses.end(), more.begin(), more.end());
-    return statuses;
+  std::vector<Status> statuses;
+  for (auto& answer : Ask(std::move(changes))) {
+    statuses.push_back(answer.ok() ? Status::Ok() : answer.status());
   }
-  std::vector<Status> statuses(changes.size());
-  std::vector<bool> answered(changes.size(), false);
-  if (changes.empty()) return statuses;
-  if (fd_ < 0) {
-    FailUnanswered(changes, answered, EBADF, statuses);
-    return statuses;
-  }
-  uint32_t first_seq = seq_;
-  std::string datagram;
-  for (Change& change : changes) {
-    reinterpret_cast<nlmsghdr*>(change.request.data())->nlmsg_seq = seq_++;
-    datagram += change.request;
-  }
-  if (::send(fd_, datagram.data(), datagram.size(), 0) < 0) {
-    FailUnanswered(changes, answered, errno, statuses);
-    return statuses;
-  }
-  int err = ReadAnswers(first_seq, changes, answered, statuses);
-  FailUnanswered(changes, answered, err, statuses);
   return statuses;
-}
-
-// The kernel handles a whole datagram within its send and queues an answer for each
-// change in order: the first read waits for one, later reads take only what is
-// there, and the last change's answer ends the reading. Returns the errno that
-// stopped it early, or 0.
-int Socket::ReadAnswers(uint32_t first_seq, const std::vector<Change>& changes,
-                        std::vector<bool>& answered, std::vector<Status>& statuses) {
-  constexpr size_t kSlot = kBufferSize / kAnswerSlots;
-  char* buffer = Buffer();
-  iovec slices[kAnswerSlots];
-  mmsghdr messages[kAnswerSlots];
-  int wait = MSG_WAITFORONE;
-  while (!answered.back()) {
-    std::memset(messages, 0, sizeof messages);
-    for (size_t i = 0; i < kAnswerSlots; ++i) {
-      slices[i] = {buffer + i * kSlot, kSlot};
-      messages[i].msg_hdr.msg_iov = &slices[i];
-      messages[i].msg_hdr.msg_iovlen = 1;
-    }
-    int got = ::recvmmsg(fd_, messages, kAnswerSlots, wait, nullptr);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;  // no more comes
-    if (got < 0) return errno;
-    wait = MSG_DONTWAIT;
-    for (int m = 0; m < got; ++m) {
-      // An answer is one message a datagram; a cut one still has its error number.
-      if (messages[m].msg_len < NLMSG_HDRLEN) continue;
-      const auto* header = static_cast<const nlmsghdr*>(slices[m].iov_base);
-      uint32_t index = header->nlmsg_seq - first_seq;
-      if (header->nlmsg_type != NLMSG_ERROR || index >= changes.size() || answered[index]) continue;
-      int err = AnswerErrno(header, messages[m].msg_len);
-      statuses[index] = err ? Status::FromErrno(changes[index].what, err) : Status::Ok();
-      answered[index] = true;
-    }
-  }
-  return 0;
 }
 
 Status Socket::CreateBridge(const std::string& name) {

@@ -91,6 +91,9 @@ class Socket {
   struct Change {
     std::string request;  // without its sequence number yet
     std::string what;     // names the operation and the device, for its error
+    // An error answer with this number means "there is none" (ENODEV for a link asked
+    // for by name): no messages, not an error. 0: every error is one.
+    int none_errno = 0;
   };
   Change EncodeSetLink(const LinkInfo& link, std::optional<bool> up, uint32_t mtu,
                        std::optional<int> master);
@@ -101,29 +104,27 @@ class Socket {
   Change EncodeDeleteRoute(const LinkInfo& link, const NetRoute& route);
   std::vector<Status> Batch(std::vector<Change> changes);
 
-  // Questions asked in one go, the same way.
-  enum class Reply { kUntilEnd, kOne };
-  // A request and how its answer ends: a dump's DONE (kUntilEnd) or one message
-  // (kOne); an error answer ends it too, and one numbered `none_errno` (ENODEV for a
-  // link asked for by name) means "there is none": no messages, not an error.
-  struct Query {
-    std::string request;  // without its sequence number yet
-    std::string what;     // names it, for its error
-    Reply reply;
-    int none_errno = 0;
-  };
-  // Sends the queries in one datagram and reads every answer: each query's messages,
-  // or its error.
+  // Questions asked in one go, the same way, and Batch's way too: a change is a
+  // question whose answer is the kernel's ack. A question's answer is one message, or
+  // for a dump (NLM_F_DUMP in the request) its parts up to DONE; an error answer ends
+  // either. Each query gets its messages or its error. A datagram carries at most one
+  // dump (the kernel runs one at a time a socket); more are sent in turn.
+  using Query = Change;
   std::vector<Result<std::vector<std::string>>> Ask(std::vector<Query> queries);
 
  private:
   Status Transact(Change change);
   Result<std::vector<std::string>> Exchange(Query query);
-  int ReadAnswers(uint32_t first_seq, const std::vector<Change>& changes,
-                  std::vector<bool>& answered, std::vector<Status>& statuses);
+  // Sends `queries` (one datagram's worth) and reads until each has its answer.
+  void AskInOneDatagram(std::vector<Query> queries,
+                        std::vector<Result<std::vector<std::string>>>& results);
   char* Buffer();
-  // Dumps come in parts of at most 32 KiB (the kernel's cap); twice that is room.
-  static constexpr size_t kBufferSize = 1 << 16;
+  // Up to 16 answers a read, each datagram in a slice of its own: a dump's part is at
+  // most 32 KiB (the kernel's cap), other answers far less. Only the pages a read
+  // fills are ever touched.
+  static constexpr size_t kSlices = 16;
+  static constexpr size_t kSliceSize = 32 << 10;
+  static constexpr size_t kBufferSize = kSlices * kSliceSize;
   int fd_ = -1;
   uint32_t seq_ = 1;
   // One receive buffer per socket, never zero-filled: in a UML guest every fresh page

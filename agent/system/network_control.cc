@@ -26,13 +26,17 @@ Result<std::optional<netlink::LinkInfo>> LinuxNetworkControl::FindLink(const std
   Result<netlink::Socket*> socket = OpenSocket();
   if (!socket.ok()) return socket.status();
   auto link = (*socket)->LinkNamed(iface);
-  if (!link.ok()) return link.status();
-  if (*link) {
-    links_[iface] = **link;
+  if (link.ok()) Remember(iface, *link);
+  return link;
+}
+
+void LinuxNetworkControl::Remember(const std::string& iface,
+                                   const std::optional<netlink::LinkInfo>& link) {
+  if (link) {
+    links_[iface] = *link;
   } else {
     links_.erase(iface);
   }
-  return link;
 }
 
 Result<InterfaceSnapshot> LinuxNetworkControl::Read(const std::string& iface) {
@@ -42,12 +46,10 @@ Result<InterfaceSnapshot> LinuxNetworkControl::Read(const std::string& iface) {
   netlink::Socket& socket = **opened;
   auto found = socket.LinkNamedWithAddresses(iface);
   if (!found.ok()) return found.status();
+  Remember(iface, found->link);
   InterfaceSnapshot snapshot;
-  if (!found->link) {
-    links_.erase(iface);
-    return snapshot;
-  }
-  const netlink::LinkInfo* link = &(links_[iface] = *found->link);
+  if (!found->link) return snapshot;
+  const netlink::LinkInfo* link = &*found->link;
   snapshot.exists = true;
   snapshot.up = link->up;
   snapshot.mtu = link->mtu;

@@ -76,6 +76,8 @@ class LinuxNetworkControl : public NetworkControl {
   Result<netlink::Socket*> OpenSocket();
   // The link called `iface` (nullopt: there is none), from the cache unless `refresh`.
   Result<std::optional<netlink::LinkInfo>> FindLink(const std::string& iface, bool refresh);
+  // Keeps what the kernel said of `iface` (nullopt: there is none) for Apply.
+  void Remember(const std::string& iface, const std::optional<netlink::LinkInfo>& link);
   std::vector<Status> Send(const netlink::LinkInfo& link, const std::vector<NetAction>& actions);
 
   std::unique_ptr<netlink::Socket> socket_;

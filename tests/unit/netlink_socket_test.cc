@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/netlink.h"
+#include "common/netlink_message.h"
 
 namespace umla::netlink {
 namespace {
@@ -149,6 +150,46 @@ TEST_F(NetlinkSocketTest, ALinkWithItsAddressesInOneExchange) {
   auto addresses = socket->Addresses();
   ASSERT_TRUE(addresses.ok()) << addresses.status().message();
   EXPECT_EQ(addresses->size(), 1001u);
+}
+
+// Questions asked together each get their own answer: one that fails does not stop
+// the others, and two dumps (the kernel runs one at a time) both finish.
+TEST_F(NetlinkSocketTest, AskAnswersEachQuestionAlsoTwoDumps) {
+  LinkInfo lo = **socket->LinkNamed("lo");
+  std::vector<Socket::Change> addresses;
+  for (int i = 0; i < 600; ++i) {
+    addresses.push_back(socket->EncodeAddAddress(
+        lo, *ParseIpv4Prefix("192.0.2." + std::to_string(1 + i % 250) + "/" + std::to_string(32 - i / 250)), 0));
+  }
+  for (const Status& status : socket->Batch(std::move(addresses))) ASSERT_TRUE(status.ok()) << status.message();
+  auto by_name = [](const std::string& name) {
+    Request request(RTM_GETLINK, 0);
+    request.Payload(ifinfomsg{});
+    request.String(IFLA_IFNAME, name);
+    return request.Finish(0);
+  };
+  auto addresses_dump = [] {
+    Request request(RTM_GETADDR, NLM_F_DUMP);
+    ifaddrmsg payload{};
+    payload.ifa_family = AF_INET;
+    request.Payload(payload);
+    return request.Finish(0);
+  };
+  std::vector<Socket::Query> queries;
+  queries.push_back({addresses_dump(), "list addresses"});
+  queries.push_back({by_name("umla-none0"), "look up umla-none0"});
+  queries.push_back({by_name("lo"), "look up lo"});
+  queries.push_back({addresses_dump(), "list addresses again"});
+  auto answers = socket->Ask(std::move(queries));
+  ASSERT_EQ(answers.size(), 4u);
+  ASSERT_TRUE(answers[0].ok()) << answers[0].status().message();
+  EXPECT_EQ(answers[0]->size(), 600u);
+  ASSERT_FALSE(answers[1].ok());
+  EXPECT_EQ(answers[1].status().message().rfind("look up umla-none0: ", 0), 0u) << answers[1].status().message();
+  ASSERT_TRUE(answers[2].ok()) << answers[2].status().message();
+  EXPECT_EQ(answers[2]->size(), 1u);
+  ASSERT_TRUE(answers[3].ok()) << answers[3].status().message();
+  EXPECT_EQ(answers[3]->size(), 600u);
 }
 
 TEST_F(NetlinkSocketTest, LargeBatchIsSentInParts) {
