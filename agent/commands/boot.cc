@@ -39,7 +39,7 @@ class DiscardSink : public EventSink {
 };
 
 void KeepReport(const std::string& root, const protocol::Ready& ready,
-                const protocol::Hello& hello);
+                const protocol::Hello& hello, uint64_t start_us);
 
 // Tells the guard waiting for this run (if any) how far it got.
 void Record(ProgressBoard* board, std::string_view record) {
@@ -123,8 +123,10 @@ LoadedSettings LoadBootSettings(const BootOptions& options, FileSystem& files) {
 
 namespace {
 
+// The report also says when its run's first event went out (`start_us`, the
+// monotonic clock): the boot's state is the later of it and the state file.
 void KeepReport(const std::string& root, const protocol::Ready& ready,
-                const protocol::Hello& hello) {
+                const protocol::Hello& hello, uint64_t start_us) {
   protocol::Event event;
   event.type = protocol::EventType::kReady;
   event.ready = ready;
@@ -133,6 +135,7 @@ void KeepReport(const std::string& root, const protocol::Ready& ready,
                      {"kernel", hello.kernel},
                      {"boot_id", hello.boot_id},
                      {"mode", hello.mode}};
+  report["start_us"] = start_us;
   RealFileSystem files(root);
   Status written = files.WriteRunFile(kReportPath, report.dump(2) + "\n");
   if (!written.ok()) spdlog::warn("keeping the report: {}", written.message());
@@ -206,6 +209,9 @@ int RunBoot(const BootOptions& options) {
   std::optional<BootState> earlier = options.resume;
   if (!earlier && !options.dry_run && options.phase != BootPhase::kAll) {
     earlier = LoadBootState(files, hello.boot_id);
+    // A crashed run that left no state of its own starts afresh, never from an
+    // earlier run that finished.
+    if (earlier && earlier->ready_sent && options.phase == BootPhase::kRecover) earlier.reset();
   }
   if (options.phase == BootPhase::kFixups && earlier) {
     spdlog::info("the fixups already ran in this boot (mode {})", earlier->hello.mode);
@@ -233,7 +239,7 @@ int RunBoot(const BootOptions& options) {
   if (options.progress != nullptr) sink = &recording;
   SystemClock clock;
   BootRunner runner(*sink, clock);
-  bool resumed = earlier && options.phase != BootPhase::kAll;
+  bool resumed = earlier.has_value();  // never for a run of both phases (above)
   if (resumed) {
     hello = earlier->hello;
     runner.Resume(earlier->next_seq, earlier->start_us, earlier->steps);
@@ -306,7 +312,7 @@ int RunBoot(const BootOptions& options) {
   if (options.dry_run) return ready.ok ? 0 : 1;
   // The report first (tmpfs writes): were the sync below to hang, the guard stops
   // this run as one that reported, and adds the sync's failure to the report.
-  KeepReport(options.root, ready, hello);  // also this boot's state from now on
+  KeepReport(options.root, ready, hello, runner.start_us());  // the boot's state from now on
   // The changes are in place and atomic before ready; making their renames durable
   // (a directory fsync, ~1 ms inside UML) can follow it, before the agent exits: a
   // crash before it may leave the old files, which the next boot fixes again. Its

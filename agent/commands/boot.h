@@ -30,7 +30,7 @@ struct BootOptions {
   BootPhase phase = BootPhase::kAll;
   std::string recover_reason;  // kRecover: why the fixups process stopped
   // kRecover: what the stopped process had done (from its ProgressBoard); without it
-  // the state file is read.
+  // the boot's state is read (LoadBootState), unless that is a run that sent ready.
   std::optional<BootState> resume;
   // Set by a guard waiting for this run (agent/commands/init.h): every frame sent and
   // each step about to run are recorded here.

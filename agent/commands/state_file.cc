@@ -27,12 +27,13 @@ std::optional<BootState> LoadOfBoot(FileSystem& files, const char* path, const s
 }  // namespace
 
 std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id) {
-  // Ready sent: the run's report says so, and a state file left by the fixups before
-  // it is out of date.
-  if (auto finished = LoadOfBoot(files, kReportPath, boot_id, ParseReportAsBootState)) {
-    return finished;
-  }
-  return LoadOfBoot(files, kStatePath, boot_id, ParseBootState);
+  // The later run's: a report (ready sent) of the run the state file describes, or of
+  // a run after it, makes the state file out of date; a state file of a run after the
+  // report (one that stopped before its ready) is the boot's state.
+  std::optional<BootState> unfinished = LoadOfBoot(files, kStatePath, boot_id, ParseBootState);
+  std::optional<BootState> finished = LoadOfBoot(files, kReportPath, boot_id, ParseReportAsBootState);
+  if (finished && (!unfinished || finished->start_us >= unfinished->start_us)) return finished;
+  return unfinished;
 }
 
 void SaveBootState(FileSystem& files, const protocol::Hello& hello, const BootRunner& runner) {

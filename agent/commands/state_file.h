@@ -1,5 +1,6 @@
-// Reading and writing this boot's agent state (/run/uml-agent/state.json, see
-// agent/core/boot_state.h) through the FileSystem seam.
+// Reading and writing this boot's agent state through the FileSystem seam: the state
+// file (/run/uml-agent/state.json) until ready is sent, the report after it (see
+// agent/core/boot_state.h).
 #pragma once
 
 #include <optional>
@@ -11,14 +12,14 @@
 
 namespace umla::agent {
 
-// The state of the boot `boot_id`: ready sent when this boot's report is there, else
-// the state file; nothing when there is none yet, it belongs to an earlier boot (a
-// /run that is not a tmpfs), or it does not parse (logged).
+// The state of the boot `boot_id`: of its report (ready sent) and its state file, the
+// one of the later run; nothing when there is neither, they belong to an earlier boot
+// (a /run that is not a tmpfs), or they do not parse (logged).
 std::optional<BootState> LoadBootState(FileSystem& files, const std::string& boot_id);
 
 // Writes the runner's progress to kStatePath after the fixups, for the process of this
-// boot that sends ready (once it did, its report is the state) (failures are logged, not returned). A step in flight is recorded on the
-// guard's ProgressBoard instead (agent/commands/init.h).
+// boot that sends ready (failures are logged, not returned). A step in flight is
+// recorded on the guard's ProgressBoard instead (agent/commands/init.h).
 void SaveBootState(FileSystem& files, const protocol::Hello& hello, const BootRunner& runner);
 
 }  // namespace umla::agent

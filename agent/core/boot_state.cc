@@ -75,8 +75,12 @@ Result<BootState> ParseReportAsBootState(std::string_view report, const std::str
     return Status::Error(source + ": not a uml-agent report (not a JSON object)");
   }
   try {
+    if (json.at("type").get<std::string>() != "ready") {
+      return Status::Error(source + ": not a uml-agent report (not a ready event)");
+    }
     BootState state;
     state.hello = HelloFromJson(json.at("hello"));
+    state.start_us = json.at("start_us").get<uint64_t>();
     state.ready_sent = true;
     return state;
   } catch (const nlohmann::json::exception& error) {

@@ -28,8 +28,9 @@ std::string RenderBootState(const BootState& state);
 Result<BootState> ParseBootState(std::string_view text, const std::string& source);
 
 // A run that sent ready keeps its report (/run/uml-agent/last-run.json: the ready
-// event and the run's hello) instead of a state: as a state, its boot (the hello) with
-// ready sent, nothing else. Fails naming `source` when the text is no such report.
+// event, the run's hello and start_us) instead of a state: as a state, its boot (the
+// hello) and start with ready sent, nothing else. Fails naming `source` when the text
+// is no such report.
 Result<BootState> ParseReportAsBootState(std::string_view report, const std::string& source);
 
 // The progress log of a guarded run (agent/system/progress_board.h), one record per

@@ -288,7 +288,12 @@ Result<std::string> ReadHostFirstLine(const std::string& host_path, size_t limit
   if (!*content) return Status::FromErrno("open " + host_path, ENOENT);
   std::string& text = **content;
   size_t end = text.find('\n');
-  if (end != std::string::npos) text.resize(end);
+  if (end != std::string::npos) {
+    text.resize(end);
+  } else if (text.size() >= limit) {  // stopped by the limit: the line goes on
+    return Status::Error(host_path + ": its first line is longer than " + std::to_string(limit) +
+                         " bytes");
+  }
   return std::move(text);
 }
 

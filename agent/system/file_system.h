@@ -125,7 +125,8 @@ Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host
 
 // The first line of a host path, without its newline: what a one-line /proc file
 // (the kernel command line, the boot id) holds. Stops reading at the newline, which
-// saves the read that would only see the end (a syscall inside UML).
+// saves the read that would only see the end (a syscall inside UML). A first line of
+// `limit` bytes or more is an error naming the path.
 Result<std::string> ReadHostFirstLine(const std::string& host_path, size_t limit = 1 << 16);
 
 // True when a file this process creates with `mode` gets exactly that mode and the

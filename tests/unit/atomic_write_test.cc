@@ -182,6 +182,9 @@ TEST_F(AtomicWriteTest, FirstLineReadsStopAtTheNewline) {
   EXPECT_EQ(*long_line, std::string(20000, 'x'));  // longer than one read
   std::ofstream(dir_ + "/no-newline") << "98:16";
   EXPECT_EQ(ReadHostFirstLine(dir_ + "/no-newline").value_or("?"), "98:16");
+  Result<std::string> too_long = ReadHostFirstLine(dir_ + "/cmdline", 10000);
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_NE(too_long.status().message().find(dir_ + "/cmdline"), std::string::npos);
   Result<std::string> missing = ReadHostFirstLine(dir_ + "/none");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find(dir_ + "/none"), std::string::npos);

@@ -59,22 +59,27 @@ protocol::Event StepEvent(uint64_t seq, const std::string& name) {
   return event;
 }
 
-// What a guarded run left behind when it died in the middle of a step.
 TEST(BootState, AReportIsTheStateOfABootWhoseReadyWentOut) {
   std::string report = R"({"type": "ready", "ok": true, "total_us": 5, "steps": [],
-    "hello": {"agent_version": "0.1.0", "kernel": "6.1.176", "boot_id": "b00t", "mode": "boot"}})";
+    "start_us": 1234, "hello": {"agent_version": "0.1.0", "kernel": "6.1.176", "boot_id": "b00t", "mode": "boot"}})";
   Result<BootState> state = ParseReportAsBootState(report, "/run/uml-agent/last-run.json");
   ASSERT_TRUE(state.ok()) << state.status().message();
   EXPECT_EQ(state->hello.boot_id, "b00t");
   EXPECT_EQ(state->hello.mode, "boot");
+  EXPECT_EQ(state->start_us, 1234u);
   EXPECT_TRUE(state->ready_sent);
-  for (const char* bad : {"[]", "{\"ok\": true}", "{\"hello\": {\"boot_id\": 7}}", "not json"}) {
+  std::string step_event = report;
+  step_event.replace(step_event.find("ready"), 5, "step");
+  for (std::string bad : {std::string("[]"), std::string("{\"ok\": true}"),
+                          std::string("{\"type\": \"ready\", \"hello\": {\"boot_id\": 7}}"),
+                          std::string("not json"), step_event}) {
     Result<BootState> parsed = ParseReportAsBootState(bad, "/run/uml-agent/last-run.json");
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_NE(parsed.status().message().find("/run/uml-agent/last-run.json"), std::string::npos);
   }
 }
 
+// What a guarded run left behind when it died in the middle of a step.
 TEST(ProgressLog, RebuildsTheStateOfARunThatDiedInAStep) {
   std::string log = Frame(HelloEvent()) + ProgressStartRecord(4242) + ProgressRunRecord("devnodes") +
                     Frame(StepEvent(2, "devnodes")) + ProgressRunRecord("fstab");

@@ -145,6 +145,39 @@ TEST_F(BootRunTest, ASplitRunSendsReadyOnceThoughItsStateFileStays) {
   EXPECT_TRUE(report.value("ok", false)) << report.dump();
 }
 
+// A second run in the same boot that crashes is recovered from its own state, newer
+// than the first run's report: it still ends with a ready, and its report says why.
+TEST_F(BootRunTest, ACrashAfterAnEarlierRunsReadyIsStillReported) {
+  EXPECT_EQ(RunPhase(BootPhase::kAll), 0);
+  BootOptions crashing = Options();
+  crashing.settings.push_back("debug.crash_step=1");
+  crashing.only_steps.push_back("debug-crash");
+  EXPECT_EQ(RunBootGuarded(crashing), 1);
+  // (The ready phase's frames are written over the crashed run's here: a plain file.)
+  sent_ += Slurp(tree_ + "/line");
+  EXPECT_EQ(Count(sent_, "\"type\":\"ready\""), 2u) << sent_;
+  nlohmann::json report = nlohmann::json::parse(Slurp(tree_ + kReportPath));
+  EXPECT_FALSE(report.value("ok", true)) << report.dump();
+  EXPECT_NE(report.dump().find("debug-crash"), std::string::npos) << report.dump();
+}
+
+// A report of an earlier boot, or one that does not parse, is no state of this boot.
+TEST_F(BootRunTest, OnlyThisBootsReadableReportCountsAsReadySent) {
+  fs::create_directories(tree_ + "/run/uml-agent");
+  for (const std::string& report :
+       {std::string("{\"type\": \"ready\", \"start_us\": 1, \"hello\": {\"agent_version\": \"0\", "
+                    "\"kernel\": \"6.1\", \"boot_id\": \"another-boot\", \"mode\": \"boot\"}}"),
+        std::string("not a report")}) {
+    std::ofstream(tree_ + kReportPath) << report;
+    fs::remove(tree_ + kStatePath);
+    sent_.clear();
+    EXPECT_EQ(RunPhase(BootPhase::kFixups), 0);
+    EXPECT_EQ(RunPhase(BootPhase::kReady), 0);
+    EXPECT_EQ(Count(sent_, "\"type\":\"ready\""), 1u) << report << "\n" << sent_;
+    EXPECT_EQ(Count(sent_, "\"type\":\"hello\""), 1u) << report << "\n" << sent_;
+  }
+}
+
 TEST_F(BootRunTest, AFailedSyncAfterReadyIsInTheReportAndTheExitStatus) {
   g_sync_error = EIO;
   EXPECT_EQ(RunBoot(Options()), 1);
