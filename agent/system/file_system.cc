@@ -431,9 +431,10 @@ Status RealFileSystem::SyncDirectories() {
 
 Status RealFileSystem::WriteRunFile(const std::string& path, const std::string& content) {
   std::string host = HostPath(path);
-  // /run starts empty at each boot and a process mostly writes one file there (the
-  // state or the report): the directory is made first, not after the open found none
-  // (a syscall less inside UML); where it is there, mkdir says EEXIST.
+  // /run starts empty at each boot, and a boot's one process (init script) writes one
+  // file there, its report: the directory is made first rather than after an open
+  // found none, a syscall less inside UML (one more, EEXIST, where an earlier process
+  // of the boot made it: the wrapper's split phases).
   std::string dir = DirName(host);
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     return Written(path, content, Status::FromErrno("mkdir " + dir, errno));
