@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -86,74 +87,88 @@ bool IsDump(const std::string& request) {
 std::vector<Result<std::vector<std::string>>> Socket::Ask(std::vector<Query> queries) {
   std::vector<Result<std::vector<std::string>>> results;
   results.reserve(queries.size());
-  // Datagrams of up to kSlices queries, at most one of them a dump.
-  std::vector<Query> datagram;
-  bool has_dump = false;
-  for (Query& query : queries) {
-    bool dump = IsDump(query.request);
-    if (datagram.size() == kSlices || (dump && has_dump)) {
-      AskInOneDatagram(std::move(datagram), results);
-      datagram.clear();
-      has_dump = false;
+  for (size_t i = 0; i < queries.size(); ++i) results.emplace_back(std::vector<std::string>());
+  // Datagrams of up to kSlices queries, at most one of them a dump, which goes last.
+  std::vector<size_t> datagram;
+  std::optional<size_t> dump;
+  auto send = [&] {
+    if (dump) datagram.push_back(*dump);
+    if (!datagram.empty()) AskInOneDatagram(queries, datagram, results);
+    datagram.clear();
+    dump.reset();
+  };
+  for (size_t i = 0; i < queries.size(); ++i) {
+    bool is_dump = IsDump(queries[i].request);
+    if (datagram.size() + (dump ? 1 : 0) == kSlices || (is_dump && dump)) send();
+    if (is_dump) {
+      dump = i;
+    } else {
+      datagram.push_back(i);
     }
-    has_dump = has_dump || dump;
-    datagram.push_back(std::move(query));
   }
-  if (!datagram.empty()) AskInOneDatagram(std::move(datagram), results);
+  send();
   return results;
 }
 
 // The kernel handles a whole datagram within its send: each plain answer is queued
-// then, and a dump's first part; each later part once a read has taken the one
-// before. So every read waits for at least one datagram and takes what is there
-// (with the changes' acks, all of them at once); a datagram is one answer or one part
-// of a dump.
-void Socket::AskInOneDatagram(std::vector<Query> queries,
+// then, in order, and then (the dump goes last) a dump's first part; each later part
+// once a read has taken the one before. So every read waits for at least one
+// datagram and takes what is there (with the changes' acks, all of them at once); a
+// datagram is one answer or one part of a dump. Each open query has a slice of the
+// buffer for its next datagram: small ones first (an ack is ~100 bytes, a link's
+// answer a few KiB), the last one the rest, where the dump's parts (up to 32 KiB,
+// the kernel's cap) land: the pages a boot's run touches stay few and together.
+void Socket::AskInOneDatagram(const std::vector<Query>& queries, const std::vector<size_t>& order,
                               std::vector<Result<std::vector<std::string>>>& results) {
-  size_t first = results.size();
-  for (size_t i = 0; i < queries.size(); ++i) results.emplace_back(std::vector<std::string>());
-  std::vector<bool> finished(queries.size(), false);
-  size_t open = queries.size();
+  std::vector<bool> finished(order.size(), false);
   auto fail_open = [&](const std::string& why, int err) {
-    for (size_t i = 0; i < queries.size(); ++i) {
-      if (finished[i]) continue;
-      results[first + i] = why.empty() ? Status::FromErrno(queries[i].what, err)
-                                       : Status::Error(queries[i].what + ": " + why);
+    for (size_t at = 0; at < order.size(); ++at) {
+      if (finished[at]) continue;
+      const Query& query = queries[order[at]];
+      results[order[at]] = why.empty() ? Status::FromErrno(query.what, err)
+                                       : Status::Error(query.what + ": " + why);
     }
   };
   if (fd_ < 0) return fail_open("", EBADF);
   uint32_t first_seq = seq_;
   std::string datagram;
-  for (Query& query : queries) {
-    reinterpret_cast<nlmsghdr*>(query.request.data())->nlmsg_seq = seq_++;
-    datagram += query.request;
+  bool acks_only = true;
+  for (size_t index : order) {
+    std::string request = queries[index].request;
+    auto* header = reinterpret_cast<nlmsghdr*>(request.data());
+    header->nlmsg_seq = seq_++;
+    acks_only = acks_only && (header->nlmsg_flags & NLM_F_ACK) != 0;
+    datagram += request;
   }
   if (::send(fd_, datagram.data(), datagram.size(), 0) < 0) return fail_open("", errno);
   char* buffer = Buffer();
+  size_t open = order.size();
   while (open > 0) {
+    size_t small = std::min<size_t>(acks_only ? 4 << 10 : 8 << 10, kBufferSize / open);
     iovec slices[kSlices];
     mmsghdr messages[kSlices];
     std::memset(messages, 0, sizeof messages);
-    for (size_t i = 0; i < kSlices; ++i) {
-      slices[i] = {buffer + i * kSliceSize, kSliceSize};
+    for (size_t i = 0; i < open; ++i) {
+      size_t size = i + 1 < open ? small : kBufferSize - small * i;
+      slices[i] = {buffer + small * i, size};
       messages[i].msg_hdr.msg_iov = &slices[i];
       messages[i].msg_hdr.msg_iovlen = 1;
     }
-    int got = ::recvmmsg(fd_, messages, kSlices, MSG_WAITFORONE, nullptr);
+    int got = ::recvmmsg(fd_, messages, static_cast<unsigned>(open), MSG_WAITFORONE, nullptr);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) return fail_open("", errno);
     for (int m = 0; m < got; ++m) {
       // A cut answer may have lost a dump's DONE: no waiting for what cannot come.
       if (messages[m].msg_hdr.msg_flags & MSG_TRUNC) {
-        return fail_open("an answer larger than " + std::to_string(kSliceSize >> 10) + " KiB", 0);
+        return fail_open("an answer larger than " + std::to_string(slices[m].iov_len) + " bytes", 0);
       }
       size_t left = messages[m].msg_len;
       for (auto* header = static_cast<nlmsghdr*>(slices[m].iov_base); NLMSG_OK(header, left);
            header = NLMSG_NEXT(header, left)) {
-        uint32_t index = header->nlmsg_seq - first_seq;
-        if (index >= queries.size() || finished[index]) continue;
-        const Query& query = queries[index];
-        Result<std::vector<std::string>>& result = results[first + index];
+        uint32_t at = header->nlmsg_seq - first_seq;
+        if (at >= order.size() || finished[at]) continue;
+        const Query& query = queries[order[at]];
+        Result<std::vector<std::string>>& result = results[order[at]];
         bool done = true;
         if (header->nlmsg_type == NLMSG_ERROR || header->nlmsg_type == NLMSG_DONE) {
           // Both carry an error number (0: none): DONE says whether the dump finished.
@@ -165,7 +180,7 @@ void Socket::AskInOneDatagram(std::vector<Query> queries,
           done = !IsDump(query.request);
         }
         if (done) {
-          finished[index] = true;
+          finished[at] = true;
           --open;
         }
       }

@@ -115,16 +115,16 @@ class Socket {
  private:
   Status Transact(Change change);
   Result<std::vector<std::string>> Exchange(Query query);
-  // Sends `queries` (one datagram's worth) and reads until each has its answer.
-  void AskInOneDatagram(std::vector<Query> queries,
+  // Sends the queries at `order` (one datagram's worth) and reads until each has its
+  // answer, in `results` at the same index.
+  void AskInOneDatagram(const std::vector<Query>& queries, const std::vector<size_t>& order,
                         std::vector<Result<std::vector<std::string>>>& results);
   char* Buffer();
-  // Up to 16 answers a read, each datagram in a slice of its own: a dump's part is at
-  // most 32 KiB (the kernel's cap), other answers far less. Only the pages a read
-  // fills are ever touched.
-  static constexpr size_t kSlices = 16;
-  static constexpr size_t kSliceSize = 32 << 10;
-  static constexpr size_t kBufferSize = kSlices * kSliceSize;
+  // One receive buffer, sliced per read (AskInOneDatagram). 64 KiB: a dump's part is
+  // at most 32 KiB (the kernel's cap); more would be fresh pages (a host round trip
+  // each in UML) for nothing.
+  static constexpr size_t kBufferSize = 64 << 10;
+  static constexpr size_t kSlices = 16;  // the most queries a datagram holds
   int fd_ = -1;
   uint32_t seq_ = 1;
   // One receive buffer per socket, never zero-filled: in a UML guest every fresh page
