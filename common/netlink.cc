@@ -77,9 +77,16 @@ char* Socket::Buffer() {
 
 namespace {
 
+const nlmsghdr& Header(const std::string& request) {
+  return *reinterpret_cast<const nlmsghdr*>(request.data());
+}
+
+// rtnetlink's message types come in fours: new, del, get, set.
+bool IsGet(const std::string& request) { return (Header(request).nlmsg_type & 3) == 2; }
+
+// As the kernel decides: a get with either of NLM_F_DUMP's bits.
 bool IsDump(const std::string& request) {
-  return (reinterpret_cast<const nlmsghdr*>(request.data())->nlmsg_flags & NLM_F_DUMP) ==
-         NLM_F_DUMP;
+  return IsGet(request) && (Header(request).nlmsg_flags & NLM_F_DUMP) != 0;
 }
 
 }  // namespace
@@ -88,39 +95,37 @@ std::vector<Result<std::vector<std::string>>> Socket::Ask(std::vector<Query> que
   std::vector<Result<std::vector<std::string>>> results;
   results.reserve(queries.size());
   for (size_t i = 0; i < queries.size(); ++i) results.emplace_back(std::vector<std::string>());
-  // Datagrams of up to kSlices queries, at most one of them a dump, which goes last.
+  // In the order given, datagrams of up to kSlices queries, each ended by a dump (with
+  // room for its part beside the others: at most kSlicesBesideADump of them).
   std::vector<size_t> datagram;
-  std::optional<size_t> dump;
-  auto send = [&] {
-    if (dump) datagram.push_back(*dump);
-    if (!datagram.empty()) AskInOneDatagram(queries, datagram, results);
-    datagram.clear();
-    dump.reset();
-  };
   for (size_t i = 0; i < queries.size(); ++i) {
-    bool is_dump = IsDump(queries[i].request);
-    if (datagram.size() + (dump ? 1 : 0) == kSlices || (is_dump && dump)) send();
-    if (is_dump) {
-      dump = i;
-    } else {
-      datagram.push_back(i);
+    bool dump = IsDump(queries[i].request);
+    if (datagram.size() == kSlices || (dump && datagram.size() > kSlicesBesideADump)) {
+      AskInOneDatagram(queries, datagram, results);
+      datagram.clear();
+    }
+    datagram.push_back(i);
+    if (dump) {
+      AskInOneDatagram(queries, datagram, results);
+      datagram.clear();
     }
   }
-  send();
+  if (!datagram.empty()) AskInOneDatagram(queries, datagram, results);
   return results;
 }
 
-// The kernel handles a whole datagram within its send: each plain answer is queued
-// then, in order, and then (the dump goes last) a dump's first part; each later part
-// once a read has taken the one before. So every read waits for at least one
-// datagram and takes what is there (with the changes' acks, all of them at once); a
-// datagram is one answer or one part of a dump. Each open query has a slice of the
-// buffer for its next datagram: small ones first (an ack is ~100 bytes, a link's
-// answer a few KiB), the last one the rest, where the dump's parts (up to 32 KiB,
-// the kernel's cap) land: the pages a boot's run touches stay few and together.
+// The kernel handles a whole datagram within its send: each plain answer and ack is
+// queued then, in order, and a dump (last) queues its first part; each later part
+// when a read finds the dump running. So every read waits for at least one datagram
+// and takes what is there (a batch's acks all at once); a datagram is one answer or
+// one part of a dump. Each open query has a slice of the buffer for its next
+// datagram: small ones first (an ack is ~100 bytes, a link's answer a few KiB), the
+// last one the rest, at least a dump's part while one runs (it is the last query): the
+// pages a boot's run touches stay few and together.
 void Socket::AskInOneDatagram(const std::vector<Query>& queries, const std::vector<size_t>& order,
                               std::vector<Result<std::vector<std::string>>>& results) {
   std::vector<bool> finished(order.size(), false);
+  bool sent = false;
   auto fail_open = [&](const std::string& why, int err) {
     for (size_t at = 0; at < order.size(); ++at) {
       if (finished[at]) continue;
@@ -128,23 +133,42 @@ void Socket::AskInOneDatagram(const std::vector<Query>& queries, const std::vect
       results[order[at]] = why.empty() ? Status::FromErrno(query.what, err)
                                        : Status::Error(query.what + ": " + why);
     }
+    // Answers or a dump's parts may still come: a fresh socket has none of them.
+    if (sent) {
+      ::close(fd_);
+      fd_ = -1;
+      Status reopened = Open();  // failing, the next question fails naming itself
+      (void)reopened;
+    }
   };
   if (fd_ < 0) return fail_open("", EBADF);
   uint32_t first_seq = seq_;
   std::string datagram;
-  bool acks_only = true;
+  bool gets = false;
   for (size_t index : order) {
-    std::string request = queries[index].request;
-    auto* header = reinterpret_cast<nlmsghdr*>(request.data());
+    size_t at = datagram.size();
+    datagram += queries[index].request;
+    auto* header = reinterpret_cast<nlmsghdr*>(&datagram[at]);
     header->nlmsg_seq = seq_++;
-    acks_only = acks_only && (header->nlmsg_flags & NLM_F_ACK) != 0;
-    datagram += request;
+    if (IsGet(queries[index].request)) {
+      gets = true;
+    } else {
+      header->nlmsg_flags |= NLM_F_ACK;  // a change's only answer; without it, none
+    }
   }
   if (::send(fd_, datagram.data(), datagram.size(), 0) < 0) return fail_open("", errno);
+  sent = true;
+  bool dump_open = IsDump(queries[order.back()].request);
   char* buffer = Buffer();
   size_t open = order.size();
   while (open > 0) {
-    size_t small = std::min<size_t>(acks_only ? 4 << 10 : 8 << 10, kBufferSize / open);
+    // Whole pages (aligned for the headers read there), 4 KiB for acks, 8 KiB where an
+    // answer may be a link's; while a dump runs its slice keeps kDumpPart.
+    size_t small = gets ? 8 << 10 : 4 << 10;
+    if (open > 1) {
+      size_t shared = dump_open ? kBufferSize - kDumpPart : kBufferSize;
+      small = std::max<size_t>(4 << 10, std::min(small, shared / (open - (dump_open ? 1 : 0))) & ~size_t{4095});
+    }
     iovec slices[kSlices];
     mmsghdr messages[kSlices];
     std::memset(messages, 0, sizeof messages);
@@ -182,6 +206,7 @@ void Socket::AskInOneDatagram(const std::vector<Query>& queries, const std::vect
         if (done) {
           finished[at] = true;
           --open;
+          if (at + 1 == order.size()) dump_open = false;
         }
       }
     }

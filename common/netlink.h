@@ -61,8 +61,8 @@ class Socket {
   Result<std::optional<LinkInfo>> LinkNamed(const std::string& name);
   Result<std::vector<AddressInfo>> Addresses();  // IPv4 only
   // Both in one exchange (one datagram out, the answers read together): the agent
-  // looks at one interface and its addresses at each boot, 2 syscalls inside UML
-  // where asking in turn takes 4.
+  // looks at one interface and its addresses at each boot, two syscalls fewer inside
+  // UML than asking in turn (2 for 4 where the dump ends in its first part).
   struct LinkWithAddresses {
     std::optional<LinkInfo> link;     // nullopt: there is none
     std::vector<AddressInfo> addresses;  // the link's only
@@ -105,10 +105,13 @@ class Socket {
   std::vector<Status> Batch(std::vector<Change> changes);
 
   // Questions asked in one go, the same way, and Batch's way too: a change is a
-  // question whose answer is the kernel's ack. A question's answer is one message, or
-  // for a dump (NLM_F_DUMP in the request) its parts up to DONE; an error answer ends
-  // either. Each query gets its messages or its error. A datagram carries at most one
-  // dump (the kernel runs one at a time a socket); more are sent in turn.
+  // question whose answer is the kernel's ack (asked for here if the request does not).
+  // A question's answer is one message, or for a dump (a get with NLM_F_DUMP) its parts
+  // up to DONE; an error answer ends either. Each query gets its messages or its error,
+  // in the order given. A dump ends its datagram (the kernel runs one dump at a time a
+  // socket, so a second one goes in the next). A read that fails or an answer too big
+  // for its slice fails the questions still open, and the socket is opened afresh (no
+  // stale answers or running dump are left in it).
   using Query = Change;
   std::vector<Result<std::vector<std::string>>> Ask(std::vector<Query> queries);
 
@@ -124,7 +127,10 @@ class Socket {
   // at most 32 KiB (the kernel's cap); more would be fresh pages (a host round trip
   // each in UML) for nothing.
   static constexpr size_t kBufferSize = 64 << 10;
+  static constexpr size_t kDumpPart = 32 << 10;
   static constexpr size_t kSlices = 16;  // the most queries a datagram holds
+  // With a dump, the others share what its part leaves, 4 KiB each at least.
+  static constexpr size_t kSlicesBesideADump = (kBufferSize - kDumpPart) / (4 << 10);
   int fd_ = -1;
   uint32_t seq_ = 1;
   // One receive buffer per socket, never zero-filled: in a UML guest every fresh page

@@ -1,5 +1,5 @@
 // netlink::Socket against the real kernel, in a network namespace of its own (root
-// only): a link asked for by name, and a batch whose middle change fails.
+// only): links asked for by name, batches of changes, questions asked together.
 #include <linux/rtnetlink.h>
 #include <sched.h>
 #include <unistd.h>
@@ -190,6 +190,28 @@ TEST_F(NetlinkSocketTest, AskAnswersEachQuestionAlsoTwoDumps) {
   EXPECT_EQ(answers[2]->size(), 1u);
   ASSERT_TRUE(answers[3].ok()) << answers[3].status().message();
   EXPECT_EQ(answers[3]->size(), 600u);
+}
+
+// In the order given: a dump asked before a change does not see it, one after does.
+TEST_F(NetlinkSocketTest, AskKeepsTheOrderOfDumpsAndChanges) {
+  LinkInfo lo = **socket->LinkNamed("lo");
+  auto addresses_dump = [] {
+    Request request(RTM_GETADDR, NLM_F_DUMP);
+    ifaddrmsg payload{};
+    payload.ifa_family = AF_INET;
+    request.Payload(payload);
+    return request.Finish(0);
+  };
+  std::vector<Socket::Query> queries;
+  queries.push_back({addresses_dump(), "list addresses before"});
+  queries.push_back(socket->EncodeAddAddress(lo, *ParseIpv4Prefix("192.0.2.2/24"), 0));
+  queries.push_back({addresses_dump(), "list addresses after"});
+  auto answers = socket->Ask(std::move(queries));
+  ASSERT_EQ(answers.size(), 3u);
+  for (const auto& answer : answers) ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_EQ(answers[0]->size(), 0u);
+  EXPECT_TRUE(answers[1]->empty());  // an ack carries no message
+  EXPECT_EQ(answers[2]->size(), 1u);
 }
 
 TEST_F(NetlinkSocketTest, LargeBatchIsSentInParts) {
