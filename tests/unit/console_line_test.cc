@@ -13,11 +13,18 @@
 namespace umla::agent {
 namespace {
 
-TEST(ConsoleLine, NobodyReadingCostsAtMostTheBudget) {
-  int master = -1, slave = -1;
-  char name[64];
-  ASSERT_EQ(openpty(&master, &slave, name, nullptr, nullptr), 0);
+// A pty for the line: `master` is the host's end; the line opens the tty `name`.
+bool OpenPty(int* master, char (&name)[64]) {
+  int slave = -1;
+  if (openpty(master, &slave, name, nullptr, nullptr) != 0) return false;
   close(slave);
+  return true;
+}
+
+TEST(ConsoleLine, NobodyReadingCostsAtMostTheBudget) {
+  int master = -1;
+  char name[64];
+  ASSERT_TRUE(OpenPty(&master, name));
   ConsoleLine line(name, 300);
   ASSERT_TRUE(line.Open().ok());
   uint64_t start = MonotonicMicros();
@@ -40,10 +47,9 @@ TEST(ConsoleLine, NobodyReadingCostsAtMostTheBudget) {
 // The budget is for waiting on the line: a run whose steps took longer than it still
 // waits for a host that reads late.
 TEST(ConsoleLine, TheBudgetCountsOnlyTheWaits) {
-  int master = -1, slave = -1;
+  int master = -1;
   char name[64];
-  ASSERT_EQ(openpty(&master, &slave, name, nullptr, nullptr), 0);
-  close(slave);
+  ASSERT_TRUE(OpenPty(&master, name));
   ConsoleLine line(name, 1000);
   ASSERT_TRUE(line.Open().ok());
   usleep(1100 * 1000);  // the steps, longer than the budget

@@ -30,6 +30,15 @@ std::unique_ptr<Socket> SocketInNewNamespace(Status* status) {
   return socket;
 }
 
+// A request for every IPv4 address (a dump), as a Query's request.
+std::string AddressesDump() {
+  Request request(RTM_GETADDR, NLM_F_DUMP);
+  ifaddrmsg payload{};
+  payload.ifa_family = AF_INET;
+  request.Payload(payload);
+  return request.Finish(0);
+}
+
 class NetlinkSocketTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -168,18 +177,11 @@ TEST_F(NetlinkSocketTest, AskAnswersEachQuestionAlsoTwoDumps) {
     request.String(IFLA_IFNAME, name);
     return request.Finish(0);
   };
-  auto addresses_dump = [] {
-    Request request(RTM_GETADDR, NLM_F_DUMP);
-    ifaddrmsg payload{};
-    payload.ifa_family = AF_INET;
-    request.Payload(payload);
-    return request.Finish(0);
-  };
   std::vector<Socket::Query> queries;
-  queries.push_back({addresses_dump(), "list addresses"});
+  queries.push_back({AddressesDump(), "list addresses"});
   queries.push_back({by_name("umla-none0"), "look up umla-none0"});
   queries.push_back({by_name("lo"), "look up lo"});
-  queries.push_back({addresses_dump(), "list addresses again"});
+  queries.push_back({AddressesDump(), "list addresses again"});
   auto answers = socket->Ask(std::move(queries));
   ASSERT_EQ(answers.size(), 4u);
   ASSERT_TRUE(answers[0].ok()) << answers[0].status().message();
@@ -195,17 +197,10 @@ TEST_F(NetlinkSocketTest, AskAnswersEachQuestionAlsoTwoDumps) {
 // In the order given: a dump asked before a change does not see it, one after does.
 TEST_F(NetlinkSocketTest, AskKeepsTheOrderOfDumpsAndChanges) {
   LinkInfo lo = **socket->LinkNamed("lo");
-  auto addresses_dump = [] {
-    Request request(RTM_GETADDR, NLM_F_DUMP);
-    ifaddrmsg payload{};
-    payload.ifa_family = AF_INET;
-    request.Payload(payload);
-    return request.Finish(0);
-  };
   std::vector<Socket::Query> queries;
-  queries.push_back({addresses_dump(), "list addresses before"});
+  queries.push_back({AddressesDump(), "list addresses before"});
   queries.push_back(socket->EncodeAddAddress(lo, *ParseIpv4Prefix("192.0.2.2/24"), 0));
-  queries.push_back({addresses_dump(), "list addresses after"});
+  queries.push_back({AddressesDump(), "list addresses after"});
   auto answers = socket->Ask(std::move(queries));
   ASSERT_EQ(answers.size(), 3u);
   for (const auto& answer : answers) ASSERT_TRUE(answer.ok()) << answer.status().message();
