@@ -64,7 +64,7 @@ class Socket {
   // looks at one interface and its addresses at each boot, two syscalls fewer inside
   // UML than asking in turn (2 for 4 where the dump ends in its first part).
   struct LinkWithAddresses {
-    std::optional<LinkInfo> link;     // nullopt: there is none
+    std::optional<LinkInfo> link;        // nullopt: there is none
     std::vector<AddressInfo> addresses;  // the link's only
   };
   Result<LinkWithAddresses> LinkNamedWithAddresses(const std::string& name);

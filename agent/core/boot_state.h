@@ -1,7 +1,8 @@
 // What one boot's agent runs have done so far, kept between the processes of one boot
-// (/run/uml-agent/state.json until ready is sent, then the report): the PID-1 wrapper or an early init script runs the
-// fixups and a late one (`uml-agent ready`) sends ready, continuing the same event
-// sequence, so the host sees one hello, the steps and one ready. Pure: text in and out.
+// (/run/uml-agent/state.json until ready is sent, then the report): the PID-1 wrapper
+// or an early init script runs the fixups and a late one (`uml-agent ready`) sends
+// ready, continuing the same event sequence, so the host sees one hello, the steps and
+// one ready. Pure: text in and out.
 #pragma once
 
 #include <cstdint>
