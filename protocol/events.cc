@@ -155,9 +155,13 @@ json EventToJson(const Event& event) {
   return out;
 }
 
+std::string JsonText(const json& value, int indent) {
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 std::string EncodeEvent(const Event& event) {
   // Replace invalid UTF-8 rather than throw: a step's message may quote raw bytes.
-  return EventToJson(event).dump(-1, ' ', false, json::error_handler_t::replace);
+  return JsonText(EventToJson(event));
 }
 
 Result<Event> DecodeEvent(const std::string& json_text) {

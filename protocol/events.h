@@ -66,6 +66,9 @@ inline constexpr size_t kMaxStringField = 1024;
 std::string EncodeEvent(const Event& event);  // compact JSON, no newline
 Result<Event> DecodeEvent(const std::string& json_text);
 nlohmann::json EventToJson(const Event& event);
+// JSON text of `value`; bytes that are not UTF-8 (guest text: a file's line, an error
+// quoting one) become U+FFFD instead of an exception. indent < 0: compact.
+std::string JsonText(const nlohmann::json& value, int indent = -1);
 
 // A hello, a step and a ready as large as a first boot's (seq 1, 2, 3; wall_us as
 // given): run through an encoder or decoder before the first real event, so that the

@@ -137,7 +137,7 @@ void KeepReport(const std::string& root, const protocol::Ready& ready,
                      {"mode", hello.mode}};
   report["start_us"] = start_us;
   RealFileSystem files(root);
-  Status written = files.WriteRunFile(kReportPath, report.dump(2) + "\n");
+  Status written = files.WriteRunFile(kReportPath, protocol::JsonText(report, 2) + "\n");
   if (!written.ok()) spdlog::warn("keeping the report: {}", written.message());
 }
 
@@ -345,7 +345,7 @@ void AddFailedStepToReport(const std::string& root, const std::string& step,
   event.ready.steps = {failed};
   report["steps"].push_back(protocol::EventToJson(event)["steps"][0]);
   report["ok"] = false;
-  Status written = files.WriteRunFile(kReportPath, report.dump(2) + "\n");
+  Status written = files.WriteRunFile(kReportPath, protocol::JsonText(report, 2) + "\n");
   if (!written.ok()) spdlog::warn("keeping the report: {}", written.message());
 }
 

@@ -27,7 +27,7 @@ std::string RenderBootState(const BootState& state) {
       // The steps in the event encoding, so one decoder validates both.
       {"steps", protocol::EventToJson(ready)["steps"]},
   };
-  return json.dump(2) + "\n";
+  return protocol::JsonText(json, 2) + "\n";
 }
 
 namespace {
@@ -60,7 +60,7 @@ Result<BootState> ParseBootState(std::string_view text, const std::string& sourc
     // Reuse the protocol's checked decoder for the step list.
     nlohmann::json event = {
         {"type", "ready"}, {"seq", 1}, {"ok", true}, {"total_us", 0}, {"steps", json.at("steps")}};
-    Result<protocol::Event> decoded = protocol::DecodeEvent(event.dump());
+    Result<protocol::Event> decoded = protocol::DecodeEvent(protocol::JsonText(event));
     if (!decoded.ok()) return bad(decoded.status().message());
     state.steps = decoded->ready.steps;
     return state;

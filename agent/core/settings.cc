@@ -6,6 +6,7 @@
 
 #include "agent/core/kernel_cmdline.h"
 #include "common/strings.h"
+#include "protocol/events.h"
 
 namespace umla::agent {
 
@@ -96,11 +97,11 @@ void Flatten(const nlohmann::json& node, const std::string& prefix,
     for (const auto& item : node) {
       if (!joined.empty()) joined += ',';
       joined += item.is_string() ? item.get<std::string>()
-                                 : item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                                 : protocol::JsonText(item);
     }
     out->emplace_back(prefix, joined);
   } else if (!node.is_null()) {
-    out->emplace_back(prefix, node.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    out->emplace_back(prefix, protocol::JsonText(node));
   }
 }
 

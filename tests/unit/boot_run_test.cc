@@ -121,6 +121,32 @@ size_t Count(const std::string& text, const std::string& what) {
   return count;
 }
 
+// Guest text need not be UTF-8 (a Latin-1 setting here, quoted by the step's error):
+// the report and the split phases' state file are still written, the byte replaced.
+TEST_F(BootRunTest, ABadByteInAStepsReasonStillLeavesAReportAndState) {
+  auto with_bad_byte = [this](BootPhase phase) {
+    BootOptions options = Options();
+    options.settings = {"dns.nameservers=198.51.100.\xe9"};
+    options.phase = phase;
+    return RunBoot(options);
+  };
+  EXPECT_EQ(with_bad_byte(BootPhase::kAll), 1);
+  nlohmann::json report = nlohmann::json::parse(Slurp(tree_ + kReportPath));
+  ASSERT_EQ(report["steps"].size(), 1u);
+  EXPECT_NE(report["steps"][0].value("reason", "").find("\xef\xbf\xbd"), std::string::npos)
+      << report.dump();
+  fs::remove(tree_ + kReportPath);
+  fs::resize_file(tree_ + "/line", 0);
+  EXPECT_EQ(with_bad_byte(BootPhase::kFixups), 1);
+  EXPECT_TRUE(nlohmann::json::parse(Slurp(tree_ + kStatePath), nullptr, false).is_object());
+  fs::resize_file(tree_ + "/line", 0);
+  EXPECT_EQ(with_bad_byte(BootPhase::kReady), 1);  // goes on from the fixups' state
+  std::string ready_phase = Slurp(tree_ + "/line");
+  EXPECT_EQ(Count(ready_phase, "\"type\":\"hello\""), 0u) << ready_phase;
+  EXPECT_EQ(Count(ready_phase, "\"type\":\"ready\""), 1u) << ready_phase;
+}
+
+
 // Once ready went out, the run's report is the boot's state: a later `ready` or
 // `--phase fixups` of the same boot does nothing, also where the fixups' state file
 // (ready not sent yet) is still there.
