@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -152,28 +153,44 @@ Status ReplaceFile(const std::string& target, const std::string& content,
   return Status::Ok();
 }
 
-// Replaces `target` (stat `st`) and keeps `old` as the backup, written first: its
-// rename is made durable by the directory fsync after the target's (same directory).
+// Where the version a change replaces is kept: the first backup (`target` +
+// kBackupSuffix, the file before the agent first changed it) is never replaced, so
+// the original survives any number of runs; once it exists, each change keeps the
+// version it replaces as the previous one (kPreviousSuffix), so a hand edit made
+// since is not lost either. Moves `temp` (a fresh link, copy or symlink of that
+// version) into the first slot that applies.
+int PlaceOldVersion(const std::string& temp, const std::string& target) {
+  if (RenameIfStillMissing(temp, target + kBackupSuffix) == 0) return 0;
+  if (errno != EEXIST) return -1;
+  return Injected("rename") ? -1 : ::rename(temp.c_str(), (target + kPreviousSuffix).c_str());
+}
+
+// Replaces `target` (stat `st`) and keeps `old` as its old version, written first:
+// that rename is made durable by the directory fsync after the target's (same
+// directory).
 Status ReplaceKeepingCopy(const std::string& target, const std::string& content,
                           const std::string& old, const struct stat& st, DeferredSyncs* later) {
-  Status copied = ReplaceFile(target + kBackupSuffix, old, &st, Sync::kFile);
+  bool taken = false;
+  Status copied = ReplaceFile(target + kBackupSuffix, old, &st, Sync::kFile, nullptr, &taken);
+  if (taken) copied = ReplaceFile(target + kPreviousSuffix, old, &st, Sync::kFile);
   if (!copied.ok()) return copied.Annotate("keeping a backup of " + target);
   return ReplaceFile(target, content, &st, Sync::kFileAndDirectory, later);
 }
 
-// Replaces the regular file `target` (stat `st`) and keeps its old version as the
-// backup: a hard link to the old file outlives the rename of the new content over it
-// with the old content, owner and mode, and costs neither a write nor an fsync (inside
-// UML each fsync is ~1 ms; the old file's content is on disk already). As with a copy,
-// the backup is in place before the target is touched. Where the filesystem has no
-// hard links, a copy instead. The first backup is linked under its own name; one
-// already there is replaced by a rename, from a temp link.
+// Replaces the regular file `target` (stat `st`) and keeps its old version: a hard
+// link to the old file outlives the rename of the new content over it with the old
+// content, owner and mode, and costs neither a write nor an fsync (inside UML each
+// fsync is ~1 ms; the old file's content is on disk already). As with a copy, the old
+// version is in place before the target is touched. Where the filesystem has no hard
+// links, a copy instead. The first backup is linked under its own name (one syscall on
+// a first boot); a later version goes over the previous one by a rename, from a temp
+// link.
 Status ReplaceKeepingLink(const std::string& target, const std::string& content,
                           const struct stat& st, DeferredSyncs* later) {
-  std::string backup = target + kBackupSuffix;
-  std::string temp = backup + kTempSuffix;
-  int linked = Injected("link") ? -1 : ::link(target.c_str(), backup.c_str());
+  int linked = Injected("link") ? -1 : ::link(target.c_str(), (target + kBackupSuffix).c_str());
   if (linked == 0) return ReplaceFile(target, content, &st, Sync::kFileAndDirectory, later);
+  std::string previous = target + kPreviousSuffix;
+  std::string temp = previous + kTempSuffix;
   if (errno == EEXIST) {
     linked = Injected("link") ? -1 : CreateOverLeftover(temp, [&] {
       return ::link(target.c_str(), temp.c_str());
@@ -184,16 +201,40 @@ Status ReplaceKeepingLink(const std::string& target, const std::string& content,
     if (!old.ok()) return old.status();
     return ReplaceKeepingCopy(target, content, *old, st, later);
   }
-  if (Injected("rename") || ::rename(temp.c_str(), backup.c_str()) != 0) {
-    Status failed = Status::FromErrno("rename " + temp + " to " + backup, errno)
+  if (Injected("rename") || ::rename(temp.c_str(), previous.c_str()) != 0) {
+    Status failed = Status::FromErrno("rename " + temp + " to " + previous, errno)
                         .Annotate("keeping a backup of " + target);
     ::unlink(temp.c_str());
     return failed;
   }
-  // A rename between two links of one file does nothing: the backup was a link to the
-  // target already (a run that failed after this point), and the temp name remains.
+  // A rename between two links of one file does nothing: the previous version was a
+  // link to the target already (a run that failed after this point), and the temp
+  // name remains.
   if (st.st_nlink > 1) ::unlink(temp.c_str());
   return ReplaceFile(target, content, &st, Sync::kFileAndDirectory, later);
+}
+
+// Keeps the symlink `target` itself as its old version (a symlink with the same
+// target), so that putting the backup back restores the link, dangling or not.
+Status KeepSymlink(const std::string& target) {
+  char link[PATH_MAX];
+  ssize_t length = ::readlink(target.c_str(), link, sizeof(link));
+  if (length < 0 || static_cast<size_t>(length) >= sizeof(link)) {
+    return Status::FromErrno("readlink " + target, length < 0 ? errno : ENAMETOOLONG);
+  }
+  std::string points_to(link, static_cast<size_t>(length));
+  std::string temp = target + kBackupSuffix + kTempSuffix;
+  if (Injected("link") || CreateOverLeftover(temp, [&] {
+        return ::symlink(points_to.c_str(), temp.c_str());
+      }) != 0) {
+    return Status::FromErrno("symlink " + temp, errno);
+  }
+  if (PlaceOldVersion(temp, target) != 0) {
+    Status failed = Status::FromErrno("rename " + temp, errno);
+    ::unlink(temp.c_str());
+    return failed;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -396,12 +437,21 @@ Status RealFileSystem::ReplaceAtomic(const std::string& path, const std::string&
   if (::lstat(host.c_str(), &st) != 0) {
     return ReplaceFile(host, content, nullptr, Sync::kFileAndDirectory, later);
   }
-  bool regular = S_ISREG(st.st_mode);
-  // A symlink's file is replaced by a file of its own (its mode kept); a dangling one
-  // as if nothing were there.
-  if (S_ISLNK(st.st_mode) && ::stat(host.c_str(), &st) != 0) {
-    return ReplaceFile(host, content, nullptr, Sync::kFileAndDirectory, later);
+  if (S_ISLNK(st.st_mode)) {
+    // A symlink's file is replaced by a file of its own (its mode kept); the link is
+    // the old version.
+    struct stat file;
+    bool live = ::stat(host.c_str(), &file) == 0;
+    if (live) {
+      Result<std::string> old = ReadFile(path);
+      if (!old.ok()) return old.status();
+      if (*old == content) return Status::Ok();
+    }
+    Status kept = KeepSymlink(host);
+    if (!kept.ok()) return kept.Annotate("keeping a backup of " + host);
+    return ReplaceFile(host, content, live ? &file : nullptr, Sync::kFileAndDirectory, later);
   }
+  bool regular = S_ISREG(st.st_mode);
   if (current == nullptr || !regular) {
     Result<std::string> old = ReadFile(path);
     if (!old.ok()) return old.status();

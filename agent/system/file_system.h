@@ -34,8 +34,10 @@ class FileSystem {
   }
   // Temp file in the same directory, fsync, rename over `path`, fsync the directory
   // (or, where the directory syncs are deferred, leave that to SyncDirectories).
-  // When the old content differs it is kept as `path` + ".uml-agent.bak" (a hard link
-  // to the old file, or where that is not possible an atomically written copy).
+  // When the old content differs it is kept: as `path` + ".uml-agent.bak" the first
+  // time, never replaced after; later as `path` + ".uml-agent.prev" (a hard link to
+  // the old file, or where that is not possible an atomically written copy; a symlink
+  // is kept as a symlink).
   // Keeps the old file's mode, owner and group. `current`: the file's content as the
   // caller has just read it (saves reading it again; trusted), or nullptr.
   virtual Status WriteFileAtomic(const std::string& path, const std::string& content,
@@ -159,7 +161,11 @@ int CreateOverLeftover(const std::string& path, Create create) {
   return result;
 }
 
+// A changed file's old versions: the first backup (the file before the agent first
+// changed it; never replaced) and, once that exists, the version the latest change
+// replaced.
 inline constexpr const char* kBackupSuffix = ".uml-agent.bak";
+inline constexpr const char* kPreviousSuffix = ".uml-agent.prev";
 
 // Fault injection for the crash-safety tests: the hook is asked at each point of an
 // atomic replace ("create", "write", "fsync", "rename", "link", "fsync-dir") and

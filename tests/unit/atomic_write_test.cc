@@ -130,18 +130,50 @@ TEST_F(AtomicWriteTest, ADanglingSymlinkIsAnErrorNotAMissingFile) {
   EXPECT_NE(read.status().message().find(dir_ + "/f"), std::string::npos);
 }
 
-// /etc/resolv.conf is often a symlink to a file another program rewrites: the backup
-// must hold the content as it was, not follow that file.
-TEST_F(AtomicWriteTest, ASymlinkedFileIsReplacedAndItsBackupIsACopy) {
+// /etc/resolv.conf is often a symlink (to a file another program rewrites, or into an
+// empty /tmp): replaced by a file of the agent's, the link itself is the backup, so
+// putting it back restores the link; a leftover temp of a killed run is taken over.
+TEST_F(AtomicWriteTest, ASymlinkIsReplacedByAFileAndKeptAsTheBackup) {
   RealFileSystem files(dir_);
   std::ofstream(dir_ + "/real") << old_content_;
   fs::create_symlink("real", dir_ + "/f");
+  std::ofstream(dir_ + "/f" + kBackupSuffix + ".uml-agent.tmp") << "half";
   ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
   EXPECT_FALSE(fs::is_symlink(dir_ + "/f"));
   EXPECT_EQ(Slurp(dir_ + "/f"), new_content_);
-  std::ofstream(dir_ + "/real") << "rewritten by its owner\n";
-  EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), old_content_);
+  ASSERT_TRUE(fs::is_symlink(dir_ + "/f" + kBackupSuffix));
+  EXPECT_EQ(fs::read_symlink(dir_ + "/f" + kBackupSuffix), "real");
   ExpectNoTempFiles();
+
+  fs::create_symlink("tmp/resolv.conf", dir_ + "/dangling");
+  ASSERT_TRUE(files.WriteFileAtomic("/dangling", new_content_).ok());
+  EXPECT_EQ(Slurp(dir_ + "/dangling"), new_content_);
+  EXPECT_EQ(fs::read_symlink(dir_ + "/dangling" + kBackupSuffix), "tmp/resolv.conf");
+}
+
+// The first backup is the file before the agent first changed it, whatever runs come
+// after (other settings, a hand edit in between); the version each later change
+// replaces is kept as the previous one. Also where the backups are copies.
+TEST_F(AtomicWriteTest, TheFirstBackupStaysAndLaterChangesKeepThePreviousVersion) {
+  for (bool links : {true, false}) {
+    SCOPED_TRACE(links ? "hard links" : "copies");
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    RealFileSystem files(dir_);
+    ASSERT_TRUE(files.WriteFileAtomic("/f", "original\n").ok());
+    if (!links) SetFaultHookForTesting(FailLink);
+    ASSERT_TRUE(files.WriteFileAtomic("/f", "agent, first settings\n").ok());
+    EXPECT_FALSE(fs::exists(dir_ + "/f" + kPreviousSuffix));
+    std::ofstream(dir_ + "/f") << "edited by hand\n";
+    ASSERT_TRUE(files.WriteFileAtomic("/f", "agent, other settings\n").ok());
+    EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), "original\n");
+    EXPECT_EQ(Slurp(dir_ + "/f" + kPreviousSuffix), "edited by hand\n");
+    ASSERT_TRUE(files.WriteFileAtomic("/f", "agent, third settings\n").ok());
+    EXPECT_EQ(Slurp(dir_ + "/f" + kBackupSuffix), "original\n");
+    EXPECT_EQ(Slurp(dir_ + "/f" + kPreviousSuffix), "agent, other settings\n");
+    SetFaultHookForTesting(nullptr);
+    ExpectNoTempFiles();
+  }
 }
 
 TEST_F(AtomicWriteTest, TheCallersCurrentContentSparesAReadAndSameContentIsUntouched) {
@@ -224,13 +256,13 @@ TEST_F(AtomicWriteTest, KeepsModeOfTheReplacedFile) {
 // backup is linked under its own name.)
 TEST_F(AtomicWriteTest, LeftoverTempFilesOfAKilledWriterAreReplaced) {
   RealFileSystem files(dir_);
-  ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
+  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
   ASSERT_TRUE(files.WriteFileAtomic("/f", "first\n").ok());
   std::ofstream(dir_ + "/f.uml-agent.tmp") << "half";
-  std::ofstream(dir_ + "/f" + kBackupSuffix + ".uml-agent.tmp") << "half";
-  ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
+  std::ofstream(dir_ + "/f" + kPreviousSuffix + ".uml-agent.tmp") << "half";
   ASSERT_TRUE(files.WriteFileAtomic("/f", new_content_).ok());
   ExpectReplacedWithBackup();
+  EXPECT_EQ(Slurp(dir_ + "/f" + kPreviousSuffix), "first\n");
 }
 
 // The usual case skips chown and chmod: the mode must still come out exact.

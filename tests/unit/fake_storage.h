@@ -25,7 +25,10 @@ class MemoryFileSystem : public FileSystem {
                          const std::string* = nullptr) override {
     auto it = files.find(path);
     if (it != files.end() && it->second == content) return Status::Ok();
-    if (it != files.end()) files[path + kBackupSuffix] = it->second;
+    if (it != files.end()) {  // as the real one: the first backup stays
+      bool first = files.count(path + kBackupSuffix) == 0;
+      files[path + (first ? kBackupSuffix : kPreviousSuffix)] = it->second;
+    }
     files[path] = content;
     writes.push_back(path);
     return Status::Ok();
