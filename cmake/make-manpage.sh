@@ -36,7 +36,7 @@ trap 'rm -f "$tmp"' EXIT
   done
   printf '.SH FILES\n'
   case "$name" in
-    uml-agent) printf '.TP\n/etc/uml-agent/config.json\nsettings (see /usr/share/doc/uml-agent)\n.TP\n/run/uml-agent/last-run.json\nthe last run'"'"'s report (uml-agent status)\n' ;;
+    uml-agent) printf '.TP\n/etc/uml-agent/config.json\nsettings, a JSON object; also uml_agent.KEY=VALUE on the kernel command line and --set. The keys and their defaults are in docs/configuration.md in the uml-agent sources (not installed)\n.TP\n/run/uml-agent/last-run.json\nthe last run'"'"'s report (uml-agent status)\n' ;;
     uml-bridge) printf '.TP\n/lib/systemd/system/uml@.service\nsystemd template unit; reads /etc/uml-bridge/INSTANCE.env\n.TP\n~/.uml/UMID/\nUML'"'"'s mconsole socket and pid of each running guest\n' ;;
   esac
   printf '.SH VERSION\n%s %s\n' "$name" "$version"

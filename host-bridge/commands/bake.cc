@@ -59,7 +59,7 @@ Result<std::string> ModulesVersion(const std::string& modules_dir, const std::st
   }
   if (versions.size() != 1) {
     return Status::Error(modules_dir + " has " + std::to_string(versions.size()) +
-                         " module trees: name one with --modules VERSION");
+                         " module trees: name one with --modules=VERSION");
   }
   return versions[0];
 }

@@ -21,7 +21,7 @@ class NetStep : public Step {
     if (!net.ok()) return Failed(net.status());
     if (!*net) {
       outcome.skipped = true;
-      outcome.skip_reason = "no network configured (uml_agent.net.address is not set)";
+      outcome.skip_reason = "no network configured (uml_agent.net.* is not set)";
       return outcome;
     }
     NetSettings wanted = **net;
