@@ -48,7 +48,8 @@ ActivatePlan PlanActivate(const ActivateSnapshot& snapshot) {
   ActivatePlan plan;
   std::vector<bool> active(snapshot.swaps.size(), false);
   for (const std::string& device : snapshot.active_swaps) {
-    SpecResolution found = ResolveSwapSpec(device, snapshot.swaps, snapshot.present);
+    SpecResolution found = ResolveSwapSpec(device, snapshot.swaps, snapshot.unprobed,
+                                          snapshot.present);
     if (found.match == SpecMatch::kSwap) active[found.index] = true;
   }
   std::vector<std::string> targets;  // mounted now or planned
@@ -57,7 +58,8 @@ ActivatePlan PlanActivate(const ActivateSnapshot& snapshot) {
   for (const FstabLine& line : ParseFstab(snapshot.fstab_text).lines) {
     if (!line.is_entry || HasOption(line, "noauto")) continue;
     if (line.type() == "swap") {
-      SpecResolution found = ResolveSwapSpec(line.spec(), snapshot.swaps, snapshot.present);
+      SpecResolution found = ResolveSwapSpec(line.spec(), snapshot.swaps, snapshot.unprobed,
+                                          snapshot.present);
       if (found.match != SpecMatch::kSwap || active[found.index]) continue;
       active[found.index] = true;
       plan.swapon.push_back(snapshot.swaps[found.index].path);

@@ -34,7 +34,8 @@ void Append(FstabFile* file, const std::string& text, const std::string& marker,
   changes->push_back("+ " + text);
 }
 
-void PlanSwap(const FstabSnapshot& snapshot, FstabFile* file, std::vector<std::string>* changes) {
+void PlanSwap(const FstabSnapshot& snapshot, FstabFile* file, std::vector<std::string>* changes,
+              std::vector<std::string>* notes) {
   std::vector<bool> claimed(snapshot.swaps.size(), false);
   std::vector<size_t> to_fix;
   bool any_swap_entry = false;
@@ -42,15 +43,22 @@ void PlanSwap(const FstabSnapshot& snapshot, FstabFile* file, std::vector<std::s
     const FstabLine& line = file->lines[i];
     if (!line.is_entry || line.type() != "swap") continue;
     any_swap_entry = true;
-    SpecResolution found = ResolveSwapSpec(line.spec(), snapshot.swaps, snapshot.present);
+    SpecResolution found = ResolveSwapSpec(line.spec(), snapshot.swaps, snapshot.unprobed,
+                                          snapshot.present);
     if (found.match == SpecMatch::kSwap) claimed[found.index] = true;
     if (found.match == SpecMatch::kMissing) to_fix.push_back(i);
   }
   size_t inserted = 0;  // each rewrite of an unowned line inserts a marker above it
   for (size_t original : to_fix) {
-    auto free = std::find(claimed.begin(), claimed.end(), false);
-    if (free == claimed.end()) break;  // no swap device left to point at: leave it
     size_t index = original + inserted;
+    auto free = std::find(claimed.begin(), claimed.end(), false);
+    if (free == claimed.end()) {  // no swap device left to point at: leave it
+      notes->push_back("line " + std::to_string(original + 1) + ": swap on " +
+                       file->lines[index].spec() +
+                       " names no working device, and no ubd device with swap is left to "
+                       "point it at; left as it is");
+      continue;
+    }
     const SwapDevice& swap = snapshot.swaps[static_cast<size_t>(free - claimed.begin())];
     *free = true;
     std::string old_spec = file->lines[index].spec();
@@ -101,7 +109,7 @@ std::string DescribeMountPoint(const std::string& dir) { return "+ " + dir + "/ 
 FstabPlan PlanFstab(const FstabSnapshot& snapshot, const FstabOptions& options) {
   FstabPlan plan;
   FstabFile file = ParseFstab(snapshot.text.value_or(""));
-  if (options.swap) PlanSwap(snapshot, &file, &plan.changes);
+  if (options.swap) PlanSwap(snapshot, &file, &plan.changes, &plan.notes);
   if (options.hostfs) PlanHostfs(options, &file, &plan.changes);
   plan.text = RenderFstab(file);
   // No fstab and nothing to put in one: there is still no fstab.

@@ -25,6 +25,7 @@ struct FstabOptions {
 struct FstabSnapshot {
   std::optional<std::string> text;  // nullopt: there is no fstab
   std::vector<SwapDevice> swaps;    // ubd devices holding a swap signature
+  std::vector<UbdDevice> unprobed;  // ubd devices not read: entries naming one are left
   PresentPaths present;             // the paths swap entries name that are not ubd names
   // Which of the hostfs mount points (configured and in fstab) exist as directories.
   std::set<std::string> existing_dirs;
@@ -35,6 +36,7 @@ struct FstabPlan {
   bool changed = false;                // text differs from the snapshot's
   std::vector<std::string> changes;    // the fstab diff: "- old line", "+ new line"
   std::vector<std::string> make_dirs;  // hostfs mount points to create
+  std::vector<std::string> notes;      // what was left as it is, and why ("line 3: ...")
 };
 
 // The plan line of a mount point to create: "+ /mnt/host/ d 0755".

@@ -40,20 +40,30 @@ std::string Unquote(std::string_view value) {
   return DecodeOctalEscapes(value);
 }
 
-SpecResolution ByUbd(const UbdDevice& device, const std::vector<SwapDevice>& swaps) {
+SpecResolution ByUbd(const UbdDevice& device, const std::vector<SwapDevice>& swaps,
+                     const std::vector<UbdDevice>& unprobed) {
   for (size_t i = 0; i < swaps.size(); ++i) {
     if (swaps[i].device == device) return {SpecMatch::kSwap, i};
+  }
+  for (const UbdDevice& unknown : unprobed) {
+    if (unknown == device) return {};
   }
   return {SpecMatch::kMissing, 0};
 }
 
+// By UUID or label: an unprobed device may be the one that carries it.
 template <typename Field>
 SpecResolution ByField(const std::string& wanted, const std::vector<SwapDevice>& swaps,
-                       Field field) {
+                       const std::vector<UbdDevice>& unprobed, Field field) {
   for (size_t i = 0; i < swaps.size(); ++i) {
     if (!field(swaps[i]).empty() && field(swaps[i]) == wanted) return {SpecMatch::kSwap, i};
   }
+  if (!unprobed.empty()) return {};
   return {SpecMatch::kMissing, 0};
+}
+
+bool HasDiskNumber(std::string_view rest) {
+  return !rest.empty() && std::isdigit(static_cast<unsigned char>(rest[0]));
 }
 
 }  // namespace
@@ -70,25 +80,46 @@ std::optional<SwapSignature> ParseSwapHeader(std::string_view first_page) {
   return signature;
 }
 
+bool NamesForeignDisk(std::string_view path) {
+  if (!StartsWith(path, "/dev/")) return false;
+  std::string_view name = path.substr(5);
+  for (std::string_view prefix : {"sd", "hd", "vd", "xvd"}) {
+    if (StartsWith(name, prefix) && name.size() > prefix.size() &&
+        std::islower(static_cast<unsigned char>(name[prefix.size()]))) {
+      return true;
+    }
+  }
+  for (std::string_view prefix : {"nvme", "mmcblk"}) {
+    if (StartsWith(name, prefix) && HasDiskNumber(name.substr(prefix.size()))) return true;
+  }
+  return false;
+}
+
 SpecResolution ResolveSwapSpec(std::string_view spec, const std::vector<SwapDevice>& swaps,
+                               const std::vector<UbdDevice>& unprobed,
                                const PresentPaths& present) {
   auto uuid_of = [](const SwapDevice& swap) -> const std::string& { return swap.signature.uuid; };
   auto label_of = [](const SwapDevice& swap) -> const std::string& { return swap.signature.label; };
-  if (StartsWith(spec, "UUID=")) return ByField(Lower(Unquote(spec.substr(5))), swaps, uuid_of);
-  if (StartsWith(spec, "LABEL=")) return ByField(Unquote(spec.substr(6)), swaps, label_of);
+  if (StartsWith(spec, "UUID=")) {
+    return ByField(Lower(Unquote(spec.substr(5))), swaps, unprobed, uuid_of);
+  }
+  if (StartsWith(spec, "LABEL=")) return ByField(Unquote(spec.substr(6)), swaps, unprobed, label_of);
   if (StartsWith(spec, "/dev/disk/by-uuid/")) {
-    return ByField(Lower(DecodeOctalEscapes(spec.substr(18))), swaps, uuid_of);
+    return ByField(Lower(DecodeOctalEscapes(spec.substr(18))), swaps, unprobed, uuid_of);
   }
   if (StartsWith(spec, "/dev/disk/by-label/")) {
-    return ByField(DecodeOctalEscapes(spec.substr(19)), swaps, label_of);
+    return ByField(DecodeOctalEscapes(spec.substr(19)), swaps, unprobed, label_of);
   }
   if (spec.empty() || spec[0] != '/') return {};  // PARTUUID=, ID=, ...: not judged
   // ubd names are judged by the kernel's numbering: the devnodes step makes them right.
-  if (std::optional<UbdDevice> ubd = ParseUbdPath(spec)) return ByUbd(*ubd, swaps);
-  auto node = present.find(DecodeOctalEscapes(spec));
-  if (node == present.end()) return {SpecMatch::kMissing, 0};
+  if (std::optional<UbdDevice> ubd = ParseUbdPath(spec)) return ByUbd(*ubd, swaps, unprobed);
+  std::string path = DecodeOctalEscapes(spec);
+  auto node = present.find(path);
+  if (node == present.end()) {
+    return NamesForeignDisk(path) ? SpecResolution{SpecMatch::kMissing, 0} : SpecResolution{};
+  }
   if (!node->second || node->second->major != kUbdMajor) return {};
-  return ByUbd(UbdFromMinor(node->second->minor), swaps);
+  return ByUbd(UbdFromMinor(node->second->minor), swaps, unprobed);
 }
 
 }  // namespace umla::agent

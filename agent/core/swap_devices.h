@@ -31,6 +31,12 @@ struct SwapDevice {
   SwapSignature signature;
 };
 
+// What probing the ubd devices found.
+struct SwapProbe {
+  std::vector<SwapDevice> swaps;     // the devices holding a swap signature
+  std::vector<UbdDevice> unprobed;   // not read (no right node yet, a read error)
+};
+
 enum class SpecMatch {
   kSwap,     // names one of the swap devices (`index` says which)
   kMissing,  // names something that is not there, or a device without swap
@@ -46,9 +52,19 @@ struct SpecResolution {
 // to its device numbers when it is a block node, to nullopt otherwise (a swap file).
 using PresentPaths = std::map<std::string, std::optional<DevNumbers>>;
 
-// A path absent from `present` is missing; a swap file or a node of another driver
+// `unprobed`: ubd devices whose first page could not be read (no node yet, a read
+// error): whether they hold swap is not known, so an entry that may name one is not
+// judged. A path absent from `present` is missing only when it names a disk of
+// another kind of machine (NamesForeignDisk); a swap file or a node of another driver
 // cannot be judged here.
 SpecResolution ResolveSwapSpec(std::string_view spec, const std::vector<SwapDevice>& swaps,
+                               const std::vector<UbdDevice>& unprobed,
                                const PresentPaths& present);
+
+// /dev/sdX, /dev/hdX, /dev/vdX, /dev/xvdX, /dev/nvmeN..., /dev/mmcblkN...: disks of a
+// PC or another hypervisor, which never appear in a UML guest (an image made
+// elsewhere). Other missing paths may appear later in the boot (a swap file on a
+// filesystem not mounted yet, /dev/mapper/ before LVM, zram made by a service).
+bool NamesForeignDisk(std::string_view path);
 
 }  // namespace umla::agent

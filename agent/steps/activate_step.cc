@@ -62,10 +62,13 @@ class ActivateStep : public Step {
     if (snapshot.mounts.empty()) return snapshot;  // not a running system: Run skips
 
     std::vector<std::string> notes;
-    Result<std::vector<SwapDevice>> swaps = ProbeSwapDevices(*system.nodes, &notes);
+    Result<SwapProbe> swaps = ProbeSwapDevices(*system.nodes, &notes);
     if (!swaps.ok()) notes.push_back(swaps.status().message() + "; no swap turned on");
     for (const std::string& note : notes) spdlog::info("activate: {}", note);
-    if (swaps.ok()) snapshot.swaps = *swaps;
+    if (swaps.ok()) {
+      snapshot.swaps = swaps->swaps;
+      snapshot.unprobed = swaps->unprobed;
+    }
     std::vector<std::string> paths = snapshot.active_swaps;
     for (const FstabLine& line : ParseFstab(snapshot.fstab_text).lines) {
       if (line.is_entry && line.type() == "swap") paths.push_back(DecodeOctalEscapes(line.spec()));

@@ -36,6 +36,7 @@ class FstabStep : public Step {
       return outcome;
     }
     FstabPlan plan = PlanFstab(*snapshot, options);
+    for (const std::string& note : plan.notes) spdlog::warn("fstab: {} {}", kFstabPath, note);
     if (plan.changed && !context.dry_run) {
       Status written = context.system->files->WriteFileAtomic(
           kFstabPath, plan.text, snapshot->text ? &*snapshot->text : nullptr);
@@ -66,11 +67,14 @@ class FstabStep : public Step {
     }
     if (options.swap) {
       std::vector<std::string> notes;
-      Result<std::vector<SwapDevice>> swaps = ProbeSwapDevices(*system.nodes, &notes);
+      Result<SwapProbe> swaps = ProbeSwapDevices(*system.nodes, &notes);
       // Without a device list (an image tree) swap entries are left as they are.
       if (!swaps.ok()) notes.push_back(swaps.status().message() + "; swap entries left alone");
       for (const std::string& note : notes) spdlog::info("fstab: {}", note);
-      if (swaps.ok()) snapshot.swaps = *swaps;
+      if (swaps.ok()) {
+        snapshot.swaps = swaps->swaps;
+        snapshot.unprobed = swaps->unprobed;
+      }
       std::vector<std::string> specs;
       for (const FstabLine& line : file.lines) {
         if (line.is_entry && line.type() == "swap")

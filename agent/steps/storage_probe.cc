@@ -14,11 +14,10 @@ bool IsRightNode(const Result<std::optional<NodeStat>>& node, const BlockDeviceI
 
 }  // namespace
 
-Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes,
-                                                 std::vector<std::string>* notes) {
+Result<SwapProbe> ProbeSwapDevices(DeviceNodes& nodes, std::vector<std::string>* notes) {
   Result<std::vector<BlockDeviceInfo>> devices = nodes.ListBlockDevices();
   if (!devices.ok()) return devices.status();
-  std::vector<SwapDevice> swaps;
+  SwapProbe probe;
   // The device the root filesystem is on (disk or partition) is mounted, so it holds
   // no swap: not read (~3 syscalls inside UML, for a stat).
   std::optional<BlockDeviceInfo> root = nodes.RootFilesystemDevice();
@@ -39,18 +38,20 @@ Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes,
     }
     if (!readable) {
       notes->push_back("no node for " + device.name + " yet; not checked for swap");
+      probe.unprobed.push_back(ubd);
       continue;
     }
     Result<std::string> page = nodes.ReadStart(*readable, kSwapPageSize);
     if (!page.ok()) {
       notes->push_back(page.status().message() + "; not checked for swap");
+      probe.unprobed.push_back(ubd);
       continue;
     }
     if (std::optional<SwapSignature> signature = ParseSwapHeader(*page)) {
-      swaps.push_back({ubd, "/dev/" + device.name, *signature});
+      probe.swaps.push_back({ubd, "/dev/" + device.name, *signature});
     }
   }
-  return swaps;
+  return probe;
 }
 
 PresentPaths LookUpPaths(DeviceNodes& nodes, const std::vector<std::string>& paths) {

@@ -17,10 +17,9 @@ namespace umla::agent {
 // Reads the first page of every ubd disk and partition (but the device the root
 // filesystem is on) through a node that is known to be right (its canonical name,
 // else a legacy one: never a node with other numbers). A device without such a node
-// yet (e.g. in --dry-run on a static /dev) is skipped with a note in `notes`. Fails
-// only when no device list can be read.
-Result<std::vector<SwapDevice>> ProbeSwapDevices(DeviceNodes& nodes,
-                                                 std::vector<std::string>* notes);
+// yet (e.g. in --dry-run on a static /dev) or whose read fails is listed as unprobed,
+// with a note in `notes`. Fails only when no device list can be read.
+Result<SwapProbe> ProbeSwapDevices(DeviceNodes& nodes, std::vector<std::string>* notes);
 
 // lstat of each absolute, non-ubd path in `paths` (see PresentPaths).
 PresentPaths LookUpPaths(DeviceNodes& nodes, const std::vector<std::string>& paths);

@@ -89,6 +89,23 @@ TEST(FstabPlan, NoSwapDeviceLeavesSwapEntriesAlone) {
   options.hostfs = false;
   FstabPlan plan = PlanFstab(snapshot, options);
   EXPECT_FALSE(plan.changed);
+  ASSERT_EQ(plan.notes.size(), 1u);
+  EXPECT_EQ(plan.notes[0],
+            "line 1: swap on /dev/ubd/2 names no working device, and no ubd device with swap "
+            "is left to point it at; left as it is");
+}
+
+// A ubd device whose first page could not be read (no right node yet, a read error)
+// may hold the swap an entry names: the entry is not rewritten to another device.
+TEST(FstabPlan, AnEntryForAnUnprobedDeviceIsLeftAlone) {
+  FstabSnapshot snapshot = GoldenSnapshot(std::string("/dev/ubdc none swap sw 0 0\n"));
+  snapshot.unprobed = {{2, 0}};
+  FstabOptions options;
+  options.hostfs = false;
+  FstabPlan plan = PlanFstab(snapshot, options);
+  EXPECT_FALSE(plan.changed) << plan.text;
+  snapshot.unprobed.clear();
+  EXPECT_TRUE(PlanFstab(snapshot, options).changed);
 }
 
 TEST(FstabPlan, TwoStaleSwapEntriesAndOneSwapDevice) {
@@ -100,6 +117,8 @@ TEST(FstabPlan, TwoStaleSwapEntriesAndOneSwapDevice) {
   EXPECT_EQ(plan.text,
             "# uml-agent: swap on /dev/ubdb (was /dev/ubd/3)\n/dev/ubdb none swap sw 0 0\n"
             "/dev/ubd/4 none swap sw 0 0\n");
+  ASSERT_EQ(plan.notes.size(), 1u);
+  EXPECT_EQ(plan.notes[0].rfind("line 2: swap on /dev/ubd/4 ", 0), 0u) << plan.notes[0];
 }
 
 }  // namespace

@@ -111,7 +111,10 @@ TEST(SwapSpec, ResolvesUbdNamesUuidLabelAndNodes) {
   PresentPaths nodes = {{"/dev/swapdisk", DevNumbers{98, 16}},
                         {"/dev/sda2", DevNumbers{8, 2}},
                         {"/swapfile", std::nullopt}};
-  auto match = [&](const char* spec) { return ResolveSwapSpec(spec, swaps, nodes).match; };
+  std::vector<UbdDevice> unprobed;
+  auto match = [&](const char* spec) {
+    return ResolveSwapSpec(spec, swaps, unprobed, nodes).match;
+  };
   EXPECT_EQ(match("/dev/ubd/1"), SpecMatch::kSwap);
   EXPECT_EQ(match("/dev/ubd1"), SpecMatch::kSwap);
   EXPECT_EQ(match("/dev/ubdb"), SpecMatch::kSwap);
@@ -127,7 +130,24 @@ TEST(SwapSpec, ResolvesUbdNamesUuidLabelAndNodes) {
   EXPECT_EQ(match("/dev/sda2"), SpecMatch::kUnknown);
   EXPECT_EQ(match("PARTUUID=1234-02"), SpecMatch::kUnknown);
   EXPECT_EQ(match("/swapfile"), SpecMatch::kUnknown);  // a swap file is not judged
-  EXPECT_EQ(match("/gone/swapfile"), SpecMatch::kMissing);
+  // Missing: judged only for disks of other machines, which never appear in UML;
+  // anything else may still appear later in the boot.
+  EXPECT_EQ(match("/dev/vdb"), SpecMatch::kMissing);
+  EXPECT_EQ(match("/dev/xvda3"), SpecMatch::kMissing);
+  EXPECT_EQ(match("/dev/nvme0n1p2"), SpecMatch::kMissing);
+  EXPECT_EQ(match("/dev/mmcblk0p3"), SpecMatch::kMissing);
+  EXPECT_EQ(match("/gone/swapfile"), SpecMatch::kUnknown);  // its filesystem, not mounted yet
+  EXPECT_EQ(match("/dev/mapper/vg-swap"), SpecMatch::kUnknown);  // before LVM
+  EXPECT_EQ(match("/dev/zram0"), SpecMatch::kUnknown);           // made by a service
+  EXPECT_EQ(match("/dev/nvme"), SpecMatch::kUnknown);
+
+  // A device whose first page could not be read may hold any swap: not judged.
+  unprobed = {{2, 0}};
+  EXPECT_EQ(match("/dev/ubd/2"), SpecMatch::kUnknown);
+  EXPECT_EQ(match("/dev/ubdc"), SpecMatch::kUnknown);
+  EXPECT_EQ(match("/dev/ubdd"), SpecMatch::kMissing);
+  EXPECT_EQ(match("LABEL=other"), SpecMatch::kUnknown);
+  EXPECT_EQ(match("UUID=5c0ffee0-1234-4abc-8def-0123456789ab"), SpecMatch::kSwap);
 }
 
 }  // namespace
