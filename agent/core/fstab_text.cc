@@ -9,6 +9,9 @@ bool FstabLine::IsMarker() const { return StartsWith(Trim(text), kOwnedMarker); 
 FstabLine ParseFstabLine(std::string text) {
   FstabLine line;
   line.text = std::move(text);
+  // A line no mount(8) would read either (DescribeUnreadableLines names it) is kept
+  // byte for byte and never acted on.
+  if (line.text.find('\0') != std::string::npos || line.text.size() > kMaxFstabLine) return line;
   std::string_view content = Trim(line.text);
   if (content.empty() || content[0] == '#') return line;
   std::vector<std::string_view> fields = SplitWhitespace(content);

@@ -167,6 +167,10 @@ TEST(FstabText, UnreadableLinesAreNamedByFileAndLineAndKept) {
   EXPECT_NE(messages[1].find("/etc/fstab:3: longer than 4096 bytes"), std::string::npos);
   EXPECT_NE(messages[2].find("/etc/fstab:4: contains a NUL byte"), std::string::npos);
   EXPECT_EQ(RenderFstab(file), text);
+  // Kept, and never acted on: neither the long root entry nor the swap entry with a NUL.
+  EXPECT_FALSE(file.lines[2].is_entry);
+  EXPECT_FALSE(file.lines[3].is_entry);
+  EXPECT_TRUE(file.lines[5].is_entry);
 }
 
 }  // namespace
