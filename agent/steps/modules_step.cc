@@ -85,13 +85,18 @@ class ModulesStep : public Step {
       context.PlanLine(change);
       return outcome;
     }
-    Result<bool> mounted = mounts.MountHostfsReadOnly(plan->host_dir, plan->target);
+    Result<HostfsMount> mounted = mounts.MountHostfsReadOnly(plan->host_dir, plan->target);
     if (!mounted.ok()) {
       outcome.status = mounted.status();
-    } else if (!*mounted) {
+    } else if (*mounted == HostfsMount::kNoHostfs) {
       outcome.skipped = true;
       outcome.skip_reason =
           "no module tree for " + snapshot.release + " and the kernel has no hostfs";
+    } else if (*mounted == HostfsMount::kNoHostDir) {
+      // A host without the kernel's modules is a setup, not a failure of this boot.
+      outcome.skipped = true;
+      outcome.skip_reason = "no module tree for " + snapshot.release + " in the guest or at " +
+                            plan->host_dir + " on the host (modules.host_dir)";
     } else {
       outcome.changes.push_back(change);
     }

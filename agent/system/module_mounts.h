@@ -9,15 +9,20 @@
 
 namespace umla::agent {
 
+enum class HostfsMount {
+  kMounted,
+  kNoHostfs,   // the kernel has no hostfs: nothing mounted
+  kNoHostDir,  // the host has no HOST_DIR (ENOENT with TARGET there): nothing mounted
+};
+
 class ModuleMounts {
  public:
   virtual ~ModuleMounts() = default;
   // mount -t hostfs none TARGET -o HOST_DIR, read-only, making TARGET (mkdir -p) when
-  // it is missing: true once mounted, false when the kernel has no hostfs (nothing
-  // mounted); other failures name both paths. Asking the mount first costs a later
-  // boot, where TARGET exists, one syscall, and no read of /proc/filesystems.
-  virtual Result<bool> MountHostfsReadOnly(const std::string& host_dir,
-                                           const std::string& target) = 0;
+  // it is missing; other failures name both paths. Asking the mount first costs a
+  // later boot, where TARGET exists, one syscall, and no read of /proc/filesystems.
+  virtual Result<HostfsMount> MountHostfsReadOnly(const std::string& host_dir,
+                                                  const std::string& target) = 0;
 };
 
 }  // namespace umla::agent

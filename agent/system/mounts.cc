@@ -65,8 +65,8 @@ Status LinuxMounts::Mount(const MountRequest& request) {
   return Status::Ok();
 }
 
-Result<bool> LinuxMounts::MountHostfsReadOnly(const std::string& host_dir,
-                                              const std::string& target) {
+Result<HostfsMount> LinuxMounts::MountHostfsReadOnly(const std::string& host_dir,
+                                                     const std::string& target) {
   std::string host_target = root_.HostPath(target);
   auto mount = [&] {
     return ::mount("none", host_target.c_str(), "hostfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
@@ -77,13 +77,14 @@ Result<bool> LinuxMounts::MountHostfsReadOnly(const std::string& host_dir,
     Status made = root_.MakeDirectories(target, 0755);
     if (!made.ok()) return made;
     mounted = mount();
+    if (mounted != 0 && errno == ENOENT) return HostfsMount::kNoHostDir;
   }
-  if (mounted != 0 && errno == ENODEV) return false;  // no such filesystem type
+  if (mounted != 0 && errno == ENODEV) return HostfsMount::kNoHostfs;
   if (mounted != 0) {
     return Status::FromErrno("mount hostfs " + host_dir + " on " + host_target, errno);
   }
   Added({"none", host_target, "hostfs", "ro,nosuid,nodev"});
-  return true;
+  return HostfsMount::kMounted;
 }
 
 Status LinuxMounts::MakeMountPoint(const std::string& path) {

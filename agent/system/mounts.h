@@ -37,7 +37,7 @@ class LinuxMounts : public Mounts, public ModuleMounts {
   Status Swapon(const std::string& device) override;
   Status Mount(const MountRequest& request) override;
   Status MakeMountPoint(const std::string& path) override;
-  Result<bool> MountHostfsReadOnly(const std::string& host_dir,
+  Result<HostfsMount> MountHostfsReadOnly(const std::string& host_dir,
                                    const std::string& target) override;
 
   // While on, the mount table is read once (or taken from `known`, a table read a

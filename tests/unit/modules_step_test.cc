@@ -42,17 +42,19 @@ class FakeModuleMounts : public Mounts, public ModuleMounts {
   Status Swapon(const std::string&) override { return Status::Error("not here"); }
   Status Mount(const MountRequest&) override { return Status::Error("not here"); }
   Status MakeMountPoint(const std::string&) override { return Status::Error("not here"); }
-  Result<bool> MountHostfsReadOnly(const std::string& host_dir,
-                                   const std::string& target) override {
+  Result<HostfsMount> MountHostfsReadOnly(const std::string& host_dir,
+                                          const std::string& target) override {
     if (fail)
       return Status::Error("mount hostfs " + host_dir + " on " + target +
-                           ": No such file or directory");
-    if (!hostfs) return false;
+                           ": Permission denied");
+    if (!hostfs) return HostfsMount::kNoHostfs;
+    if (no_host_dir) return HostfsMount::kNoHostDir;
     mounted.insert(target);
     host_dirs.push_back(host_dir);
-    return true;
+    return HostfsMount::kMounted;
   }
   bool hostfs = true;
+  bool no_host_dir = false;
   std::set<std::string> mounted;
   std::vector<std::string> host_dirs;
   bool fail = false;
@@ -127,6 +129,18 @@ TEST_F(ModulesStepTest, AKernelWithoutHostfsIsASkipNotAFailure) {
   EXPECT_TRUE(outcome.status.ok());
   EXPECT_TRUE(outcome.skipped);
   EXPECT_NE(outcome.skip_reason.find("no hostfs"), std::string::npos);
+  EXPECT_TRUE(outcome.changes.empty());
+}
+
+// A host without a module tree for this kernel (hostfs answers ENOENT once the mount
+// point is there) is a skip naming where the tree was looked for, not a failed boot.
+TEST_F(ModulesStepTest, AHostWithoutTheTreeIsASkipNamingWhereItLooked) {
+  mounts.no_host_dir = true;
+  StepOutcome outcome = Run();
+  EXPECT_TRUE(outcome.status.ok());
+  EXPECT_TRUE(outcome.skipped);
+  EXPECT_NE(outcome.skip_reason.find("/usr/lib/uml/modules/"), std::string::npos)
+      << outcome.skip_reason;
   EXPECT_TRUE(outcome.changes.empty());
 }
 
