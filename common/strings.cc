@@ -42,6 +42,14 @@ std::vector<std::string_view> Split(std::string_view text, char separator) {
   }
 }
 
+bool IsPlainAbsolutePath(std::string_view path) {
+  if (path.empty() || path[0] != '/' || path.find('\0') != std::string_view::npos) return false;
+  for (std::string_view part : Split(path, '/')) {
+    if (part == "..") return false;
+  }
+  return true;
+}
+
 std::optional<uint64_t> ParseUnsigned(std::string_view text, uint64_t max) {
   if (text.empty() || text.size() > 20) return std::nullopt;
   uint64_t value = 0;

@@ -17,6 +17,8 @@ bool StartsWith(std::string_view text, std::string_view prefix);
 std::vector<std::string_view> SplitWhitespace(std::string_view text);
 // Splits on every `separator` (empty fields kept); views into `text` like above.
 std::vector<std::string_view> Split(std::string_view text, char separator);
+// Absolute, no NUL byte, no ".." component: a path that stays where it says.
+bool IsPlainAbsolutePath(std::string_view path);
 
 // A temporary std::string would die at the end of the call and leave the views
 // dangling: such calls do not compile. Name the string first. (Templates, so that a

@@ -65,6 +65,7 @@ ActivatePlan PlanActivate(const ActivateSnapshot& snapshot) {
       plan.swapon.push_back(snapshot.swaps[found.index].path);
     } else if (line.type() == "hostfs") {
       std::string target = DecodeOctalEscapes(line.file());
+      if (!IsPlainAbsolutePath(target)) continue;  // as the fstab step: never a relative one
       // Something already mounted there (hostfs or not) is never covered up.
       if (std::find(targets.begin(), targets.end(), target) != targets.end()) continue;
       targets.push_back(target);

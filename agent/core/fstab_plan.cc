@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
+
 namespace umla::agent {
 namespace {
 
@@ -98,8 +100,11 @@ std::string HostfsLine(const FstabOptions& options) {
 std::vector<std::string> HostfsMountpoints(const FstabFile& file) {
   std::vector<std::string> mountpoints;
   for (const FstabLine& line : file.lines) {
-    if (line.is_entry && line.type() == "hostfs")
-      mountpoints.push_back(DecodeOctalEscapes(line.file()));
+    if (!line.is_entry || line.type() != "hostfs") continue;
+    // Only a mount point mount(8) could use that stays where it says (never made or
+    // mounted on: "mnt/x" or "/../x" would land beside or above an image tree).
+    std::string mountpoint = DecodeOctalEscapes(line.file());
+    if (IsPlainAbsolutePath(mountpoint)) mountpoints.push_back(mountpoint);
   }
   return mountpoints;
 }

@@ -57,9 +57,7 @@ Result<std::string> Settings::Path(const std::string& key, std::string_view fall
   auto setting = Get(key);
   std::string value = setting ? setting->value : std::string(fallback);
   if (value.empty() && allow_empty) return value;
-  bool bad = value.empty() || value[0] != '/' || value.find('\0') != std::string::npos;
-  for (std::string_view part : Split(value, '/')) bad = bad || part == "..";
-  if (bad) {
+  if (!IsPlainAbsolutePath(value)) {
     Setting shown = setting ? *setting : Setting{value, "default"};
     return Status::Error(Describe(key, shown) + ": expected an absolute path without \"..\"");
   }

@@ -1,8 +1,15 @@
 #include "agent/system/guest_root.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <climits>
 #include <cerrno>
+#include <deque>
+#include <string_view>
+#include <vector>
+
+#include "common/strings.h"
 
 namespace umla::agent {
 
@@ -10,9 +17,60 @@ GuestRoot::GuestRoot(std::string root) : root_(std::move(root)) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
 
+namespace {
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string path;
+  for (const std::string& part : parts) path += "/" + part;
+  return path.empty() ? "/" : path;
+}
+
+void PushParts(std::string_view path, std::deque<std::string>* todo) {
+  std::vector<std::string> parts;
+  for (std::string_view part : Split(path, '/')) {
+    if (!part.empty() && part != ".") parts.emplace_back(part);
+  }
+  todo->insert(todo->begin(), parts.begin(), parts.end());
+}
+
+}  // namespace
+
 std::string GuestRoot::HostPath(const std::string& path) const {
-  if (root_ == "/" || root_.empty()) return path;
-  return root_ + path;
+  if (IsRunningSystem()) return path;
+  return root_ + ResolveDirectoriesInRoot(path);
+}
+
+// Each directory on the way is looked at as the guest would see it (as openat2's
+// RESOLVE_IN_ROOT does): an absolute symlink starts again at the tree's root and ".."
+// stops there, so an image's own links (/etc -> /etc, a hostile ../../..) never lead
+// the agent out of the tree. The last component is left as it is: callers lstat it,
+// create it or rename over it, never write through it.
+std::string GuestRoot::ResolveDirectoriesInRoot(const std::string& path) const {
+  std::vector<std::string> done;
+  std::deque<std::string> todo;
+  PushParts(path, &todo);
+  int links = 0;
+  while (!todo.empty()) {
+    std::string part = std::move(todo.front());
+    todo.pop_front();
+    if (part == "..") {
+      if (!done.empty()) done.pop_back();
+      continue;
+    }
+    char target[PATH_MAX];
+    ssize_t length = -1;
+    if (!todo.empty() && links < kMaxLinks) {
+      length = ::readlink((root_ + Join(done) + "/" + part).c_str(), target, sizeof(target));
+    }
+    if (length < 0 || static_cast<size_t>(length) >= sizeof(target)) {
+      done.push_back(std::move(part));  // a directory, or a last component, or a loop
+      continue;
+    }
+    ++links;
+    if (target[0] == '/') done.clear();
+    PushParts(std::string_view(target, static_cast<size_t>(length)), &todo);
+  }
+  return Join(done);
 }
 
 namespace {

@@ -11,7 +11,8 @@ namespace umla::agent {
 class GuestRoot {
  public:
   explicit GuestRoot(std::string root);
-  // `path` (absolute, as seen in the guest) as a path on this machine.
+  // `path` (absolute, as seen in the guest) as a path on this machine: under a tree
+  // (--root) its directories resolved inside the tree, symlinks included.
   std::string HostPath(const std::string& path) const;
   // The root is this machine's own "/": the kernel's state (sysinfo, the tables in
   // /proc) is the tree's.
@@ -21,6 +22,8 @@ class GuestRoot {
   Status MakeDirectories(const std::string& path, unsigned mode) const;
 
  private:
+  static constexpr int kMaxLinks = 40;  // as the kernel's MAXSYMLINKS
+  std::string ResolveDirectoriesInRoot(const std::string& path) const;
   std::string root_;
 };
 

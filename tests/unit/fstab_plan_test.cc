@@ -108,6 +108,17 @@ TEST(FstabPlan, AnEntryForAnUnprobedDeviceIsLeftAlone) {
   EXPECT_TRUE(PlanFstab(snapshot, options).changed);
 }
 
+// A hostfs entry's mount point is made only when it is an absolute path without "..":
+// a relative or climbing one would land beside or above an image tree (--root).
+TEST(FstabPlan, OnlyPlainAbsoluteHostfsMountPointsAreMade) {
+  FstabSnapshot snapshot = GoldenSnapshot(std::string(
+      "none mnt/x hostfs defaults 0 0\nnone /../../x hostfs defaults 0 0\n"
+      "none /mnt/y hostfs defaults 0 0\n"));
+  snapshot.existing_dirs = {"/mnt/host"};
+  FstabPlan plan = PlanFstab(snapshot, FstabOptions{});
+  EXPECT_EQ(plan.make_dirs, std::vector<std::string>{"/mnt/y"});
+}
+
 TEST(FstabPlan, TwoStaleSwapEntriesAndOneSwapDevice) {
   FstabSnapshot snapshot =
       GoldenSnapshot(std::string("/dev/ubd/3 none swap sw 0 0\n/dev/ubd/4 none swap sw 0 0\n"));

@@ -14,6 +14,7 @@
 
 #include "agent/system/device_nodes.h"
 #include "agent/system/file_system.h"
+#include "agent/system/guest_root.h"
 #include "agent/core/proc_tables.h"
 #include "agent/system/mounts.h"
 
@@ -33,6 +34,37 @@ class RootTree : public testing::Test {
   }
   std::string root;
 };
+
+// Under --root the tree's own symlinks are followed inside the tree, as the guest
+// would see them: an absolute one starts at the tree's root, ".." stops there, the last
+// component is left for the caller (which replaces a symlink, never writes through it).
+TEST_F(RootTree, TheTreesSymlinksResolveInsideIt) {
+  std::filesystem::create_directories(root + "/real-etc");
+  std::filesystem::create_symlink("/real-etc", root + "/etc");
+  std::filesystem::create_symlink("../../../../../../../tmp", root + "/up");
+  std::filesystem::create_symlink("/run/x", root + "/real-etc/resolv.conf");
+  std::filesystem::create_symlink("loop", root + "/loop");
+  GuestRoot tree(root);
+  EXPECT_EQ(tree.HostPath("/etc/fstab"), root + "/real-etc/fstab");
+  EXPECT_EQ(tree.HostPath("/up/x"), root + "/tmp/x");
+  EXPECT_EQ(tree.HostPath("/etc/resolv.conf"), root + "/real-etc/resolv.conf");
+  EXPECT_EQ(tree.HostPath("/a/../../etc/./fstab"), root + "/real-etc/fstab");
+  EXPECT_EQ(tree.HostPath("/loop/x"), root + "/loop/x");  // a loop is left to fail
+  EXPECT_EQ(GuestRoot("/").HostPath("/etc/fstab"), "/etc/fstab");
+}
+
+// An image whose /etc is a symlink to an absolute path of this machine: the agent's
+// write lands in the tree (or fails), never in this machine's directory.
+TEST_F(RootTree, AnImagesAbsoluteSymlinkNeverLeadsAWriteOutOfTheTree) {
+  char pattern[] = "/tmp/umla-outside.XXXXXX";
+  std::string outside = mkdtemp(pattern);
+  std::filesystem::create_symlink(outside, root + "/etc");
+  RealFileSystem files(root);
+  Status written = files.WriteFileAtomic("/etc/fstab", "none /mnt/host hostfs defaults 0 0\n");
+  EXPECT_TRUE(std::filesystem::is_empty(outside));
+  if (written.ok()) EXPECT_TRUE(std::filesystem::exists(root + outside + "/fstab"));
+  std::filesystem::remove_all(outside);
+}
 
 TEST_F(RootTree, BlockDevicesFromSysfsWithPartitions) {
   Write("/sys/block/ubda/dev", "98:0\n");
