@@ -74,13 +74,16 @@ class RecordingSink : public EventSink {
 };
 
 // Runs the readiness gates (if any are configured) and records their results.
-void RunGates(const Settings& settings, FileSystem& files, BootRunner& runner, Clock& clock) {
+void RunGates(const Settings& settings, FileSystem& files, BootRunner& runner, Clock& clock,
+              std::optional<ExactCreationModes>* creation_modes) {
   Result<GatePlan> plan = ParseGates(settings);
   if (!plan.ok()) {
     runner.RecordFailure("gate", plan.status().message());
     return;
   }
   if (plan->gates.empty()) return;
+  // A gate's command creates files as the boot's own umask says, not the steps' 0.
+  creation_modes->reset();
   LinuxGateProbe probe(files, plan->timeout_ms);
   auto sleep_ms = [](uint64_t ms) { ::usleep(static_cast<useconds_t>(ms * 1000)); };
   for (auto& result : WaitForGates(*plan, probe, clock, sleep_ms)) {
@@ -168,7 +171,7 @@ int RunBoot(const BootOptions& options) {
       spdlog::warn("{}", problem);
     }
   }
-  ExactCreationModes exact_modes;
+  std::optional<ExactCreationModes> exact_modes(std::in_place);
   RealFileSystem files(options.root);
   files.DeferDirectorySyncs();  // synced once, after the steps
   SystemSeams system;
@@ -300,7 +303,7 @@ int RunBoot(const BootOptions& options) {
     return 0;
   }
 
-  if (!options.dry_run) RunGates(settings, files, runner, clock);
+  if (!options.dry_run) RunGates(settings, files, runner, clock, &exact_modes);
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   protocol::Ready ready = runner.SendReady(static_cast<uint64_t>(usage.ru_maxrss));

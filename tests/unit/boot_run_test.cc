@@ -3,6 +3,7 @@
 // status); the wrapper's fixups phase syncs before it saves its state.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -119,6 +120,19 @@ size_t Count(const std::string& text, const std::string& what) {
   size_t count = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
   return count;
+}
+
+// The steps create with umask 0 (exact modes); a gate's command runs with the boot's
+// own umask.
+TEST_F(BootRunTest, AGateCommandCreatesFilesWithTheBootsUmask) {
+  mode_t before = ::umask(022);
+  BootOptions options = Options();
+  options.settings.push_back("ready.command=touch " + tree_ + "/made-by-gate");
+  EXPECT_EQ(RunBoot(options), 0);
+  ::umask(before);
+  struct stat st;
+  ASSERT_EQ(::stat((tree_ + "/made-by-gate").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
 }
 
 // Guest text need not be UTF-8 (a Latin-1 setting here, quoted by the step's error):
