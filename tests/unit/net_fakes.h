@@ -20,6 +20,7 @@ class FakeFileSystem : public FileSystem {
   std::map<std::string, std::string> symlinks;  // path -> target
   std::set<std::string> dirs;
   std::vector<std::string> writes;
+  std::string fail_write;  // a path whose write fails
 
   Result<std::string> ReadFile(const std::string& path) override {
     auto it = files.find(path);
@@ -32,6 +33,7 @@ class FakeFileSystem : public FileSystem {
   Status WriteFileAtomic(const std::string& path, const std::string& content,
                          const std::string* = nullptr) override {
     std::string dir = path.substr(0, path.rfind('/'));
+    if (path == fail_write) return Status::Error("create " + path + ": Read-only file system");
     if (!dirs.count(dir)) return Status::Error("create " + path + ": No such file or directory");
     files[path] = content;
     symlinks.erase(path);  // rename replaces a symlink

@@ -71,6 +71,20 @@ TEST_F(NetStepsTest, WritesEveryDistributionFileAndGoldensMatch) {
   EXPECT_EQ(plan, "");
 }
 
+// A distribution file that cannot be written fails the step naming it; the other
+// files are still written.
+TEST_F(NetStepsTest, OneFileThatCannotBeWrittenDoesNotKeepTheOthersBack) {
+  files.fail_write = "/etc/sysconfig/network-scripts/ifcfg-eth0";
+  auto net = MakeNetStep();
+  StepOutcome outcome = Run(*net, kCmdline);
+  ASSERT_FALSE(outcome.status.ok());
+  EXPECT_NE(outcome.status.message().find("ifcfg-eth0: Read-only file system"), std::string::npos)
+      << outcome.status.message();
+  EXPECT_TRUE(files.files.count("/etc/sysconfig/network-scripts/route-eth0"));
+  EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth0"));
+  EXPECT_TRUE(files.files.count("/etc/systemd/network/10-uml-agent-eth0.network"));
+}
+
 TEST_F(NetStepsTest, DryRunPrintsThePlanAndChangesNothing) {
   auto net = MakeNetStep();
   files.dirs = {"/etc"};  // no distribution network layout
@@ -89,7 +103,7 @@ TEST_F(NetStepsTest, SkippedWithoutConfigAndFailsOnBadAddressNamingTheKey) {
   auto net = MakeNetStep();
   StepOutcome outcome = Run(*net, "root=/dev/ubda");
   EXPECT_TRUE(outcome.skipped);
-  EXPECT_NE(outcome.skip_reason.find("net.address"), std::string::npos);
+  EXPECT_NE(outcome.skip_reason.find("uml_agent.net."), std::string::npos);
   outcome = Run(*net, "uml_agent.net.address=192.0.2.300/24");
   EXPECT_FALSE(outcome.status.ok());
   EXPECT_NE(outcome.status.message().find("net.address=\"192.0.2.300/24\""), std::string::npos);

@@ -44,6 +44,8 @@ std::vector<FileWrite> ChangedFiles(FileSystem& files, const std::vector<FileWri
 
 Status WriteFiles(FileSystem& files, const std::vector<FileWrite>& writes,
                   std::vector<std::string>* changes) {
+  // Each file on its own: one that cannot be written does not keep the others back.
+  std::vector<std::string> errors;
   for (const auto& write : writes) {
     const std::string* current = write.current ? &*write.current : nullptr;
     Status written = files.WriteFileAtomic(write.path, write.content, current);
@@ -52,13 +54,15 @@ Status WriteFiles(FileSystem& files, const std::vector<FileWrite>& writes,
     // about only then, as the usual write needs no check.
     if (!written.ok() && !dir.empty() && !files.Exists(dir)) {
       Status made = files.MakeDirectory(dir);
-      if (!made.ok()) return made;
-      written = files.WriteFileAtomic(write.path, write.content, current);
+      written = made.ok() ? files.WriteFileAtomic(write.path, write.content, current) : made;
     }
-    if (!written.ok()) return written;
+    if (!written.ok()) {
+      errors.push_back(written.message());
+      continue;
+    }
     changes->push_back("+ write " + write.path);
   }
-  return Status::Ok();
+  return JoinErrors(errors);
 }
 
 }  // namespace umla::agent
