@@ -75,11 +75,12 @@ Status SyncDirectory(const std::string& dir) {
   return Status::Ok();
 }
 
-// Creates `temp` exclusively, over a leftover of a writer killed mid-way.
-int CreateTemp(const std::string& temp, mode_t mode) {
+// Creates `temp` exclusively, over a leftover of a writer killed mid-way. `flags`:
+// O_DSYNC or 0.
+int CreateTemp(const std::string& temp, mode_t mode, int flags) {
   if (Injected("create")) return -1;
   return CreateOverLeftover(temp, [&] {
-    return ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    return ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | flags, mode);
   });
 }
 
@@ -118,10 +119,14 @@ Status ReplaceFile(const std::string& target, const std::string& content,
                    bool* appeared = nullptr) {
   std::string temp = target + kTempSuffix;
   mode_t mode = like ? (like->st_mode & 07777) : 0644;
-  Fd fd(CreateTemp(temp, mode));
+  bool as_wanted = !like || CreatesAs(mode, like->st_uid, like->st_gid);
+  // A file created as wanted needs only its data durable: the write itself waits for
+  // it (O_DSYNC, as fdatasync), a syscall less than an fsync after it (~0.1 ms in UML).
+  // Owner and mode set after the write need the fsync.
+  bool sync_on_write = sync != Sync::kNothing && as_wanted;
+  Fd fd(CreateTemp(temp, mode, sync_on_write ? O_DSYNC : 0));
   if (fd.get() < 0) return Status::FromErrno("create " + temp, errno);
   Status status = WriteAll(fd.get(), content, temp);
-  bool as_wanted = !like || CreatesAs(mode, like->st_uid, like->st_gid);
   if (status.ok() && !as_wanted && ::fchown(fd.get(), like->st_uid, like->st_gid) != 0 &&
       errno != EPERM) {
     status = Status::FromErrno("chown " + temp, errno);
@@ -129,7 +134,8 @@ Status ReplaceFile(const std::string& target, const std::string& content,
   if (status.ok() && !as_wanted && ::fchmod(fd.get(), mode) != 0) {
     status = Status::FromErrno("chmod " + temp, errno);
   }
-  if (status.ok() && sync != Sync::kNothing && (Injected("fsync") || ::fsync(fd.get()) != 0)) {
+  if (status.ok() && sync != Sync::kNothing && !sync_on_write &&
+      (Injected("fsync") || ::fsync(fd.get()) != 0)) {
     status = Status::FromErrno("fsync " + temp, errno);
   }
   if (::close(fd.release()) != 0 && status.ok()) status = Status::FromErrno("close " + temp, errno);

@@ -32,8 +32,10 @@ class FileSystem {
     if (!text.ok()) return text.status();
     return std::optional<std::string>(std::move(*text));
   }
-  // Temp file in the same directory, fsync, rename over `path`, fsync the directory
-  // (or, where the directory syncs are deferred, leave that to SyncDirectories).
+  // Temp file in the same directory, its content made durable (a synchronous write, or
+  // an fsync where owner or mode are set after it), rename over `path`, fsync the
+  // directory (or, where the directory syncs are deferred, leave that to
+  // SyncDirectories).
   // When the old content differs it is kept: as `path` + ".uml-agent.bak" the first
   // time, never replaced after; later as `path` + ".uml-agent.prev" (a hard link to
   // the old file, or where that is not possible an atomically written copy; a symlink

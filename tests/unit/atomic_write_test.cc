@@ -509,6 +509,33 @@ TEST_F(AtomicWriteTest, AFailedWriteIsNotRemembered) {
 
 int FailFsync(const char* point) { return std::strncmp(point, "fsync", 5) == 0 ? EIO : 0; }
 
+int g_fsyncs = 0;
+int CountFsyncs(const char* point) {
+  if (std::strcmp(point, "fsync") == 0) ++g_fsyncs;
+  return 0;
+}
+
+// A file the agent creates as wanted is made durable by its write (O_DSYNC), no fsync
+// after it; one whose owner must be set after the write still gets the fsync.
+TEST_F(AtomicWriteTest, TheContentIsSyncedByTheWriteUnlessOwnerOrModeComeAfter) {
+  if (geteuid() != 0) GTEST_SKIP() << "chown needs root";
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/mine", old_content_).ok());
+  ASSERT_TRUE(files.WriteFileAtomic("/theirs", old_content_).ok());
+  ASSERT_EQ(::chown((dir_ + "/theirs").c_str(), 1, 1), 0);
+  g_fsyncs = 0;
+  SetFaultHookForTesting(CountFsyncs);
+  ASSERT_TRUE(files.WriteFileAtomic("/mine", new_content_).ok());
+  EXPECT_EQ(g_fsyncs, 0);
+  ASSERT_TRUE(files.WriteFileAtomic("/theirs", new_content_).ok());
+  EXPECT_EQ(g_fsyncs, 1);
+  SetFaultHookForTesting(nullptr);
+  struct stat st;
+  ASSERT_EQ(::stat((dir_ + "/theirs").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 1u);
+  EXPECT_EQ(Slurp(dir_ + "/theirs"), new_content_);
+}
+
 // The agent's own files of a boot (/run/uml-agent): atomic, but neither a backup nor
 // an fsync (fsyncs made to fail here would fail the write); the directory is made.
 TEST_F(AtomicWriteTest, RunFilesAreReplacedWithoutBackupOrFsync) {
