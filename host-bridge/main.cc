@@ -83,7 +83,8 @@ int RunCommand(const std::vector<std::string>& args) {
       ("mirror", po::value(&mirror),
        "give the guest a network like this host's on IFACE (see netconf); needs --guest-ip")
       ("guest-ip", po::value(&guest_ip), "with --mirror: the guest's ADDR/PREFIX")
-      ("no-image-args", "do not add the kernel arguments a baked ubd0 image asks for");
+      ("no-image-args", "do not add the kernel arguments a baked ubd0 image asks for (only "
+       "init=/PATH and uml_agent.* are ever taken from an image)");
   int parsed = Parse(
       "Usage: uml-bridge run [OPTIONS] -- KERNEL [KERNEL-ARGS...]\n\n"
       "Starts a UML kernel with the agent's console line wired to the bridge and waits\n"

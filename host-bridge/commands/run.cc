@@ -86,13 +86,22 @@ void RemoveStaleUmidDir(const std::string& umid, bool ours) {
 }
 
 // What a baked ubd0 image asks for (see bake/image_args.h); nothing for other images.
-std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_args) {
+// What the image may not ask for is said and left out; the guest still starts.
+std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_args,
+                                         const Session& session) {
   std::optional<std::string> image = RootImageOf(kernel_args);
   std::error_code ec;
   if (!image || !std::filesystem::is_regular_file(*image, ec)) return {};
-  std::optional<std::string> text = ReadImageFile(*image, kKernelArgsPath);
-  if (!text) return {};
-  return MergeImageArgs(*text, kernel_args);
+  Result<std::optional<std::string>> text =
+      ReadImageFileAtMost(*image, kKernelArgsPath, kMaxImageArgsBytes);
+  if (!text.ok()) {
+    session.Say(text.status().message() + "; none of its kernel arguments are used");
+    return {};
+  }
+  if (!*text) return {};
+  ImageArgs merged = MergeImageArgs(**text, kernel_args);
+  for (const std::string& refused : merged.refused) session.Say(refused);
+  return merged.added;
 }
 
 }  // namespace
@@ -127,7 +136,7 @@ int RunGuest(const RunOptions& options) {
   if (bound.ok()) wiring.notify_socket = notify_path;
   wiring.extra = options.extra_args;
   if (options.image_args) {
-    for (const std::string& arg : ImageKernelArgs(options.kernel_args)) {
+    for (const std::string& arg : ImageKernelArgs(options.kernel_args, session)) {
       session.Say("the image asks for kernel argument " + arg);
       wiring.extra.push_back(arg);
     }
