@@ -8,6 +8,8 @@
 
 #include <cerrno>
 
+#include "host-bridge/guest/exec_signals.h"
+
 namespace umla::bridge {
 namespace {
 
@@ -49,6 +51,7 @@ int RunCapture(const std::vector<std::string>& argv, std::string* out, std::stri
   if (pid == 0) {
     dup2(out_pipe[1], 1);
     dup2(err_fd, 2);
+    RestoreSignalsForExec();
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "host-bridge/guest/exec_signals.h"
 #include "host-bridge/guest/mconsole.h"
 
 namespace umla::bridge {
@@ -102,7 +103,7 @@ Result<GuestProcess> GuestProcess::Start(const LaunchSpec& spec) {
     if (spec.agent_fd >= 0 && ::dup2(spec.agent_fd, spec.agent_fd_number) < 0) {
       ChildFail(report[1], errno);
     }
-    ::signal(SIGPIPE, SIG_DFL);
+    RestoreSignalsForExec();
     ::execv(kernel.c_str(), argv.data());
     ChildFail(report[1], errno);
   }
