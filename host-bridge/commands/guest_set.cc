@@ -53,6 +53,12 @@ bool GuestSet::Done(const Guest& guest) const {
   return guest.closed || guest.watch.ready() || guest.watch.fatal();
 }
 
+void GuestSet::StopWatching(Guest& guest) {
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, guest.fd, nullptr);
+  close(guest.fd);
+  guest.fd = -1;
+}
+
 bool GuestSet::Run() {
   size_t pending = 0;
   for (const auto& guest : guests_) pending += Done(*guest) ? 0 : 1;
@@ -65,12 +71,13 @@ bool GuestSet::Run() {
     for (int i = 0; i < count; ++i) {
       if (events[i].data.u64 == UINT64_MAX) return false;
       Guest& guest = *guests_[events[i].data.u64];
-      if (Done(guest)) continue;
-      if (!session_.PumpChannel(guest.fd, guest.watch)) {
-        guest.closed = true;
-        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, guest.fd, nullptr);
-      }
-      if (Done(guest)) --pending;
+      if (guest.fd < 0) continue;  // let go earlier in this same batch
+      if (!session_.PumpChannel(guest.fd, guest.watch)) guest.closed = true;
+      if (!Done(guest)) continue;
+      // A done guest's line may stay readable (writes after ready, a pty's hangup):
+      // left in the set, it would wake every epoll_wait at once until the others end.
+      StopWatching(guest);
+      --pending;
     }
   }
   return true;
