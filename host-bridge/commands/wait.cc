@@ -2,12 +2,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "host-bridge/commands/guest_set.h"
 #include "host-bridge/guest/channel.h"
 #include "host-bridge/watch/exit_codes.h"
 
 namespace umla::bridge {
 namespace {
+
+// The longest one mconsole question may take (a running kernel answers in
+// microseconds; a busy one may take a while).
+constexpr int kMconsoleAskMs = 1000;
 
 // One guest in the set, in the order it was added.
 struct Watched {
@@ -30,8 +36,15 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
       if (settled[i]) continue;
       std::string label = specs.size() == 1 ? "" : specs[i].value;
       std::string name = ChannelSpecText(specs[i]);
+      // Asking mconsole waits for its answer: never past the deadline, so that a
+      // few silent guests cannot make the wait overrun it by a second each.
+      int ask_ms = std::min(kMconsoleAskMs, session.RemainingMs());
+      if (specs[i].kind == ChannelSpec::Kind::kUmid && ask_ms == 0) {
+        if (last_problem.empty()) last_problem = name + ": not asked before the deadline";
+        continue;
+      }
       OpenAttempt attempt;
-      Result<int> fd = OpenChannel(specs[i], session.options().line, &attempt);
+      Result<int> fd = OpenChannel(specs[i], session.options().line, &attempt, ask_ms);
       if (fd.ok() && *fd >= 0) {
         Status added = guests.Add(label, *fd);
         if (!added.ok()) {
@@ -66,7 +79,7 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
       session.Say("timeout: a guest's line never became available (" + last_problem + ")");
       return any_gone ? kExitGuestGone : kExitTimeout;  // several guests: the worst
     }
-    usleep(100 * 1000);
+    usleep(static_cast<useconds_t>(std::min(100, session.RemainingMs())) * 1000);
   }
 }
 
