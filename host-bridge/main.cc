@@ -76,7 +76,8 @@ int RunCommand(const std::vector<std::string>& args) {
   AddPreflightOptions(options, &run);
   options.add_options()
       ("console-log", po::value(&run.console_log),
-       "write the guest's main console (con0) to FILE instead of this terminal")
+       "write the guest's main console (con0) to FILE, every byte, instead of stderr "
+       "(where a terminal gets control bytes made visible, e.g. ESC as ^[)")
       ("detach", po::bool_switch(&run.detach),
        "return once the guest is ready and leave it running")
       ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F")

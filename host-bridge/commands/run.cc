@@ -16,6 +16,7 @@
 #include "host-bridge/bake/bake_plan.h"
 #include "host-bridge/bake/image_args.h"
 #include "host-bridge/bake/root_tree.h"
+#include "host-bridge/commands/console_sink.h"
 #include "host-bridge/commands/run_notify.h"
 #include "host-bridge/guest/guest_process.h"
 #include "host-bridge/guest/kernel_args.h"
@@ -50,31 +51,6 @@ std::string MakeUmid() {
   std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(NowMicros() ^ getpid()));
   return "umla-" + std::to_string(getpid()) + "-" + suffix;
 }
-
-// Where the guest's main console goes when it is piped through the bridge.
-class ConsoleSink {
- public:
-  explicit ConsoleSink(const std::string& path) {
-    fd_ = path.empty() ? 2 : open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    owned_ = !path.empty();
-  }
-  ~ConsoleSink() {
-    if (owned_ && fd_ >= 0) close(fd_);
-  }
-  bool ok() const { return fd_ >= 0; }
-  void Write(const std::string& text) {
-    size_t done = 0;
-    while (fd_ >= 0 && done < text.size()) {
-      ssize_t n = write(fd_, text.data() + done, text.size() - done);
-      if (n <= 0 && errno != EINTR) return;  // a full disk must not stop the watch
-      if (n > 0) done += static_cast<size_t>(n);
-    }
-  }
-
- private:
-  int fd_ = -1;
-  bool owned_ = false;
-};
 
 // UML removes ~/.uml/UMID when it halts cleanly; after a kill it stays behind.
 // Only a umid the bridge made up is removed (never one the user chose).
@@ -177,10 +153,10 @@ int RunGuest(const RunOptions& options) {
   bool timed_out = false;
   int interrupted = 0;
   while (true) {
-    struct pollfd fds[5];
+    struct pollfd fds[6];
     int count = 0;
-    auto add = [&](int fd) {
-      fds[count] = {fd, fd >= 0 ? static_cast<short>(POLLIN) : short(0), 0};
+    auto add = [&](int fd, short events = POLLIN) {
+      fds[count] = {fd, fd >= 0 ? events : short(0), 0};
       return count++;
     };
     int i_channel = add(channel);
@@ -188,6 +164,7 @@ int RunGuest(const RunOptions& options) {
     int i_notify = add(notify.fd());
     int i_pid = add(guest.pidfd());
     int i_signal = add(session.signal_fd());
+    int i_sink = add(console.waiting() ? console.fd() : -1, POLLOUT);
     bool waiting = !session.watch().ready() && !session.watch().fatal();
     int timeout = waiting ? session.RemainingMs() : -1;
     if (waiting && timeout == 0) {
@@ -196,6 +173,7 @@ int RunGuest(const RunOptions& options) {
     }
     if (poll(fds, static_cast<nfds_t>(count), timeout) < 0 && errno != EINTR) break;
 
+    if (fds[i_sink].revents) console.WritePending();
     if (fds[i_console].revents) {
       char buffer[8192];
       ssize_t n = read(guest.console_fd(), buffer, sizeof buffer);
@@ -252,6 +230,7 @@ int RunGuest(const RunOptions& options) {
     console.Write(tail.Feed(std::string_view(buffer, static_cast<size_t>(n))));
   }
   console.Write(tail.Flush());
+  console.Finish(2000);  // a terminal that still does not read loses the rest
   if (channel >= 0) {
     session.PumpChannel(channel);
     close(channel);
