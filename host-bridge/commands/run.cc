@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/strings.h"
 #include "host-bridge/bake/bake_plan.h"
 #include "host-bridge/bake/image_args.h"
 #include "host-bridge/bake/root_tree.h"
@@ -183,8 +184,13 @@ int RunGuest(const RunOptions& options) {
     if (fds[i_notify].revents) {
       while (auto message = notify.Receive()) {
         if (message->type == NotifyType::kSocket) {
-          mconsole_socket = message->data;
-          session.watch().KernelUp("mconsole " + message->data);
+          // Only this guest's own socket: a notify must not point `halt` elsewhere.
+          if (message->data != mconsole_socket) {
+            session.Say("ignored the guest's mconsole socket " +
+                        SanitizeForTerminal(message->data, 200) + ": not the one of umid " +
+                        umid + " (" + mconsole_socket + "), where a halt goes");
+          }
+          session.watch().KernelUp("mconsole " + mconsole_socket);
         } else if (message->type == NotifyType::kPanic) {
           session.Say("guest kernel panic");
         }
