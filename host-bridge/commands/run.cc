@@ -153,6 +153,7 @@ int RunGuest(const RunOptions& options) {
   std::string mconsole_socket = MconsoleSocketForUmid(umid);
   bool timed_out = false;
   int interrupted = 0;
+  int poll_error = 0;  // the bridge cannot watch any more: stop the guest, exit 2
   while (true) {
     struct pollfd fds[6];
     int count = 0;
@@ -172,7 +173,10 @@ int RunGuest(const RunOptions& options) {
       timed_out = true;
       break;
     }
-    if (poll(fds, static_cast<nfds_t>(count), timeout) < 0 && errno != EINTR) break;
+    if (poll(fds, static_cast<nfds_t>(count), timeout) < 0 && errno != EINTR) {
+      poll_error = errno;
+      break;
+    }
 
     if (fds[i_sink].revents) console.WritePending();
     if (fds[i_console].revents) {
@@ -223,6 +227,9 @@ int RunGuest(const RunOptions& options) {
     session.Say(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
     systemd.Stopping();
     guest.Stop(mconsole_socket);
+  } else if (poll_error) {
+    session.Say(std::string("poll: ") + strerror(poll_error) + "; stopping the guest");
+    guest.Stop(mconsole_socket);
   } else if (timed_out) {
     session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: no " +
                 MissingStageName(session.watch().stage()) + " yet; stopping the guest");
@@ -243,6 +250,7 @@ int RunGuest(const RunOptions& options) {
   }
   RemoveStaleUmidDir(umid, !FindKernelArg(options.kernel_args, "umid"));
   if (interrupted) return session.watch().ready() ? session.watch().ReadyExitCode() : kExitGuestGone;
+  if (poll_error) return kExitUsage;
   if (timed_out) return kExitTimeout;
   if (session.watch().ready() || session.watch().fatal()) {
     session.Say("guest " + guest.DescribeExit());
