@@ -54,15 +54,9 @@ int Parse(const std::string& usage, po::options_description& options,
 }
 
 bool CheckWatch(const WatchOptions& watch) {
-  if (watch.timeout_s <= 0 || watch.timeout_s > 86400) {
-    std::cerr << "uml-bridge: --timeout must be between 0 and 86400 seconds\n";
-    return false;
-  }
-  if (watch.line < 1 || watch.line > 63) {
-    std::cerr << "uml-bridge: --line must be between 1 and 63\n";
-    return false;
-  }
-  return true;
+  umla::Status checked = CheckWatchOptions(watch);
+  if (!checked.ok()) std::cerr << "uml-bridge: " << checked.message() << "\n";
+  return checked.ok();
 }
 
 int RunCommand(const std::vector<std::string>& args) {

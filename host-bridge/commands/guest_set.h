@@ -23,9 +23,9 @@ class GuestSet {
   // umid that exited before its line could be opened).
   void AddGone(const std::string& label);
   // Reads until every guest is ready, fatal or closed, the deadline passes or a
-  // signal arrives; a guest's fd is closed as soon as it is done. Returns false on a
-  // signal.
-  bool Run();
+  // signal arrives; a guest's fd is closed as soon as it is done. Returns the signal
+  // (SIGINT, SIGTERM, SIGHUP) that stopped it, 0 otherwise.
+  int Run();
   size_t size() const { return guests_.size(); }
   size_t ready_count() const;
   // The worst outcome over all guests: 4 (a channel closed before ready) over

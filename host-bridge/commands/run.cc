@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -205,8 +204,7 @@ int RunGuest(const RunOptions& options) {
       channel = -1;
     }
     if (fds[i_signal].revents) {
-      struct signalfd_siginfo info;
-      if (read(session.signal_fd(), &info, sizeof info) > 0) interrupted = static_cast<int>(info.ssi_signo);
+      interrupted = session.ReadSignal();
       break;
     }
     bool done = session.watch().ready() || session.watch().fatal();
@@ -249,7 +247,10 @@ int RunGuest(const RunOptions& options) {
     close(channel);
   }
   RemoveStaleUmidDir(umid, !FindKernelArg(options.kernel_args, "umid"));
-  if (interrupted) return session.watch().ready() ? session.watch().ReadyExitCode() : kExitGuestGone;
+  if (interrupted) {
+    bool reported = session.watch().ready() || session.watch().fatal();
+    return reported ? session.watch().ReadyExitCode() : ExitForSignal(interrupted);
+  }
   if (poll_error) return kExitUsage;
   if (timed_out) return kExitTimeout;
   if (session.watch().ready() || session.watch().fatal()) {

@@ -1,8 +1,10 @@
 #include "host-bridge/commands/wait.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "host-bridge/commands/guest_set.h"
 #include "host-bridge/guest/channel.h"
@@ -23,7 +25,8 @@ struct Watched {
 
 // Opens every channel; a guest found by umid may not be up yet, so those are retried
 // until the deadline, unless the guest is seen gone (its mconsole answered, then
-// stopped). Returns an exit code, or -1 when every channel is open or its guest gone.
+// stopped), or a signal. Returns an exit code, or -1 when every channel is open or its
+// guest gone.
 int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& guests,
             std::vector<Watched>* watched) {
   std::vector<bool> settled(specs.size(), false);
@@ -79,7 +82,13 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
       session.Say("timeout: a guest's line never became available (" + last_problem + ")");
       return any_gone ? kExitGuestGone : kExitTimeout;  // several guests: the worst
     }
-    usleep(static_cast<useconds_t>(std::min(100, session.RemainingMs())) * 1000);
+    // Between attempts, a signal ends the wait (it is blocked for the signalfd).
+    struct pollfd signal_poll = {session.signal_fd(), POLLIN, 0};
+    if (poll(&signal_poll, 1, std::min(100, session.RemainingMs())) > 0) {
+      int signo = session.ReadSignal();
+      session.Say(std::string("interrupted by ") + strsignal(signo));
+      return ExitForSignal(signo);
+    }
   }
 }
 
@@ -101,9 +110,9 @@ int WaitForGuest(const WaitOptions& options) {
   std::vector<Watched> watched;
   int early = OpenAll(session, specs, guests, &watched);
   if (early >= 0) return early;
-  if (!guests.Run()) {
-    session.Say("interrupted");
-    return kExitGuestGone;
+  if (int signo = guests.Run()) {
+    session.Say(std::string("interrupted by ") + strsignal(signo));
+    return ExitForSignal(signo);
   }
   int code = guests.ExitCode();
   if (code == kExitGuestGone) {
