@@ -54,15 +54,9 @@ int Parse(const std::string& usage, po::options_description& options,
 }
 
 bool CheckWatch(const WatchOptions& watch) {
-  if (watch.timeout_s <= 0 || watch.timeout_s > 86400) {
-    std::cerr << "uml-bridge: --timeout must be between 0 and 86400 seconds\n";
-    return false;
-  }
-  if (watch.line < 1 || watch.line > 63) {
-    std::cerr << "uml-bridge: --line must be between 1 and 63\n";
-    return false;
-  }
-  return true;
+  umla::Status checked = CheckWatchOptions(watch);
+  if (!checked.ok()) std::cerr << "uml-bridge: " << checked.message() << "\n";
+  return checked.ok();
 }
 
 int RunCommand(const std::vector<std::string>& args) {
@@ -76,14 +70,16 @@ int RunCommand(const std::vector<std::string>& args) {
   AddPreflightOptions(options, &run);
   options.add_options()
       ("console-log", po::value(&run.console_log),
-       "write the guest's main console (con0) to FILE instead of this terminal")
+       "write the guest's main console (con0) to FILE, every byte, instead of stderr "
+       "(where a terminal gets control bytes made visible, e.g. ESC as ^[)")
       ("detach", po::bool_switch(&run.detach),
        "return once the guest is ready and leave it running")
       ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F")
       ("mirror", po::value(&mirror),
        "give the guest a network like this host's on IFACE (see netconf); needs --guest-ip")
       ("guest-ip", po::value(&guest_ip), "with --mirror: the guest's ADDR/PREFIX")
-      ("no-image-args", "do not add the kernel arguments a baked ubd0 image asks for");
+      ("no-image-args", "do not add the kernel arguments a baked ubd0 image asks for (only "
+       "init=/PATH and uml_agent.* are ever taken from an image)");
   int parsed = Parse(
       "Usage: uml-bridge run [OPTIONS] -- KERNEL [KERNEL-ARGS...]\n\n"
       "Starts a UML kernel with the agent's console line wired to the bridge and waits\n"

@@ -22,22 +22,46 @@ std::optional<std::string> RootImageOf(const std::vector<std::string>& kernel_ar
   return image;
 }
 
-std::vector<std::string> MergeImageArgs(std::string_view image_args_text,
-                                        const std::vector<std::string>& user_args) {
-  std::vector<std::string> added;
+namespace {
+
+// Only arguments the guest could set for itself anyway: the program its kernel starts
+// (an absolute guest path) and the agent's own settings. Everything else a UML kernel
+// takes (ubdN=, conN=, sslN=, ethN=, hostfs=, initrd=, mem=, umid=...) opens host
+// files, ports or devices, or changes how the host runs the guest.
+bool ImageMayAsk(std::string_view arg) {
+  for (char c : arg) {
+    unsigned char byte = static_cast<unsigned char>(c);
+    if (byte <= ' ' || byte >= 0x7f) return false;  // printable ASCII only
+  }
+  if (StartsWith(arg, "init=/")) return true;
+  return StartsWith(arg, "uml_agent.") && arg.size() > 10 && arg[10] != '=';
+}
+
+}  // namespace
+
+ImageArgs MergeImageArgs(std::string_view image_args_text,
+                         const std::vector<std::string>& user_args) {
+  ImageArgs result;
   std::string text(image_args_text);
   for (char& c : text) {
     if (c == '\n' || c == '\r') c = ' ';
   }
   for (std::string_view token : SplitWhitespace(text)) {
     std::string arg(token);
+    if (!ImageMayAsk(arg)) {
+      result.refused.push_back("the image asks for kernel argument " +
+                               SanitizeForTerminal(arg, 200) +
+                               ", which uml-bridge does not take from an image: only init= "
+                               "and uml_agent.* are");
+      continue;
+    }
     std::string key = arg.substr(0, arg.find('='));
     if (arg.find('=') != std::string::npos && FindKernelArg(user_args, key)) continue;
     bool repeated = false;
     for (const std::string& user : user_args) repeated = repeated || user == arg;
-    if (!repeated) added.push_back(arg);
+    if (!repeated) result.added.push_back(arg);
   }
-  return added;
+  return result;
 }
 
 }  // namespace umla::bridge

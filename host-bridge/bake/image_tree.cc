@@ -175,11 +175,21 @@ class ImageTree : public RootTree {
 }  // namespace
 
 std::optional<std::string> ReadImageFile(const std::string& image, const std::string& path) {
-  if (!SafeForDebugfs(path)) return std::nullopt;
+  Result<std::optional<std::string>> read = ReadImageFileAtMost(image, path, SIZE_MAX);
+  return read.ok() ? *read : std::nullopt;
+}
+
+Result<std::optional<std::string>> ReadImageFileAtMost(const std::string& image,
+                                                       const std::string& path, size_t max_bytes) {
+  if (!SafeForDebugfs(path)) return std::optional<std::string>();
   std::string out, err;
-  RunCapture({"debugfs", "-R", "cat \"" + path + "\"", image}, &out, &err);
-  if (err.find("File not found") != std::string::npos) return std::nullopt;
-  return out;
+  int status = RunCapture({"debugfs", "-R", "cat \"" + path + "\"", image}, &out, &err, max_bytes);
+  if (status == kCaptureOverLimit) {
+    return Status::Error("image " + image + ": " + path + " is larger than " +
+                         std::to_string(max_bytes) + " bytes");
+  }
+  if (err.find("File not found") != std::string::npos) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(out));
 }
 
 std::unique_ptr<RootTree> MakeImageTree(std::string image, std::string scratch) {

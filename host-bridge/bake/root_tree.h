@@ -4,7 +4,9 @@
 // made by one `debugfs -w` run in Commit().
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -31,5 +33,9 @@ Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec);
 
 // Reads one file from an ext2/3/4 image with debugfs; nullopt when it is missing.
 std::optional<std::string> ReadImageFile(const std::string& image, const std::string& path);
+// The same, failing (naming the image and the file) when it holds more than
+// `max_bytes`: for a file whose size the guest decides.
+Result<std::optional<std::string>> ReadImageFileAtMost(const std::string& image,
+                                                       const std::string& path, size_t max_bytes);
 
 }  // namespace umla::bridge

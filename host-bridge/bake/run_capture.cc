@@ -1,40 +1,79 @@
 #include "host-bridge/bake/run_capture.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace umla::bridge {
+#include <cerrno>
 
-int RunCapture(const std::vector<std::string>& argv, std::string* out, std::string* err) {
-  char out_name[] = "/tmp/uml-bridge-out.XXXXXX";
+#include "host-bridge/guest/exec_signals.h"
+
+namespace umla::bridge {
+namespace {
+
+// Stderr is the program's own messages, not the data it reads: kept to this much.
+constexpr size_t kMaxErr = 65536;
+
+// Reads `fd` to its end, keeping at most `max` bytes in `into` (when not null).
+// Returns false as soon as there was more than `max`.
+bool ReadAtMost(int fd, std::string* into, size_t max) {
+  char buffer[65536];
+  size_t total = 0;
+  while (true) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return true;
+    size_t got = static_cast<size_t>(n);
+    size_t keep = got < max - total ? got : max - total;
+    if (into) into->append(buffer, keep);
+    total += keep;
+    if (keep < got) return false;
+  }
+}
+
+}  // namespace
+
+int RunCapture(const std::vector<std::string>& argv, std::string* out, std::string* err,
+               size_t max_out) {
+  // Stderr goes to a file so that the program never blocks on it while stdout is read.
   char err_name[] = "/tmp/uml-bridge-err.XXXXXX";
-  int out_fd = mkstemp(out_name), err_fd = mkstemp(err_name);
-  unlink(out_name);
+  int err_fd = mkostemp(err_name, O_CLOEXEC);
+  if (err_fd < 0) return 127;
   unlink(err_name);
+  int out_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+    close(err_fd);
+    return 127;
+  }
   pid_t pid = fork();
   if (pid == 0) {
-    dup2(out_fd, 1);
+    dup2(out_pipe[1], 1);
     dup2(err_fd, 2);
+    RestoreSignalsForExec();
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     execvp(args[0], args.data());
     _exit(127);
   }
+  close(out_pipe[1]);
+  if (pid < 0) {
+    close(out_pipe[0]);
+    close(err_fd);
+    return 127;
+  }
+  bool within = ReadAtMost(out_pipe[0], out, max_out);
+  if (!within) kill(pid, SIGKILL);
+  close(out_pipe[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
-  auto slurp = [](int fd, std::string* into) {
-    lseek(fd, 0, SEEK_SET);
-    char buffer[65536];
-    ssize_t n;
-    while ((n = read(fd, buffer, sizeof buffer)) > 0) {
-      if (into) into->append(buffer, static_cast<size_t>(n));
-    }
-    close(fd);
-  };
-  slurp(out_fd, out);
-  slurp(err_fd, err);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  lseek(err_fd, 0, SEEK_SET);
+  ReadAtMost(err_fd, err, kMaxErr);
+  close(err_fd);
+  if (!within) return kCaptureOverLimit;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 

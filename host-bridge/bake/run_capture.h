@@ -2,14 +2,23 @@
 // debugfs this way. Host side only; the agent never runs programs like this.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace umla::bridge {
 
+// RunCapture's result when stdout went over `max_out`.
+inline constexpr int kCaptureOverLimit = -1;
+
 // Runs `argv` (argv[0] looked up in PATH), stdout and stderr into the strings (either
-// may be null); returns the exit status, 127 when it could not be started.
-int RunCapture(const std::vector<std::string>& argv, std::string* out, std::string* err);
+// may be null); returns the exit status, 127 when it could not be started, 128 when it
+// was killed. Stdout is read through a pipe: past `max_out` bytes (what it prints may
+// come from an image, i.e. a guest) the program is killed and kCaptureOverLimit
+// returned, `out` holding the first `max_out` bytes.
+int RunCapture(const std::vector<std::string>& argv, std::string* out, std::string* err,
+               size_t max_out = SIZE_MAX);
 
 // Whether debugfs can take `path` as one command argument (no blanks, quotes, controls).
 bool SafeForDebugfs(const std::string& path);

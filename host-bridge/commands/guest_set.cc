@@ -53,27 +53,34 @@ bool GuestSet::Done(const Guest& guest) const {
   return guest.closed || guest.watch.ready() || guest.watch.fatal();
 }
 
-bool GuestSet::Run() {
+void GuestSet::StopWatching(Guest& guest) {
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, guest.fd, nullptr);
+  close(guest.fd);
+  guest.fd = -1;
+}
+
+int GuestSet::Run() {
   size_t pending = 0;
   for (const auto& guest : guests_) pending += Done(*guest) ? 0 : 1;
   struct epoll_event events[64];
   while (pending > 0) {
     int remaining = session_.RemainingMs();
-    if (remaining == 0) return true;
+    if (remaining == 0) return 0;
     int count = epoll_wait(epoll_fd_, events, 64, remaining);
-    if (count < 0 && errno != EINTR) return true;
+    if (count < 0 && errno != EINTR) return 0;
     for (int i = 0; i < count; ++i) {
-      if (events[i].data.u64 == UINT64_MAX) return false;
+      if (events[i].data.u64 == UINT64_MAX) return session_.ReadSignal();
       Guest& guest = *guests_[events[i].data.u64];
-      if (Done(guest)) continue;
-      if (!session_.PumpChannel(guest.fd, guest.watch)) {
-        guest.closed = true;
-        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, guest.fd, nullptr);
-      }
-      if (Done(guest)) --pending;
+      if (guest.fd < 0) continue;  // let go earlier in this same batch
+      if (!session_.PumpChannel(guest.fd, guest.watch)) guest.closed = true;
+      if (!Done(guest)) continue;
+      // A done guest's line may stay readable (writes after ready, a pty's hangup):
+      // left in the set, it would wake every epoll_wait at once until the others end.
+      StopWatching(guest);
+      --pending;
     }
   }
-  return true;
+  return 0;
 }
 
 size_t GuestSet::ready_count() const {

@@ -23,8 +23,9 @@ class GuestSet {
   // umid that exited before its line could be opened).
   void AddGone(const std::string& label);
   // Reads until every guest is ready, fatal or closed, the deadline passes or a
-  // signal arrives. Returns false on a signal.
-  bool Run();
+  // signal arrives; a guest's fd is closed as soon as it is done. Returns the signal
+  // (SIGINT, SIGTERM, SIGHUP) that stopped it, 0 otherwise.
+  int Run();
   size_t size() const { return guests_.size(); }
   size_t ready_count() const;
   // The worst outcome over all guests: 4 (a channel closed before ready) over
@@ -40,11 +41,12 @@ class GuestSet {
     Guest(std::string name, int descriptor, WatchOutput output)
         : label(std::move(name)), fd(descriptor), watch(std::move(output)) {}
     std::string label;
-    int fd;
-    bool closed = false;
+    int fd;               // -1 once done: no longer watched
+    bool closed = false;  // its channel closed (or it was added gone)
     GuestWatch watch;
   };
   bool Done(const Guest& guest) const;
+  void StopWatching(Guest& guest);  // out of the epoll set, its fd closed
 
   Session& session_;
   int epoll_fd_ = -1;

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,9 +12,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/strings.h"
 #include "host-bridge/bake/bake_plan.h"
 #include "host-bridge/bake/image_args.h"
 #include "host-bridge/bake/root_tree.h"
+#include "host-bridge/commands/console_sink.h"
 #include "host-bridge/commands/run_notify.h"
 #include "host-bridge/guest/guest_process.h"
 #include "host-bridge/guest/kernel_args.h"
@@ -51,31 +52,6 @@ std::string MakeUmid() {
   return "umla-" + std::to_string(getpid()) + "-" + suffix;
 }
 
-// Where the guest's main console goes when it is piped through the bridge.
-class ConsoleSink {
- public:
-  explicit ConsoleSink(const std::string& path) {
-    fd_ = path.empty() ? 2 : open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    owned_ = !path.empty();
-  }
-  ~ConsoleSink() {
-    if (owned_ && fd_ >= 0) close(fd_);
-  }
-  bool ok() const { return fd_ >= 0; }
-  void Write(const std::string& text) {
-    size_t done = 0;
-    while (fd_ >= 0 && done < text.size()) {
-      ssize_t n = write(fd_, text.data() + done, text.size() - done);
-      if (n <= 0 && errno != EINTR) return;  // a full disk must not stop the watch
-      if (n > 0) done += static_cast<size_t>(n);
-    }
-  }
-
- private:
-  int fd_ = -1;
-  bool owned_ = false;
-};
-
 // UML removes ~/.uml/UMID when it halts cleanly; after a kill it stays behind.
 // Only a umid the bridge made up is removed (never one the user chose).
 void RemoveStaleUmidDir(const std::string& umid, bool ours) {
@@ -86,13 +62,22 @@ void RemoveStaleUmidDir(const std::string& umid, bool ours) {
 }
 
 // What a baked ubd0 image asks for (see bake/image_args.h); nothing for other images.
-std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_args) {
+// What the image may not ask for is said and left out; the guest still starts.
+std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_args,
+                                         const Session& session) {
   std::optional<std::string> image = RootImageOf(kernel_args);
   std::error_code ec;
   if (!image || !std::filesystem::is_regular_file(*image, ec)) return {};
-  std::optional<std::string> text = ReadImageFile(*image, kKernelArgsPath);
-  if (!text) return {};
-  return MergeImageArgs(*text, kernel_args);
+  Result<std::optional<std::string>> text =
+      ReadImageFileAtMost(*image, kKernelArgsPath, kMaxImageArgsBytes);
+  if (!text.ok()) {
+    session.Say(text.status().message() + "; none of its kernel arguments are used");
+    return {};
+  }
+  if (!*text) return {};
+  ImageArgs merged = MergeImageArgs(**text, kernel_args);
+  for (const std::string& refused : merged.refused) session.Say(refused);
+  return merged.added;
 }
 
 }  // namespace
@@ -127,7 +112,7 @@ int RunGuest(const RunOptions& options) {
   if (bound.ok()) wiring.notify_socket = notify_path;
   wiring.extra = options.extra_args;
   if (options.image_args) {
-    for (const std::string& arg : ImageKernelArgs(options.kernel_args)) {
+    for (const std::string& arg : ImageKernelArgs(options.kernel_args, session)) {
       session.Say("the image asks for kernel argument " + arg);
       wiring.extra.push_back(arg);
     }
@@ -167,11 +152,12 @@ int RunGuest(const RunOptions& options) {
   std::string mconsole_socket = MconsoleSocketForUmid(umid);
   bool timed_out = false;
   int interrupted = 0;
+  int poll_error = 0;  // the bridge cannot watch any more: stop the guest, exit 2
   while (true) {
-    struct pollfd fds[5];
+    struct pollfd fds[6];
     int count = 0;
-    auto add = [&](int fd) {
-      fds[count] = {fd, fd >= 0 ? static_cast<short>(POLLIN) : short(0), 0};
+    auto add = [&](int fd, short events = POLLIN) {
+      fds[count] = {fd, fd >= 0 ? events : short(0), 0};
       return count++;
     };
     int i_channel = add(channel);
@@ -179,14 +165,19 @@ int RunGuest(const RunOptions& options) {
     int i_notify = add(notify.fd());
     int i_pid = add(guest.pidfd());
     int i_signal = add(session.signal_fd());
+    int i_sink = add(console.waiting() ? console.fd() : -1, POLLOUT);
     bool waiting = !session.watch().ready() && !session.watch().fatal();
     int timeout = waiting ? session.RemainingMs() : -1;
     if (waiting && timeout == 0) {
       timed_out = true;
       break;
     }
-    if (poll(fds, static_cast<nfds_t>(count), timeout) < 0 && errno != EINTR) break;
+    if (poll(fds, static_cast<nfds_t>(count), timeout) < 0 && errno != EINTR) {
+      poll_error = errno;
+      break;
+    }
 
+    if (fds[i_sink].revents) console.WritePending();
     if (fds[i_console].revents) {
       char buffer[8192];
       ssize_t n = read(guest.console_fd(), buffer, sizeof buffer);
@@ -196,8 +187,13 @@ int RunGuest(const RunOptions& options) {
     if (fds[i_notify].revents) {
       while (auto message = notify.Receive()) {
         if (message->type == NotifyType::kSocket) {
-          mconsole_socket = message->data;
-          session.watch().KernelUp("mconsole " + message->data);
+          // Only this guest's own socket: a notify must not point `halt` elsewhere.
+          if (message->data != mconsole_socket) {
+            session.Say("ignored the guest's mconsole socket " +
+                        SanitizeForTerminal(message->data, 200) + ": not the one of umid " +
+                        umid + " (" + mconsole_socket + "), where a halt goes");
+          }
+          session.watch().KernelUp("mconsole " + mconsole_socket);
         } else if (message->type == NotifyType::kPanic) {
           session.Say("guest kernel panic");
         }
@@ -208,8 +204,7 @@ int RunGuest(const RunOptions& options) {
       channel = -1;
     }
     if (fds[i_signal].revents) {
-      struct signalfd_siginfo info;
-      if (read(session.signal_fd(), &info, sizeof info) > 0) interrupted = static_cast<int>(info.ssi_signo);
+      interrupted = session.ReadSignal();
       break;
     }
     bool done = session.watch().ready() || session.watch().fatal();
@@ -230,6 +225,9 @@ int RunGuest(const RunOptions& options) {
     session.Say(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
     systemd.Stopping();
     guest.Stop(mconsole_socket);
+  } else if (poll_error) {
+    session.Say(std::string("poll: ") + strerror(poll_error) + "; stopping the guest");
+    guest.Stop(mconsole_socket);
   } else if (timed_out) {
     session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: no " +
                 MissingStageName(session.watch().stage()) + " yet; stopping the guest");
@@ -243,12 +241,17 @@ int RunGuest(const RunOptions& options) {
     console.Write(tail.Feed(std::string_view(buffer, static_cast<size_t>(n))));
   }
   console.Write(tail.Flush());
+  console.Finish(2000);  // a terminal that still does not read loses the rest
   if (channel >= 0) {
     session.PumpChannel(channel);
     close(channel);
   }
   RemoveStaleUmidDir(umid, !FindKernelArg(options.kernel_args, "umid"));
-  if (interrupted) return session.watch().ready() ? session.watch().ReadyExitCode() : kExitGuestGone;
+  if (interrupted) {
+    bool reported = session.watch().ready() || session.watch().fatal();
+    return reported ? session.watch().ReadyExitCode() : ExitForSignal(interrupted);
+  }
+  if (poll_error) return kExitUsage;
   if (timed_out) return kExitTimeout;
   if (session.watch().ready() || session.watch().fatal()) {
     session.Say("guest " + guest.DescribeExit());

@@ -98,6 +98,26 @@ bool Session::PumpChannel(int fd, GuestWatch& watch) {
   return true;
 }
 
+int Session::ReadSignal() const {
+  struct signalfd_siginfo info;
+  ssize_t n;
+  while ((n = read(signal_fd_, &info, sizeof info)) < 0 && errno == EINTR) {
+  }
+  // Readable means a signal came; should its details be unreadable, it was a stop.
+  return n == static_cast<ssize_t>(sizeof info) ? static_cast<int>(info.ssi_signo) : SIGTERM;
+}
+
+Status CheckWatchOptions(const WatchOptions& options) {
+  // Written so that NaN fails too (every comparison with it is false).
+  if (!(options.timeout_s > 0 && options.timeout_s <= 86400)) {
+    return Status::Error("--timeout must be more than 0 and at most 86400 seconds");
+  }
+  if (options.line < 1 || options.line > 63) {
+    return Status::Error("--line must be between 1 and 63");
+  }
+  return Status::Ok();
+}
+
 int Session::RemainingMs() const {
   uint64_t now = NowMicros();
   if (now >= deadline_us_) return 0;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "common/status.h"
 #include "host-bridge/watch/guest_watch.h"
 
 namespace umla::bridge {
@@ -37,6 +38,8 @@ class Session {
   bool PumpChannel(int fd, GuestWatch& watch);
   // An fd that becomes readable on SIGINT, SIGTERM or SIGHUP.
   int signal_fd() const { return signal_fd_; }
+  // Once signal_fd() is readable: the signal that came (taken off the queue).
+  int ReadSignal() const;
   // Milliseconds left before the deadline (0 when passed).
   int RemainingMs() const;
   void Say(const std::string& line) const;  // a progress line on stderr
@@ -57,5 +60,9 @@ class Session {
 };
 
 uint64_t NowMicros();
+
+// Checks --timeout (more than 0, at most 86400 s, a finite number) and --line (1 to
+// 63); the error names the option.
+Status CheckWatchOptions(const WatchOptions& options);
 
 }  // namespace umla::bridge

@@ -1,6 +1,10 @@
 #include "host-bridge/commands/wait.h"
 
+#include <poll.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
 
 #include "host-bridge/commands/guest_set.h"
 #include "host-bridge/guest/channel.h"
@@ -8,6 +12,10 @@
 
 namespace umla::bridge {
 namespace {
+
+// The longest one mconsole question may take (a running kernel answers in
+// microseconds; a busy one may take a while).
+constexpr int kMconsoleAskMs = 1000;
 
 // One guest in the set, in the order it was added.
 struct Watched {
@@ -17,7 +25,8 @@ struct Watched {
 
 // Opens every channel; a guest found by umid may not be up yet, so those are retried
 // until the deadline, unless the guest is seen gone (its mconsole answered, then
-// stopped). Returns an exit code, or -1 when every channel is open or its guest gone.
+// stopped), or a signal. Returns an exit code, or -1 when every channel is open or its
+// guest gone.
 int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& guests,
             std::vector<Watched>* watched) {
   std::vector<bool> settled(specs.size(), false);
@@ -30,8 +39,15 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
       if (settled[i]) continue;
       std::string label = specs.size() == 1 ? "" : specs[i].value;
       std::string name = ChannelSpecText(specs[i]);
+      // Asking mconsole waits for its answer: never past the deadline, so that a
+      // few silent guests cannot make the wait overrun it by a second each.
+      int ask_ms = std::min(kMconsoleAskMs, session.RemainingMs());
+      if (specs[i].kind == ChannelSpec::Kind::kUmid && ask_ms == 0) {
+        if (last_problem.empty()) last_problem = name + ": not asked before the deadline";
+        continue;
+      }
       OpenAttempt attempt;
-      Result<int> fd = OpenChannel(specs[i], session.options().line, &attempt);
+      Result<int> fd = OpenChannel(specs[i], session.options().line, &attempt, ask_ms);
       if (fd.ok() && *fd >= 0) {
         Status added = guests.Add(label, *fd);
         if (!added.ok()) {
@@ -66,7 +82,13 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
       session.Say("timeout: a guest's line never became available (" + last_problem + ")");
       return any_gone ? kExitGuestGone : kExitTimeout;  // several guests: the worst
     }
-    usleep(100 * 1000);
+    // Between attempts, a signal ends the wait (it is blocked for the signalfd).
+    struct pollfd signal_poll = {session.signal_fd(), POLLIN, 0};
+    if (poll(&signal_poll, 1, std::min(100, session.RemainingMs())) > 0) {
+      int signo = session.ReadSignal();
+      session.Say(std::string("interrupted by ") + strsignal(signo));
+      return ExitForSignal(signo);
+    }
   }
 }
 
@@ -88,9 +110,9 @@ int WaitForGuest(const WaitOptions& options) {
   std::vector<Watched> watched;
   int early = OpenAll(session, specs, guests, &watched);
   if (early >= 0) return early;
-  if (!guests.Run()) {
-    session.Say("interrupted");
-    return kExitGuestGone;
+  if (int signo = guests.Run()) {
+    session.Say(std::string("interrupted by ") + strsignal(signo));
+    return ExitForSignal(signo);
   }
   int code = guests.ExitCode();
   if (code == kExitGuestGone) {

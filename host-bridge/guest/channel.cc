@@ -64,11 +64,12 @@ Result<int> OpenTty(const std::string& path) {
 // The pts behind a guest's line. UML's mconsole only answers "pts" for such a line,
 // never the device, so the device is read off the kernel process instead: the
 // ptmx it holds open (its pid is in ~/.uml/UMID/pid) and that fd's tty-index.
-Result<std::string> FindGuestPts(const std::string& umid, int line, OpenAttempt* attempt) {
+Result<std::string> FindGuestPts(const std::string& umid, int line, OpenAttempt* attempt,
+                                 int timeout_ms) {
   std::string socket = MconsoleSocketForUmid(umid);
   std::string line_name = "con" + std::to_string(line);
   Result<std::string> reply =
-      MconsoleCommand(socket, "config " + line_name, 1000, &attempt->mconsole);
+      MconsoleCommand(socket, "config " + line_name, timeout_ms, &attempt->mconsole);
   if (!reply.ok()) return reply.status();
   std::string answer(Trim(*reply));
   if (!StartsWith(answer, "pts")) {
@@ -105,7 +106,8 @@ Result<std::string> FindGuestPts(const std::string& umid, int line, OpenAttempt*
 
 }  // namespace
 
-Result<int> OpenChannel(const ChannelSpec& spec, int line, OpenAttempt* attempt) {
+Result<int> OpenChannel(const ChannelSpec& spec, int line, OpenAttempt* attempt,
+                        int mconsole_timeout_ms) {
   *attempt = OpenAttempt();
   switch (spec.kind) {
     case ChannelSpec::Kind::kFifo: {
@@ -119,7 +121,7 @@ Result<int> OpenChannel(const ChannelSpec& spec, int line, OpenAttempt* attempt)
     case ChannelSpec::Kind::kPts:
       return OpenTty(spec.value);
     case ChannelSpec::Kind::kUmid: {
-      Result<std::string> pts = FindGuestPts(spec.value, line, attempt);
+      Result<std::string> pts = FindGuestPts(spec.value, line, attempt, mconsole_timeout_ms);
       if (!pts.ok() || attempt->pending) return pts.ok() ? Result<int>(-1) : pts.status();
       return OpenTty(*pts);
     }

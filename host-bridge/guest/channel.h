@@ -29,9 +29,11 @@ struct OpenAttempt {
 };
 
 // Opens the channel non-blocking for reading. For kUmid it asks mconsole for
-// "config conLINE" and returns -1 with `attempt->pending` while the guest has not
-// opened its line yet, so the caller retries; `attempt` is filled in either way.
-Result<int> OpenChannel(const ChannelSpec& spec, int line, OpenAttempt* attempt);
+// "config conLINE", waiting at most `mconsole_timeout_ms` for its answer, and returns
+// -1 with `attempt->pending` while the guest has not opened its line yet, so the
+// caller retries; `attempt` is filled in either way.
+Result<int> OpenChannel(const ChannelSpec& spec, int line, OpenAttempt* attempt,
+                        int mconsole_timeout_ms = 1000);
 
 // Follows one guest named by umid across open attempts. Pure: fed what each saw.
 class UmidLiveness {

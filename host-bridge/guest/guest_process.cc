@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "host-bridge/guest/exec_signals.h"
 #include "host-bridge/guest/mconsole.h"
 
 namespace umla::bridge {
@@ -41,9 +42,38 @@ std::string ResolveExecutable(const std::string& name) {
   ::_exit(127);
 }
 
+// `fd` itself when it is at or above `floor`, else a copy there (close-on-exec): the
+// child's sources are lifted above the fds it wires (0-2 and the agent's number), so
+// that wiring one cannot overwrite another when the bridge started with 0-2 closed.
+int Above(int fd, int floor) {
+  return fd >= 0 && fd < floor ? ::fcntl(fd, F_DUPFD_CLOEXEC, floor) : fd;
+}
+
+// dup2(from, to), also when `from` already is `to`: dup2 then does nothing and the fd
+// would keep its close-on-exec flag, i.e. be closed by the exec.
+bool WireFd(int from, int to) {
+  if (from != to) return ::dup2(from, to) == to;
+  int flags = ::fcntl(to, F_GETFD);
+  return flags >= 0 && ::fcntl(to, F_SETFD, flags & ~FD_CLOEXEC) == 0;
+}
+
+void ClosePipe(int pipe_fds[2]) {
+  for (int i = 0; i < 2; ++i) {
+    if (pipe_fds[i] >= 0) ::close(pipe_fds[i]);
+  }
+}
+
 }  // namespace
 
+// A kernel neither reaped nor released does not outlive its owner (an error path of
+// the caller's, or of Start itself): killed, with its group, and reaped.
 GuestProcess::~GuestProcess() {
+  if (pid_ > 0 && !reaped_) {
+    ::kill(-pid_, SIGKILL);
+    ::kill(pid_, SIGKILL);  // in case it died before its setsid()
+    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
   if (pidfd_ >= 0) ::close(pidfd_);
   CloseConsole();
 }
@@ -72,8 +102,12 @@ Result<GuestProcess> GuestProcess::Start(const LaunchSpec& spec) {
   if (spec.console_to_pipe && ::pipe2(console, O_CLOEXEC) != 0) {
     return Status::FromErrno("console pipe", errno);
   }
-  int report[2];
-  if (::pipe2(report, O_CLOEXEC) != 0) return Status::FromErrno("exec report pipe", errno);
+  int report[2] = {-1, -1};
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    int err = errno;
+    ClosePipe(console);
+    return Status::FromErrno("exec report pipe", err);
+  }
 
   std::vector<std::string> argv_storage;
   argv_storage.push_back(kernel);
@@ -83,28 +117,36 @@ Result<GuestProcess> GuestProcess::Start(const LaunchSpec& spec) {
   argv.push_back(nullptr);
 
   pid_t pid = ::fork();
-  if (pid < 0) return Status::FromErrno("fork", errno);
+  if (pid < 0) {
+    int err = errno;
+    ClosePipe(console);
+    ClosePipe(report);
+    return Status::FromErrno("fork", err);
+  }
   if (pid == 0) {
     ::setsid();  // own session and process group: stoppable as a whole
+    int floor = spec.agent_fd_number > 2 ? spec.agent_fd_number + 1 : 3;
+    int report_fd = Above(report[1], floor);
     int out = -1;
     if (spec.console_to_pipe) {
       out = console[1];
     } else {
       const char* path = spec.console_file.empty() ? "/dev/null" : spec.console_file.c_str();
       out = ::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-      if (out < 0) ChildFail(report[1], errno);
+      if (out < 0) ChildFail(report_fd, errno);
     }
+    out = Above(out, floor);
+    int agent = Above(spec.agent_fd, floor);
+    if (out < 0 || (spec.agent_fd >= 0 && agent < 0)) ChildFail(report_fd, errno);
     if (!spec.inherit_stdin) {
       int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-      if (null_fd < 0 || ::dup2(null_fd, 0) < 0) ChildFail(report[1], errno);
+      if (null_fd < 0 || !WireFd(null_fd, 0)) ChildFail(report_fd, errno);
     }
-    if (::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) ChildFail(report[1], errno);
-    if (spec.agent_fd >= 0 && ::dup2(spec.agent_fd, spec.agent_fd_number) < 0) {
-      ChildFail(report[1], errno);
-    }
-    ::signal(SIGPIPE, SIG_DFL);
+    if (!WireFd(out, 1) || !WireFd(out, 2)) ChildFail(report_fd, errno);
+    if (agent >= 0 && !WireFd(agent, spec.agent_fd_number)) ChildFail(report_fd, errno);
+    RestoreSignalsForExec();
     ::execv(kernel.c_str(), argv.data());
-    ChildFail(report[1], errno);
+    ChildFail(report_fd, errno);
   }
   ::close(report[1]);
   if (spec.console_to_pipe) ::close(console[1]);
@@ -120,7 +162,9 @@ Result<GuestProcess> GuestProcess::Start(const LaunchSpec& spec) {
     return Status::FromErrno("exec " + kernel, child_errno);
   }
   process.pidfd_ = PidfdOpen(pid);
-  if (process.pidfd_ < 0) return Status::FromErrno("pidfd_open", errno);
+  if (process.pidfd_ < 0) {
+    return Status::FromErrno("pidfd_open", errno);  // ~GuestProcess stops the kernel
+  }
   return process;
 }
 

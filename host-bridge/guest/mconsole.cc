@@ -3,11 +3,14 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+
+#include "common/strings.h"
 
 namespace umla::bridge {
 namespace {
@@ -16,6 +19,13 @@ constexpr uint32_t kMagic = 0xcafebabe;
 constexpr uint32_t kVersion = 2;
 constexpr size_t kMaxData = 512;
 constexpr size_t kHeader = 16;  // notify: magic, version, type, len
+constexpr size_t kMaxMconsoleReply = 65536;  // "config", "help": a few hundred bytes
+
+int64_t MonotonicMs() {
+  struct timespec now;
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
 
 uint32_t ReadU32(std::string_view bytes, size_t offset) {
   uint32_t value;
@@ -94,18 +104,33 @@ Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_
   sockaddr_un peer;
   Status filled = FillAddress(socket_path, &peer);
   if (!filled.ok()) return filled;
-  std::string request = EncodeMconsoleRequest(command);
-  if (::sendto(fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&peer),
-               sizeof peer) < 0) {
+  // Connected: the kernel then delivers only the guest's datagrams to this socket,
+  // not ones any other local process sends to its (guessable) abstract address.
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&peer), sizeof peer) != 0) {
     int err = errno;
     *reach = ReachOfSendError(err);
     return Status::FromErrno("mconsole " + socket_path, err);
   }
+  std::string request = EncodeMconsoleRequest(command);
+  if (::send(fd, request.data(), request.size(), 0) < 0) {
+    int err = errno;
+    *reach = ReachOfSendError(err);
+    return Status::FromErrno("mconsole " + socket_path, err);
+  }
+  // One deadline for the whole exchange: a guest sending "more" parts for ever must
+  // not keep the bridge here, nor make the reply grow without bound.
+  const int64_t deadline_ms = MonotonicMs() + timeout_ms;
   std::string reply;
   while (true) {
+    int64_t left_ms = deadline_ms - MonotonicMs();
     struct pollfd pfd = {fd, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, timeout_ms);
-    if (ready <= 0) return Status::Error("mconsole " + socket_path + ": no reply");
+    int ready = ::poll(&pfd, 1, left_ms > 0 ? static_cast<int>(left_ms) : 0);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) {
+      return Status::Error("mconsole " + socket_path + ": no " +
+                           (reply.empty() ? "reply" : "complete reply") + " within " +
+                           std::to_string(timeout_ms) + " ms");
+    }
     char buffer[12 + kMaxData];
     ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
     if (n >= 0) *reach = MconsoleReach::kAnswered;
@@ -117,8 +142,12 @@ Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_
     if (length > static_cast<size_t>(n) - 12) length = static_cast<uint32_t>(n - 12);
     std::string part(bytes.substr(12, length));
     while (!part.empty() && part.back() == '\0') part.pop_back();
+    if (reply.size() + part.size() > kMaxMconsoleReply) {
+      return Status::Error("mconsole " + socket_path + ": reply longer than " +
+                           std::to_string(kMaxMconsoleReply) + " bytes");
+    }
     reply += part;
-    if (err != 0) return Status::Error("mconsole " + socket_path + ": " + reply);
+    if (err != 0) return Status::Error("mconsole " + socket_path + ": " + SanitizeForTerminal(reply));
     if (!more) return reply;
   }
 }

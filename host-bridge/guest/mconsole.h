@@ -38,8 +38,9 @@ enum class MconsoleReach {
 MconsoleReach ReachOfSendError(int err);
 
 // Sends `command` to the mconsole socket at `socket_path` and returns the reply text
-// (all parts joined), waiting at most `timeout_ms`. Fails naming the socket. When
-// `reach` is given it says how far the request got, whatever the result.
+// (all parts joined), waiting at most `timeout_ms` for the whole of it; only datagrams
+// from that socket are read, and a reply over 64 KiB is an error. Fails naming the
+// socket. When `reach` is given it says how far the request got, whatever the result.
 Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_view command,
                                     int timeout_ms, MconsoleReach* reach = nullptr);
 

@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -16,6 +15,7 @@
 #include <sstream>
 
 #include "common/strings.h"
+#include "host-bridge/guest/exec_signals.h"
 #include "host-bridge/guest/mconsole.h"
 
 namespace umla::bridge {
@@ -151,10 +151,7 @@ Result<FsckResult> LinuxHostProbe::Fsck(const std::string& image, bool read_only
     dup2(null, 0);
     dup2(out[1], 1);
     dup2(out[1], 2);
-    signal(SIGPIPE, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);  // the bridge blocks SIGTERM for its signalfd
+    RestoreSignalsForExec();
     const char* mode = read_only ? "-n" : "-p";
     execl(e2fsck.c_str(), "e2fsck", mode, image.c_str(), static_cast<char*>(nullptr));
     _exit(127);

@@ -11,6 +11,7 @@
 #include "host-bridge/bake/init_file_edits.h"
 #include "host-bridge/bake/initscripts_data.h"
 #include "host-bridge/bake/manifest.h"
+#include "host-bridge/bake/run_capture.h"
 
 namespace umla::bridge {
 namespace {
@@ -158,10 +159,38 @@ TEST(ImageArgs, FindsTheRootImage) {
 }
 
 TEST(ImageArgs, TheUsersArgumentsWin) {
-  auto added = MergeImageArgs("init=/sbin/uml-agent uml_agent.ready.late=yes\n",
-                              {"ubd0=r.img", "init=/bin/sh"});
-  EXPECT_EQ(added, std::vector<std::string>{"uml_agent.ready.late=yes"});
-  EXPECT_TRUE(MergeImageArgs("", {}).empty());
+  ImageArgs merged = MergeImageArgs("init=/sbin/uml-agent uml_agent.ready.late=yes\n",
+                                     {"ubd0=r.img", "init=/bin/sh"});
+  EXPECT_EQ(merged.added, std::vector<std::string>{"uml_agent.ready.late=yes"});
+  EXPECT_TRUE(merged.refused.empty());
+  EXPECT_TRUE(MergeImageArgs("", {}).added.empty());
+}
+
+// The image is the guest's: an argument that opens host files or ports is not taken.
+TEST(ImageArgs, TakesOnlyInitAndAgentSettingsFromTheImage) {
+  ImageArgs merged = MergeImageArgs(
+      "init=/sbin/uml-agent ubd1=/etc/shadow con1=port:2222 initrd=/host/x hostfs=/ "
+      "eth1=tuntap,tap9 mem=64G umid=other init=relative uml_agent.= uml_agent.net=on "
+      "uml_agent.x=\x1b[31m\n",
+      {"ubd0=r.img"});
+  EXPECT_EQ(merged.added, (std::vector<std::string>{"init=/sbin/uml-agent", "uml_agent.net=on"}));
+  ASSERT_EQ(merged.refused.size(), 10u);
+  EXPECT_EQ(merged.refused[0],
+            "the image asks for kernel argument ubd1=/etc/shadow, which uml-bridge does not "
+            "take from an image: only init= and uml_agent.* are");
+  EXPECT_NE(merged.refused[1].find("argument con1=port:2222,"), std::string::npos);
+  EXPECT_NE(merged.refused[9].find("argument uml_agent.x=?[31m,"), std::string::npos);
+}
+
+TEST(RunCapture, StopsAProgramThatPrintsTooMuch) {
+  std::string out;
+  EXPECT_EQ(RunCapture({"head", "-c", "100000", "/dev/zero"}, &out, nullptr, 4096),
+            kCaptureOverLimit);
+  EXPECT_EQ(out.size(), 4096u);
+  out.clear();
+  EXPECT_EQ(RunCapture({"printf", "init=/sbin/uml-agent"}, &out, nullptr, 4096), 0);
+  EXPECT_EQ(out, "init=/sbin/uml-agent");
+  EXPECT_EQ(RunCapture({"/nonexistent/program"}, nullptr, nullptr), 127);
 }
 
 }  // namespace

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 namespace umla::bridge {
@@ -96,6 +98,27 @@ class FakeGuest : public ::testing::Test {
              reinterpret_cast<sockaddr*>(&peer), peer_length);
     });
   }
+  // Receives one request, then runs `answer` with the asker's address, in the
+  // background.
+  std::thread Answer(std::function<void(const sockaddr_un&, socklen_t)> answer) {
+    return std::thread([this, answer] {
+      char request[1024];
+      sockaddr_un peer = {};
+      socklen_t peer_length = sizeof peer;
+      if (recvfrom(fd_, request, sizeof request, 0, reinterpret_cast<sockaddr*>(&peer),
+                   &peer_length) >= 0) {
+        answer(peer, peer_length);
+      }
+    });
+  }
+  // One reply part from `from`; false when it could not be sent (the asker left).
+  static bool SendPart(int from, const sockaddr_un& peer, socklen_t peer_length,
+                       const std::string& text, uint32_t more) {
+    uint32_t header[3] = {0, more, static_cast<uint32_t>(text.size())};
+    std::string part = std::string(reinterpret_cast<const char*>(header), sizeof header) + text;
+    return sendto(from, part.data(), part.size(), MSG_NOSIGNAL,
+                  reinterpret_cast<const sockaddr*>(&peer), peer_length) >= 0;
+  }
   // Closes the socket and leaves its file behind, as a killed kernel does.
   void Kill() {
     close(fd_);
@@ -168,6 +191,57 @@ TEST_F(FakeGuest, NoReplyInTimeIsUnclear) {
   reply = MconsoleCommand(MconsoleSocketForUmid("g1"), "config con7", 50, &reach);
   EXPECT_FALSE(reply.ok());
   EXPECT_EQ(reach, Reach::kUnclear);
+}
+
+// The guest's kernel decides how many "more" parts it sends: the reply is capped.
+TEST_F(FakeGuest, AnEndlessReplyIsRefusedPastItsLimit) {
+  Boot();
+  std::thread answer = Answer([this](const sockaddr_un& peer, socklen_t length) {
+    for (int part = 0; part < 400; ++part) {
+      if (!SendPart(fd_, peer, length, std::string(500, 'x'), 1)) return;
+    }
+  });
+  Result<std::string> reply = MconsoleCommand(MconsoleSocketForUmid("g1"), "help", 2000);
+  ASSERT_FALSE(reply.ok());
+  EXPECT_NE(reply.status().message().find("reply longer than 65536 bytes"), std::string::npos)
+      << reply.status().message();
+  answer.join();
+}
+
+// A part every 50 ms would restart a per-part timeout for ever; the deadline holds.
+TEST_F(FakeGuest, OneDeadlineForTheWholeReply) {
+  Boot();
+  std::thread answer = Answer([this](const sockaddr_un& peer, socklen_t length) {
+    for (int part = 0; part < 40; ++part) {
+      if (!SendPart(fd_, peer, length, "x", 1)) return;
+      usleep(50 * 1000);
+    }
+  });
+  auto start = std::chrono::steady_clock::now();
+  Result<std::string> reply = MconsoleCommand(MconsoleSocketForUmid("g1"), "help", 300);
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(reply.ok());
+  EXPECT_NE(reply.status().message().find("no complete reply within 300 ms"), std::string::npos)
+      << reply.status().message();
+  EXPECT_LT(took, std::chrono::milliseconds(1500));
+  answer.join();
+}
+
+// Another local process that learns the asker's address cannot answer in the guest's
+// place: only datagrams from the guest's socket are read.
+TEST_F(FakeGuest, OnlyTheGuestsSocketIsHeard) {
+  Boot();
+  std::thread answer = Answer([this](const sockaddr_un& peer, socklen_t length) {
+    int forger = socket(AF_UNIX, SOCK_DGRAM, 0);
+    SendPart(forger, peer, length, "forged", 0);
+    close(forger);
+    usleep(50 * 1000);
+    SendPart(fd_, peer, length, "pts", 0);
+  });
+  Result<std::string> reply = MconsoleCommand(MconsoleSocketForUmid("g1"), "config con7", 2000);
+  answer.join();
+  ASSERT_TRUE(reply.ok()) << reply.status().message();
+  EXPECT_EQ(*reply, "pts");
 }
 
 }  // namespace
