@@ -8,8 +8,9 @@
 
 namespace umla::bridge {
 
-// `root` is a host directory without a trailing slash ("" for /).
-std::unique_ptr<RootTree> MakeDirectoryTree(std::string root);
+// `root` is a host directory without a trailing slash ("" for /); fails when it
+// cannot be opened or the kernel cannot resolve paths inside it (openat2).
+Result<std::unique_ptr<RootTree>> MakeDirectoryTree(std::string root);
 // `scratch` is a host directory the tree owns and removes (temporary files for debugfs).
 std::unique_ptr<RootTree> MakeImageTree(std::string image, std::string scratch);
 
