@@ -10,6 +10,7 @@
 
 #include "host-bridge/bake/bake_apply.h"
 #include "host-bridge/bake/root_tree.h"
+#include "host-bridge/commands/bake.h"
 
 namespace umla::bridge {
 namespace {
@@ -148,6 +149,58 @@ TEST_F(DirectoryTreeTest, AFifoIsNotReadAsAFile) {
   ASSERT_TRUE(tree);
   EXPECT_TRUE(tree->Exists("/etc/inittab"));
   EXPECT_FALSE(tree->ReadFile("/etc/inittab"));  // returns at once: no writer needed
+}
+
+// A busybox root: /sbin/init -> /bin/busybox and an /etc/inittab to edit.
+class BakeCommandTest : public DirectoryTreeTest {
+ protected:
+  void SetUp() override {
+    DirectoryTreeTest::SetUp();
+    fs::create_directories(root_ / "sbin");
+    fs::create_symlink("/bin/busybox", root_ / "sbin/init");
+    Put(root_ / "etc/inittab", "::sysinit:/etc/init.d/rcS\n");
+    Put(base_ / "uml-agent", "agent\n");
+    fs::create_directories(base_ / "modules/6.1.0/kernel");
+    Put(base_ / "modules/6.1.0/kernel/m.ko", "ko\n");
+    options_.rootfs = root_.string();
+    options_.agent = (base_ / "uml-agent").string();
+    options_.modules_dir = (base_ / "modules").string();
+  }
+  BakeOptions options_;
+};
+
+TEST_F(BakeCommandTest, AMistypedModulesVersionChangesNothing) {
+  options_.modules = "6.1.O";
+  EXPECT_EQ(RunBake(options_), 2);
+  EXPECT_EQ(Slurp(root_ / "etc/inittab"), "::sysinit:/etc/init.d/rcS\n");
+  EXPECT_FALSE(fs::exists(root_ / "var"));
+  EXPECT_FALSE(fs::exists(root_ / "sbin/uml-agent"));
+  options_.modules = "../../outside";
+  EXPECT_EQ(RunBake(options_), 2);
+  EXPECT_FALSE(fs::exists(root_ / "var"));
+}
+
+TEST_F(BakeCommandTest, BakeAndUninstallGiveBackTheTree) {
+  options_.modules = "";
+  ASSERT_EQ(RunBake(options_), 0);
+  EXPECT_EQ(Slurp(root_ / "sbin/uml-agent"), "agent\n");
+  EXPECT_EQ(Slurp(root_ / "lib/modules/6.1.0/kernel/m.ko"), "ko\n");
+  EXPECT_NE(Slurp(root_ / "etc/inittab"), "::sysinit:/etc/init.d/rcS\n");
+  ASSERT_EQ(RunBake(options_), 0);  // again: changes nothing
+  options_.uninstall = true;
+  ASSERT_EQ(RunBake(options_), 0);
+  EXPECT_EQ(Slurp(root_ / "etc/inittab"), "::sysinit:/etc/init.d/rcS\n");
+  EXPECT_FALSE(fs::exists(root_ / "var"));
+  EXPECT_FALSE(fs::exists(root_ / "lib"));
+  EXPECT_FALSE(fs::exists(root_ / "sbin/uml-agent"));
+  EXPECT_EQ(RunBake(options_), 1);  // nothing left to uninstall
+}
+
+TEST_F(BakeCommandTest, ACorruptManifestStopsTheBake) {
+  Put(root_ / "var/lib/uml-agent/bake-manifest.json", "{not json");
+  EXPECT_EQ(RunBake(options_), 2);
+  EXPECT_EQ(Slurp(root_ / "var/lib/uml-agent/bake-manifest.json"), "{not json");
+  EXPECT_EQ(Slurp(root_ / "etc/inittab"), "::sysinit:/etc/init.d/rcS\n");
 }
 
 }  // namespace
