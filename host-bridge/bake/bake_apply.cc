@@ -1,5 +1,6 @@
 #include "host-bridge/bake/bake_apply.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,7 +26,9 @@ std::string BackupPathFor(const std::string& path) {
   return std::string(kBackupDir) + "/" + flat;
 }
 
-// Keeps the original of a file we are about to change, once.
+// Keeps the original of a file bake is about to change, once. A backup already there
+// is never replaced: without a manifest entry it is from a bake whose manifest was
+// lost, and it holds the original while the file may hold that bake's edit.
 Status KeepOriginal(const std::string& path, const std::string& original, uint32_t mode,
                     RootTree& tree, Manifest* manifest, std::ostream& out) {
   if (manifest->Has(path)) return Status::Ok();
@@ -35,11 +38,24 @@ Status KeepOriginal(const std::string& path, const std::string& original, uint32
     manifest->Add({ManifestEntry::Kind::kDirectory, kBackupDir, "", 0755});
   }
   std::string backup = BackupPathFor(path);
-  Status kept = tree.WriteFile(backup, original, "", 0600);
-  if (!kept.ok()) return kept;
+  bool earlier = tree.Exists(backup);
+  if (!earlier) {
+    Status kept = tree.WriteFile(backup, original, "", 0600);
+    if (!kept.ok()) return kept;
+  }
   manifest->Add({ManifestEntry::Kind::kEdit, path, backup, mode});
-  out << "~ " << path << " (original kept in " << backup << ")\n";
+  out << "~ " << path << " (original kept in " << backup << (earlier ? " by an earlier bake" : "")
+      << ")\n";
   return Status::Ok();
+}
+
+// A file already as bake wants it, missing from the manifest but with a backup: the
+// manifest of the bake that changed it was lost. The edit is listed again, so that
+// --uninstall restores the original.
+void AdoptBackup(const std::string& path, uint32_t mode, RootTree& tree, Manifest* manifest) {
+  std::string backup = BackupPathFor(path);
+  if (manifest->Has(path) || !tree.Exists(backup)) return;
+  manifest->Add({ManifestEntry::Kind::kEdit, path, backup, mode});
 }
 
 }  // namespace
@@ -61,6 +77,7 @@ Status ApplyBakeItem(const BakeItem& item, RootTree& tree, Manifest* manifest, s
       if (!want) return Status::Error("cannot read " + item.host_source);
       std::optional<std::string> have = tree.ReadFile(item.path);
       if (have && *have == *want) {
+        AdoptBackup(item.path, item.mode, tree, manifest);
         out << "= " << item.path << " (unchanged)\n";
         return Status::Ok();
       }
@@ -96,6 +113,7 @@ Status ApplyBakeItem(const BakeItem& item, RootTree& tree, Manifest* manifest, s
       std::optional<std::string> have = tree.ReadFile(item.path);
       if (!have) return Status::Error(item.path + " disappeared while baking");
       if (*have == item.content) {
+        AdoptBackup(item.path, item.mode, tree, manifest);
         out << "= " << item.path << " (already edited)\n";
         return Status::Ok();
       }
@@ -121,59 +139,50 @@ Status CopyHostTree(const std::string& host_dir, const std::string& guest_dir, R
     std::string relative = fs::relative(it->path(), host_dir).string();
     std::string guest = guest_dir + "/" + relative;
     Status done;
+    ManifestEntry entry{ManifestEntry::Kind::kFile, guest, "", 0644};
     if (it->is_symlink()) {
       done = tree.MakeSymlink(guest, fs::read_symlink(it->path()).string());
-      manifest->Add({ManifestEntry::Kind::kSymlink, guest, "", 0777});
+      entry.kind = ManifestEntry::Kind::kSymlink;
     } else if (it->is_directory()) {
       done = tree.MakeDirectory(guest);
-      manifest->Add({ManifestEntry::Kind::kDirectory, guest, "", 0755});
+      entry.kind = ManifestEntry::Kind::kDirectory;
     } else if (it->is_regular_file()) {
       done = tree.WriteFile(guest, "", it->path().string(), 0644);
-      manifest->Add({ManifestEntry::Kind::kFile, guest, "", 0644});
       ++files;
+    } else {
+      continue;
     }
     if (!done.ok()) return done;
+    manifest->Add(entry);  // only what was made
   }
   out << "+ " << guest_dir << "/ (" << files << " files from " << host_dir << ")\n";
   return Status::Ok();
 }
 
-Status UndoManifest(const Manifest& manifest, RootTree& tree, std::ostream& out) {
-  Status removed = tree.Remove(kManifestPath);
-  if (!removed.ok()) return removed;
-  size_t quiet = 0;
-  for (auto it = manifest.entries.rbegin(); it != manifest.entries.rend(); ++it) {
-    const ManifestEntry& entry = *it;
-    Status done;
-    // Module trees are long: one line for them, not one per file.
-    bool verbose = entry.path.find("/modules/") == std::string::npos ||
-                   entry.path.rfind('/') <= entry.path.find("/modules/") + 8;
-    switch (entry.kind) {
-      case ManifestEntry::Kind::kFile:
-      case ManifestEntry::Kind::kSymlink:
-        done = tree.Remove(entry.path);
-        break;
-      case ManifestEntry::Kind::kDirectory:
-        done = tree.RemoveDirectory(entry.path);
-        break;
-      case ManifestEntry::Kind::kEdit: {
-        std::optional<std::string> original = tree.ReadFile(entry.backup);
-        if (!original)
-          return Status::Error("the backup " + entry.backup + " of " + entry.path + " is gone");
-        done = tree.WriteFile(entry.path, *original, "", entry.mode);
-        if (done.ok()) done = tree.Remove(entry.backup);
-        if (!done.ok()) return done;
-        out << "~ " << entry.path << " (restored)\n";
-        continue;
-      }
-    }
-    if (!done.ok()) return done;
-    if (verbose)
-      out << "- " << entry.path << "\n";
-    else
-      ++quiet;
+Status ApplyBakePlan(const BakePlan& plan, RootTree& tree, Manifest* manifest, std::ostream& out) {
+  for (const BakeItem& item : plan.items) {
+    Status applied = ApplyBakeItem(item, tree, manifest, out);
+    if (!applied.ok()) return applied;
   }
-  if (quiet > 0) out << "  (and " << quiet << " more entries)\n";
+  // A bake that no longer needs the wrapper drops the kernel arguments an earlier one
+  // wrote (only a file bake made: an edited one is the user's, restored by --uninstall).
+  auto& entries = manifest->entries;
+  auto made_args = std::find_if(entries.begin(), entries.end(), [](const ManifestEntry& e) {
+    return e.path == kKernelArgsPath && e.kind == ManifestEntry::Kind::kFile;
+  });
+  if (plan.kernel_args.empty() && made_args != entries.end()) {
+    Status removed = tree.Remove(kKernelArgsPath);
+    if (!removed.ok()) return removed;
+    entries.erase(made_args);
+    out << "- " << kKernelArgsPath << "\n";
+  }
+  if (plan.modules) {
+    if (tree.Exists(plan.modules->guest_dir)) {
+      out << "= " << plan.modules->guest_dir << " (present)\n";
+      return Status::Ok();
+    }
+    return CopyHostTree(plan.modules->host_dir, plan.modules->guest_dir, tree, manifest, out);
+  }
   return Status::Ok();
 }
 

@@ -141,6 +141,16 @@ Result<BakePlan> PlanBake(const BakeRequest& request, TreeView& tree) {
     if (late_ready) plan.kernel_args += " uml_agent.ready.late=yes";
     plan.items.push_back(File(kKernelArgsPath, plan.kernel_args + "\n", 0644));
   }
+  if (!request.modules_version.empty()) {
+    // usrmerge images: /lib is a link to usr/lib.
+    bool usrmerge = tree.LinkTarget("/lib").has_value();
+    std::string lib = usrmerge ? "/usr/lib" : "/lib";
+    if (usrmerge) plan.items.push_back(Dir("/usr"));
+    plan.items.push_back(Dir(lib));
+    plan.items.push_back(Dir(lib + "/modules"));
+    plan.modules = ModulesCopy{request.modules_root + "/" + request.modules_version,
+                               lib + "/modules/" + request.modules_version};
+  }
   return plan;
 }
 

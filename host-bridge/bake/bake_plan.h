@@ -39,10 +39,20 @@ struct BakeRequest {
   bool integration = true;  // install the init system's scripts (false: --init wrapper)
   bool wrapper = false;     // boot with init=/sbin/uml-agent (kernel-args file)
   std::string agent_path;   // host path of the static agent
+  // --modules: a version checked to exist under modules_root ("" = no modules).
+  std::string modules_version;
+  std::string modules_root;
+};
+
+// A host tree of kernel modules copied into the image, unless it has that version.
+struct ModulesCopy {
+  std::string host_dir;   // modules_root/VERSION
+  std::string guest_dir;  // /lib/modules/VERSION (/usr/lib/... when /lib is a link)
 };
 
 struct BakePlan {
   std::vector<BakeItem> items;  // parents before children
+  std::optional<ModulesCopy> modules;
   std::string kernel_args;      // what the image asks `uml-bridge run` to add
   std::vector<std::string> notes;
 };

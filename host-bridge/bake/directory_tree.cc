@@ -1,50 +1,117 @@
+// A root directory on the host. Its content is the guest's (a guest booted from it
+// over hostfs changes it at will) and bake often runs as root, so no path may lead
+// out of it: the directory of each path is opened with openat2(RESOLVE_IN_ROOT),
+// which reads the tree's symlinks as the guest would (usrmerge's /sbin -> usr/sbin,
+// absolute ones such as /lib -> /usr/lib as inside the root) and never leaves the
+// root; the last component is then used through that directory's descriptor without
+// being followed (*at() calls, O_NOFOLLOW, unlinkat never follows).
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "host-bridge/bake/tree_impl.h"
-
-namespace fs = std::filesystem;
 
 namespace umla::bridge {
 namespace {
 
+constexpr const char* kTempSuffix = ".uml-bridge.tmp";
+
+// A file descriptor, closed when it goes.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&&) = delete;
+  ~Fd() { reset(); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+  int get() const { return fd_; }
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+// Opens `relative` (a directory) under `root` without ever resolving outside it.
+int OpenInRoot(int root, const std::string& relative) {
+  struct open_how how = {};
+  how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  for (int attempt = 0;; ++attempt) {
+    long fd = ::syscall(SYS_openat2, root, relative.c_str(), &how, sizeof how);
+    // EAGAIN: a rename raced the lookup (the kernel will not guess); look again.
+    if (fd >= 0 || errno != EAGAIN || attempt == 8) return static_cast<int>(fd);
+  }
+}
+
+Status WriteAll(int fd, const std::string& data, const std::string& shown) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::FromErrno("write " + shown, errno);
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
 class DirectoryTree : public RootTree {
  public:
-  explicit DirectoryTree(std::string root) : root_(std::move(root)) {}
-  std::string Host(const std::string& path) const { return root_ + path; }
+  DirectoryTree(std::string root, Fd root_fd)
+      : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
+
   bool Exists(const std::string& path) override {
-    std::error_code ec;
-    return fs::exists(fs::symlink_status(Host(path), ec));
+    struct stat st;
+    return Lstat(path, &st);
   }
   bool IsDirectory(const std::string& path) override {
-    std::error_code ec;
-    return fs::is_directory(fs::symlink_status(Host(path), ec));
+    struct stat st;
+    return Lstat(path, &st) && S_ISDIR(st.st_mode);
   }
   std::optional<std::string> ReadFile(const std::string& path) override {
-    std::error_code ec;
-    if (!fs::is_regular_file(fs::symlink_status(Host(path), ec))) return std::nullopt;
-    std::ifstream in(Host(path), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    Parent parent = OpenParent(path);
+    if (!parent.dir.ok()) return std::nullopt;
+    // O_NONBLOCK: a FIFO planted under the name must not hang the bake.
+    Fd in(::openat(parent.dir.get(), parent.name.c_str(),
+                   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    struct stat st;
+    if (!in.ok() || ::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    std::string text;
+    char buffer[65536];
+    for (;;) {
+      ssize_t n = ::read(in.get(), buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return std::nullopt;
+      if (n == 0) return text;
+      text.append(buffer, static_cast<size_t>(n));
+    }
   }
   std::optional<std::string> LinkTarget(const std::string& path) override {
-    std::error_code ec;
-    fs::path target = fs::read_symlink(Host(path), ec);
-    if (ec) return std::nullopt;
-    return target.string();
+    Parent parent = OpenParent(path);
+    if (!parent.dir.ok()) return std::nullopt;
+    char target[4096];
+    ssize_t n = ::readlinkat(parent.dir.get(), parent.name.c_str(), target, sizeof target);
+    if (n < 0 || static_cast<size_t>(n) == sizeof target) return std::nullopt;
+    return std::string(target, static_cast<size_t>(n));
   }
   Status MakeDirectory(const std::string& path) override {
-    if (::mkdir(Host(path).c_str(), 0755) != 0 && errno != EEXIST) {
+    Parent parent = OpenParent(path);
+    if (!parent.dir.ok()) return ParentError("mkdir ", path, parent.error);
+    if (::mkdirat(parent.dir.get(), parent.name.c_str(), 0755) != 0 && errno != EEXIST) {
       return Status::FromErrno("mkdir " + Host(path), errno);
     }
     return Status::Ok();
   }
+  // Written under a temporary name, synced, then renamed over `path` (atomic).
   Status WriteFile(const std::string& path, const std::string& content,
                    const std::string& host_source, uint32_t mode) override {
     std::string data = content;
@@ -55,48 +122,149 @@ class DirectoryTree : public RootTree {
       text << in.rdbuf();
       data = text.str();
     }
-    std::string temp = Host(path) + ".uml-bridge.tmp";
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      out << data;
-      if (!out.flush()) return Status::FromErrno("write " + temp, errno);
+    Parent parent = OpenParent(path);
+    if (!parent.dir.ok()) return ParentError("write ", path, parent.error);
+    int dir = parent.dir.get();
+    std::string temp = parent.name + kTempSuffix;
+    auto create = [&] {
+      return ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      0600);
+    };
+    Fd out(create());
+    if (!out.ok() && errno == EEXIST) {
+      Status removed = RemoveLeftover(dir, temp, Host(path) + kTempSuffix);
+      if (!removed.ok()) return removed;
+      out.reset(create());
     }
-    ::chmod(temp.c_str(), mode);
-    if (::rename(temp.c_str(), Host(path).c_str()) != 0) {
-      return Status::FromErrno("rename to " + Host(path), errno);
+    if (!out.ok()) return Status::FromErrno("create " + Host(path) + kTempSuffix, errno);
+    Status written = WriteAll(out.get(), data, Host(path) + kTempSuffix);
+    if (written.ok() && ::fchmod(out.get(), mode & 07777) != 0) {
+      written = Status::FromErrno("chmod " + Host(path) + kTempSuffix, errno);
     }
-    return Status::Ok();
+    if (written.ok() && ::fsync(out.get()) != 0) {
+      written = Status::FromErrno("fsync " + Host(path) + kTempSuffix, errno);
+    }
+    out.reset();
+    if (written.ok()) written = RenameTemp(dir, temp, parent.name, Host(path));
+    if (!written.ok()) ::unlinkat(dir, temp.c_str(), 0);
+    return written;
   }
+  // Made under a temporary name and renamed over `path`, like a file.
   Status MakeSymlink(const std::string& path, const std::string& target) override {
-    ::unlink(Host(path).c_str());
-    if (::symlink(target.c_str(), Host(path).c_str()) != 0) {
-      return Status::FromErrno("symlink " + Host(path), errno);
+    Parent parent = OpenParent(path);
+    if (!parent.dir.ok()) return ParentError("symlink ", path, parent.error);
+    int dir = parent.dir.get();
+    std::string temp = parent.name + kTempSuffix;
+    int made = ::symlinkat(target.c_str(), dir, temp.c_str());
+    if (made != 0 && errno == EEXIST) {
+      Status removed = RemoveLeftover(dir, temp, Host(path) + kTempSuffix);
+      if (!removed.ok()) return removed;
+      made = ::symlinkat(target.c_str(), dir, temp.c_str());
     }
-    return Status::Ok();
+    if (made != 0) return Status::FromErrno("symlink " + Host(path) + kTempSuffix, errno);
+    Status renamed = RenameTemp(dir, temp, parent.name, Host(path));
+    if (!renamed.ok()) ::unlinkat(dir, temp.c_str(), 0);
+    return renamed;
   }
-  Status Remove(const std::string& path) override {
-    if (::unlink(Host(path).c_str()) != 0 && errno != ENOENT) {
-      return Status::FromErrno("remove " + Host(path), errno);
-    }
-    return Status::Ok();
-  }
+  Status Remove(const std::string& path) override { return Unlink(path, 0, "remove "); }
   Status RemoveDirectory(const std::string& path) override {
-    if (::rmdir(Host(path).c_str()) != 0 && errno != ENOENT) {
-      return Status::FromErrno("rmdir " + Host(path), errno);
-    }
+    return Unlink(path, AT_REMOVEDIR, "rmdir ");
+  }
+  // The renames reach the disk with the file system's sync (one call, not one per
+  // directory).
+  Status Commit() override {
+    if (::syncfs(root_fd_.get()) != 0) return Status::FromErrno("sync " + root_, errno);
     return Status::Ok();
   }
-  Status Commit() override { return Status::Ok(); }
   std::string Describe() const override { return "directory " + root_; }
 
  private:
-  std::string root_;
+  struct Parent {
+    Fd dir;            // not ok(): `error` says why
+    std::string name;  // the last component, never followed
+    int error = 0;
+  };
+
+  // For messages only: the host path is never opened as such.
+  std::string Host(const std::string& path) const { return root_ + path; }
+  // The directory of `path` could not be opened: say how it was looked up, since a
+  // link leading out of the root makes it missing here though the host has it.
+  Status ParentError(const char* verb, const std::string& path, int error) const {
+    return Status::FromErrno(verb + Host(path) + " (its directory as seen inside " + root_ + ")",
+                             error);
+  }
+
+  Parent OpenParent(const std::string& path) const {
+    Parent parent;
+    size_t slash = path.rfind('/');
+    parent.name = slash == std::string::npos ? path : path.substr(slash + 1);
+    if (slash == std::string::npos || path[0] != '/' || parent.name.empty() || parent.name == "." ||
+        parent.name == "..") {
+      parent.error = EINVAL;  // guest paths are absolute and name an entry
+      return parent;
+    }
+    std::string dir = path.substr(1, slash == 0 ? 0 : slash - 1);
+    parent.dir.reset(OpenInRoot(root_fd_.get(), dir.empty() ? "." : dir));
+    if (!parent.dir.ok()) parent.error = errno;
+    return parent;
+  }
+  bool Lstat(const std::string& path, struct stat* st) const {
+    Parent parent = OpenParent(path);
+    return parent.dir.ok() &&
+           ::fstatat(parent.dir.get(), parent.name.c_str(), st, AT_SYMLINK_NOFOLLOW) == 0;
+  }
+  // A temporary name left by an interrupted bake (or planted) is removed when it is
+  // a file or a link (unlinkat removes the link itself, never what it points to);
+  // anything else stops the bake.
+  static Status RemoveLeftover(int dir, const std::string& temp, const std::string& shown) {
+    struct stat st;
+    if (::fstatat(dir, temp.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      return Status::FromErrno("stat " + shown, errno);
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+      return Status::Error(shown + " exists and is not a file or a link: remove it to bake");
+    }
+    if (::unlinkat(dir, temp.c_str(), 0) != 0) return Status::FromErrno("remove " + shown, errno);
+    return Status::Ok();
+  }
+  static Status RenameTemp(int dir, const std::string& temp, const std::string& name,
+                           const std::string& shown) {
+    if (::renameat(dir, temp.c_str(), dir, name.c_str()) != 0) {
+      return Status::FromErrno("rename to " + shown, errno);
+    }
+    return Status::Ok();
+  }
+  // A path already gone (or whose directory is) is not an error: there is nothing to undo.
+  Status Unlink(const std::string& path, int flags, const char* verb) {
+    Parent parent = OpenParent(path);
+    int error = parent.error;
+    if (parent.dir.ok()) {
+      error = ::unlinkat(parent.dir.get(), parent.name.c_str(), flags) == 0 ? 0 : errno;
+    }
+    if (error != 0 && error != ENOENT) {
+      return parent.dir.ok() ? Status::FromErrno(verb + Host(path), error)
+                             : ParentError(verb, path, error);
+    }
+    return Status::Ok();
+  }
+
+  std::string root_;  // host path, for messages
+  Fd root_fd_;
 };
 
 }  // namespace
 
-std::unique_ptr<RootTree> MakeDirectoryTree(std::string root) {
-  return std::make_unique<DirectoryTree>(std::move(root));
+Result<std::unique_ptr<RootTree>> MakeDirectoryTree(std::string root) {
+  Fd root_fd(::open(root.empty() ? "/" : root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd.ok()) return Status::FromErrno("open " + root, errno);
+  Fd probe(OpenInRoot(root_fd.get(), "."));
+  if (!probe.ok() && errno == ENOSYS) {
+    return Status::Error("this kernel has no openat2 (Linux 5.6 or newer): bake cannot keep " +
+                         root + "'s symlinks from leading out of it");
+  }
+  if (!probe.ok()) return Status::FromErrno("open " + root, errno);
+  return std::unique_ptr<RootTree>(
+      std::make_unique<DirectoryTree>(std::move(root), std::move(root_fd)));
 }
 
 }  // namespace umla::bridge

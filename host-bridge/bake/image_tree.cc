@@ -1,10 +1,10 @@
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 
 #include "common/strings.h"
+#include "host-bridge/bake/debugfs_script.h"
 #include "host-bridge/bake/run_capture.h"
 #include "host-bridge/bake/tree_impl.h"
 
@@ -15,8 +15,8 @@ namespace {
 
 class ImageTree : public RootTree {
  public:
-  ImageTree(std::string image, std::string scratch)
-      : image_(std::move(image)), scratch_(std::move(scratch)) {}
+  ImageTree(std::string image, std::string scratch, ImageLock lock)
+      : image_(std::move(image)), scratch_(std::move(scratch)), lock_(std::move(lock)) {}
   ~ImageTree() override {
     std::error_code ignored;
     fs::remove_all(scratch_, ignored);
@@ -93,21 +93,20 @@ class ImageTree : public RootTree {
     // A long ("slow") link keeps its target in a data block: dump reads it.
     return ReadImageFile(image_, Resolve(path));
   }
-  Status Queue(const std::string& path, const std::string& commands) {
-    if (!SafeForDebugfs(path)) return Status::Error("path not supported in an image: " + path);
-    commands_ += commands;
-    return Status::Ok();
-  }
   Status MakeDirectory(const std::string& raw_path) override {
     std::string path = Resolve(raw_path);
+    if (!SafeForDebugfs(path)) return Unsupported(path);
     pending_[path] = true;
     pending_dirs_.insert(path);
-    return Queue(path, "mkdir " + path + "\nsif " + path + " mode 040755\nsif " + path +
-                           " uid 0\nsif " + path + " gid 0\n");
+    script_.MakeDirectory(path);
+    return Status::Ok();
   }
   Status WriteFile(const std::string& raw_path, const std::string& content,
                    const std::string& host_source, uint32_t mode) override {
     std::string path = Resolve(raw_path);
+    if (!SafeForDebugfs(path)) return Unsupported(path);
+    Entry existing = EntryAt(path);
+    if (existing == Entry::kDirectory) return IsADirectory(path);
     std::string source = host_source;
     if (source.empty()) {
       source = scratch_ + "/f" + std::to_string(++files_);
@@ -116,56 +115,71 @@ class ImageTree : public RootTree {
       if (!out.flush()) return Status::FromErrno("write " + source, errno);
     }
     if (!SafeForDebugfs(source)) return Status::Error("host path not supported: " + source);
-    char octal[16];
-    std::snprintf(octal, sizeof octal, "0100%03o", mode & 07777);
-    std::string rm = Exists(path) ? "rm " + path + "\n" : "";
+    bool replace = existing == Entry::kOther;
+    script_.Write(source, path, mode, replace, replace && Exists(TempNameFor(path)));
     pending_[path] = true;
-    return Queue(path, rm + "write " + source + " " + path + "\nsif " + path + " mode " + octal +
-                           "\nsif " + path + " uid 0\nsif " + path + " gid 0\n");
+    return Status::Ok();
   }
   Status MakeSymlink(const std::string& raw_path, const std::string& target) override {
     std::string path = Resolve(raw_path);
+    if (!SafeForDebugfs(path)) return Unsupported(path);
     if (!SafeForDebugfs(target)) return Status::Error("link target not supported: " + target);
-    std::string rm = Exists(path) ? "rm " + path + "\n" : "";
+    Entry existing = EntryAt(path);
+    if (existing == Entry::kDirectory) return IsADirectory(path);
+    bool replace = existing == Entry::kOther;
+    script_.Symlink(path, target, replace, replace && Exists(TempNameFor(path)));
     pending_[path] = true;
-    return Queue(path, rm + "symlink " + path + " " + target + "\n");
+    return Status::Ok();
   }
+  // Like a directory tree, a path already gone is not an error (nothing to undo).
   Status Remove(const std::string& raw_path) override {
     std::string path = Resolve(raw_path);
+    if (!SafeForDebugfs(path)) return Unsupported(path);
+    if (Exists(path)) script_.Remove(path);
     pending_[path] = false;
-    return Queue(path, "rm " + path + "\n");
+    return Status::Ok();
   }
   Status RemoveDirectory(const std::string& raw_path) override {
     std::string path = Resolve(raw_path);
+    if (!SafeForDebugfs(path)) return Unsupported(path);
+    if (Exists(path)) script_.RemoveDirectory(path);
     pending_[path] = false;
     pending_dirs_.erase(path);
-    return Queue(path, "rmdir " + path + "\n");
+    return Status::Ok();
   }
   Status Commit() override {
-    if (commands_.empty()) return Status::Ok();
-    std::string file = scratch_ + "/commands";
-    std::ofstream(file) << commands_;
-    std::string err;
-    int status = RunCapture({"debugfs", "-w", "-f", file, image_}, nullptr, &err);
-    commands_.clear();
-    std::string problems;
-    for (std::string_view line : Split(err, '\n')) {
-      if (line.empty() || StartsWith(line, "debugfs ") || StartsWith(line, "Allocated inode"))
-        continue;
-      problems += "\n  " + std::string(line);
-    }
-    if (status != 0 || !problems.empty()) {
-      return Status::Error("debugfs -w " + image_ + " failed (status " + std::to_string(status) +
-                           "):" + problems);
-    }
-    return Status::Ok();
+    Status done = script_.Run(image_, scratch_, RunCapture);
+    pending_.clear();
+    pending_dirs_.clear();
+    links_.clear();
+    return done;
   }
   std::string Describe() const override { return "image " + image_; }
 
  private:
+  static Status Unsupported(const std::string& path) {
+    return Status::Error("path not supported in an image: " + path);
+  }
+  // What is at `path` once the queued commands have run (one debugfs stat at most).
+  enum class Entry { kNone, kDirectory, kOther };
+  Entry EntryAt(const std::string& path) {
+    if (pending_dirs_.count(path)) return Entry::kDirectory;
+    auto queued = pending_.find(path);
+    if (queued != pending_.end()) return queued->second ? Entry::kOther : Entry::kNone;
+    std::string stat = Stat(path);
+    if (stat.empty()) return Entry::kNone;
+    return stat.find("Type: directory") != std::string::npos ? Entry::kDirectory : Entry::kOther;
+  }
+  // A file or link replaces only a file or link: the second debugfs run's `rm` cannot
+  // remove a directory, and its `ln` would then fail.
+  Status IsADirectory(const std::string& path) const {
+    return Status::Error(path + " is a directory in " + image_ + ": remove it to bake");
+  }
+
   std::string image_;
   std::string scratch_;
-  std::string commands_;
+  ImageLock lock_;  // held from opening to the end (image_lock.h)
+  DebugfsScript script_;
   int files_ = 0;
   std::map<std::string, bool> pending_;  // path -> exists after the queued commands
   std::set<std::string> pending_dirs_;
@@ -192,8 +206,8 @@ Result<std::optional<std::string>> ReadImageFileAtMost(const std::string& image,
   return std::optional<std::string>(std::move(out));
 }
 
-std::unique_ptr<RootTree> MakeImageTree(std::string image, std::string scratch) {
-  return std::make_unique<ImageTree>(std::move(image), std::move(scratch));
+std::unique_ptr<RootTree> MakeImageTree(std::string image, std::string scratch, ImageLock lock) {
+  return std::make_unique<ImageTree>(std::move(image), std::move(scratch), std::move(lock));
 }
 
 }  // namespace umla::bridge

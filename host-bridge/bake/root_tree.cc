@@ -22,6 +22,9 @@ Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec) {
   if (!fs::is_regular_file(root, ec)) {
     return Status::Error(spec + ": neither a directory nor an image file");
   }
+  // Before anything is read: what a running UML has open is not baked.
+  Result<ImageLock> lock = ImageLock::Take(root);
+  if (!lock.ok()) return lock.status();
   std::string out;
   RunCapture({"debugfs", "-R", "stats", root}, &out, nullptr);
   if (out.find("Filesystem magic number:  0xEF53") == std::string::npos) {
@@ -30,7 +33,7 @@ Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec) {
   }
   char scratch[] = "/tmp/uml-bridge-bake.XXXXXX";
   if (!mkdtemp(scratch)) return Status::FromErrno("mkdtemp", errno);
-  return MakeImageTree(root, scratch);
+  return MakeImageTree(root, scratch, std::move(*lock));
 }
 
 }  // namespace umla::bridge

@@ -48,6 +48,10 @@ InitFacts ReadInitFacts(TreeView& tree) {
 Result<std::string> ModulesVersion(const std::string& modules_dir, const std::string& wanted) {
   std::error_code ec;
   if (!wanted.empty()) {
+    // One directory name: it is also the name under the image's /lib/modules.
+    if (wanted == "." || wanted == ".." || wanted.find('/') != std::string::npos) {
+      return Status::Error("--modules=" + wanted + ": expected a kernel version, such as 6.1.0");
+    }
     if (!fs::is_directory(modules_dir + "/" + wanted, ec)) {
       return Status::Error(modules_dir + "/" + wanted + ": no such module tree");
     }
@@ -64,14 +68,16 @@ Result<std::string> ModulesVersion(const std::string& modules_dir, const std::st
   return versions[0];
 }
 
-Manifest LoadManifest(RootTree& tree) {
-  Manifest manifest;
-  if (auto text = tree.ReadFile(kManifestPath)) {
-    Result<Manifest> parsed = ParseManifest(*text, kManifestPath);
-    if (parsed.ok()) return *parsed;
-    std::cerr << "uml-bridge bake: " << parsed.status().message() << " (starting a new one)\n";
-  }
-  return manifest;
+// A manifest that cannot be read stops the bake: writing a new one would lose what
+// it lists, which --uninstall could then no longer remove.
+Result<Manifest> LoadManifest(RootTree& tree) {
+  std::optional<std::string> text = tree.ReadFile(kManifestPath);
+  if (!text) return Manifest();
+  Result<Manifest> parsed = ParseManifest(*text, kManifestPath);
+  if (parsed.ok()) return parsed;
+  return Status::Error(parsed.status().message() +
+                       ": move it away to bake anyway (what it lists is then not removed by "
+                       "--uninstall)");
 }
 
 int Fail(const Status& status) {
@@ -89,8 +95,10 @@ int Uninstall(RootTree& tree) {
   Result<Manifest> manifest = ParseManifest(*text, kManifestPath);
   if (!manifest.ok()) return Fail(manifest.status());
   Status undone = UndoManifest(*manifest, tree, std::cout);
-  if (undone.ok()) undone = tree.Commit();
+  // Also after a failure: what was undone, and the manifest of what is left.
+  Status committed = tree.Commit();
   if (!undone.ok()) return Fail(undone);
+  if (!committed.ok()) return Fail(committed);
   std::cout << "removed what was baked into " << tree.Describe() << "\n";
   return 0;
 }
@@ -107,13 +115,21 @@ int RunBake(const BakeOptions& options) {
   RootTree& tree = **opened;
   if (options.uninstall) return Uninstall(tree);
 
+  // Everything given is checked before anything is changed.
   BakeRequest request;
   request.agent_path = options.agent.empty() ? DefaultAgentPath() : options.agent;
-  if (request.agent_path.empty() || !fs::is_regular_file(request.agent_path, ec)) {
+  if (request.agent_path.empty() || !fs::is_regular_file(request.agent_path, ec) ||
+      ::access(request.agent_path.c_str(), R_OK) != 0) {
     return Fail(Status::Error(
-        "no agent binary (" +
+        "no readable agent binary (" +
         (request.agent_path.empty() ? std::string("none beside uml-bridge") : request.agent_path) +
         "): give --agent PATH"));
+  }
+  if (options.modules) {
+    Result<std::string> version = ModulesVersion(options.modules_dir, *options.modules);
+    if (!version.ok()) return Fail(version.status());
+    request.modules_version = *version;
+    request.modules_root = options.modules_dir;
   }
   request.wrapper = options.wrapper;
   if (options.init == "wrapper") {
@@ -135,44 +151,30 @@ int RunBake(const BakeOptions& options) {
 
   Result<BakePlan> plan = PlanBake(request, tree);
   if (!plan.ok()) return Fail(plan.status());
-  Manifest manifest = LoadManifest(tree);
+  Result<Manifest> loaded = LoadManifest(tree);
+  if (!loaded.ok()) return Fail(loaded.status());
+  Manifest& manifest = *loaded;
   manifest.init = request.integration ? InitSystemName(request.init) : "wrapper";
   manifest.kernel_args = plan->kernel_args;
   for (const std::string& note : plan->notes) std::cout << "note: " << note << "\n";
-  for (const BakeItem& item : plan->items) {
-    Status applied = ApplyBakeItem(item, tree, &manifest, std::cout);
-    if (!applied.ok()) return Fail(applied);
+  Status applied = ApplyBakePlan(*plan, tree, &manifest, std::cout);
+  // Also after a failure part-way: the manifest lists what was changed, for --uninstall.
+  Status saved;
+  if (applied.ok() || !manifest.entries.empty()) {
+    saved = tree.WriteFile(kManifestPath, RenderManifest(manifest), "", 0644);
   }
-  // A bake that no longer needs the wrapper drops the kernel arguments an earlier one left.
-  if (plan->kernel_args.empty() && manifest.Has(kKernelArgsPath) && tree.Exists(kKernelArgsPath)) {
-    Status removed = tree.Remove(kKernelArgsPath);
-    if (!removed.ok()) return Fail(removed);
-    auto& entries = manifest.entries;
-    entries.erase(std::remove_if(entries.begin(), entries.end(),
-                                 [](const ManifestEntry& e) { return e.path == kKernelArgsPath; }),
-                  entries.end());
-    std::cout << "- " << kKernelArgsPath << "\n";
-  }
-  if (options.modules) {
-    Result<std::string> version = ModulesVersion(options.modules_dir, *options.modules);
-    if (!version.ok()) return Fail(version.status());
-    // usrmerge images: /lib is a link to usr/lib.
-    std::string lib = tree.LinkTarget("/lib") ? "/usr/lib" : "/lib";
-    std::string target = lib + "/modules/" + *version;
-    if (tree.Exists(target)) {
-      std::cout << "= " << target << " (present)\n";
-    } else {
-      Status copied =
-          ApplyBakeItem({BakeItem::Kind::kDirectory, lib + "/modules", "", "", "", 0755}, tree,
-                        &manifest, std::cout);
-      if (copied.ok())
-        copied =
-            CopyHostTree(options.modules_dir + "/" + *version, target, tree, &manifest, std::cout);
-      if (!copied.ok()) return Fail(copied);
+  Status committed = tree.Commit();
+  if (saved.ok()) saved = committed;
+  if (!applied.ok()) {
+    std::string message = applied.message();
+    if (!saved.ok()) {
+      message += "; and " + saved.message();
+    } else if (!manifest.entries.empty()) {
+      message += std::string("\n(what was changed is listed in ") + kManifestPath +
+                 "; `uml-bridge bake --uninstall` removes it)";
     }
+    return Fail(Status::Error(message));
   }
-  Status saved = tree.WriteFile(kManifestPath, RenderManifest(manifest), "", 0644);
-  if (saved.ok()) saved = tree.Commit();
   if (!saved.ok()) return Fail(saved);
   std::cout << "baked uml-agent (" << manifest.init << ") into " << tree.Describe() << "\n";
   if (!plan->kernel_args.empty()) {

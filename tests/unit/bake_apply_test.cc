@@ -1,0 +1,160 @@
+// Applying a plan and undoing it on an in-memory tree that can be told to fail:
+// a bake that fails part-way still knows what it changed, and the original of an
+// edited file is never replaced by an edited copy.
+#include "host-bridge/bake/bake_apply.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "host-bridge/commands/bake.h"
+
+namespace umla::bridge {
+namespace {
+
+class FakeRootTree : public RootTree {
+ public:
+  bool Exists(const std::string& path) override { return files.count(path) || dirs.count(path); }
+  bool IsDirectory(const std::string& path) override { return dirs.count(path) > 0; }
+  std::optional<std::string> ReadFile(const std::string& path) override {
+    auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<std::string> LinkTarget(const std::string& path) override {
+    auto it = links.find(path);
+    if (it == links.end()) return std::nullopt;
+    return it->second;
+  }
+  Status MakeDirectory(const std::string& path) override {
+    if (path == fail_at) return Status::Error("mkdir " + path + ": No space left on device");
+    dirs.insert(path);
+    return Status::Ok();
+  }
+  Status WriteFile(const std::string& path, const std::string& content, const std::string&,
+                   uint32_t) override {
+    if (path == fail_at) return Status::Error("write " + path + ": No space left on device");
+    files[path] = content;
+    return Status::Ok();
+  }
+  Status MakeSymlink(const std::string& path, const std::string& target) override {
+    if (path == fail_at) return Status::Error("symlink " + path + ": No space left on device");
+    links[path] = target;
+    files[path] = "";
+    return Status::Ok();
+  }
+  Status Remove(const std::string& path) override {
+    if (path == fail_at) return Status::Error("remove " + path + ": Input/output error");
+    files.erase(path);
+    links.erase(path);
+    return Status::Ok();
+  }
+  Status RemoveDirectory(const std::string& path) override {
+    dirs.erase(path);
+    return Status::Ok();
+  }
+  Status Commit() override { return Status::Ok(); }
+  std::string Describe() const override { return "fake"; }
+
+  std::map<std::string, std::string> files;
+  std::map<std::string, std::string> links;
+  std::set<std::string> dirs;
+  std::string fail_at;
+};
+
+constexpr const char* kBackup = "/var/lib/uml-agent/backup/etc_inittab";
+
+BakePlan InittabPlan(const std::string& edited) {
+  BakePlan plan;
+  for (const char* dir : {"/var", "/var/lib", "/var/lib/uml-agent"}) {
+    plan.items.push_back({BakeItem::Kind::kDirectory, dir, "", "", "", 0755});
+  }
+  plan.items.push_back({BakeItem::Kind::kEdit, "/etc/inittab", edited, "", "", 0644});
+  plan.items.push_back({BakeItem::Kind::kFile, "/etc/uml-agent/config.json", "{}", "", "", 0644});
+  return plan;
+}
+
+TEST(BakeApply, AFailurePartWayLeavesTheManifestOfWhatWasDone) {
+  FakeRootTree tree;
+  tree.dirs = {"/etc"};
+  tree.files["/etc/inittab"] = "original\n";
+  tree.fail_at = "/etc/uml-agent/config.json";
+  Manifest manifest;
+  std::ostringstream out;
+  Status applied = ApplyBakePlan(InittabPlan("edited\n"), tree, &manifest, out);
+  ASSERT_FALSE(applied.ok());
+  EXPECT_EQ(tree.files["/etc/inittab"], "edited\n");
+  ASSERT_TRUE(manifest.Has("/etc/inittab"));
+  // What --uninstall does with it: the original is back.
+  tree.fail_at.clear();
+  ASSERT_TRUE(UndoManifest(manifest, tree, out).ok());
+  EXPECT_EQ(tree.files["/etc/inittab"], "original\n");
+  EXPECT_FALSE(tree.Exists(kBackup));
+  EXPECT_FALSE(tree.Exists("/var"));
+}
+
+TEST(BakeApply, AnEarlierBackupIsNeverReplaced) {
+  // A bake whose manifest was lost edited inittab and kept the original.
+  FakeRootTree tree;
+  tree.dirs = {"/etc", "/var", "/var/lib", "/var/lib/uml-agent", "/var/lib/uml-agent/backup"};
+  tree.files["/etc/inittab"] = "edited by an older bake\n";
+  tree.files[kBackup] = "original\n";
+  Manifest manifest;
+  std::ostringstream out;
+  ASSERT_TRUE(ApplyBakePlan(InittabPlan("edited\n"), tree, &manifest, out).ok());
+  EXPECT_EQ(tree.files[kBackup], "original\n");
+  EXPECT_NE(out.str().find("by an earlier bake"), std::string::npos) << out.str();
+  ASSERT_TRUE(UndoManifest(manifest, tree, out).ok());
+  EXPECT_EQ(tree.files["/etc/inittab"], "original\n");
+}
+
+TEST(BakeApply, AnEditAlreadyMadeIsListedAgainWithItsBackup) {
+  FakeRootTree tree;
+  tree.dirs = {"/etc", "/var", "/var/lib", "/var/lib/uml-agent", "/var/lib/uml-agent/backup"};
+  tree.files["/etc/inittab"] = "edited\n";
+  tree.files[kBackup] = "original\n";
+  Manifest manifest;
+  std::ostringstream out;
+  ASSERT_TRUE(ApplyBakePlan(InittabPlan("edited\n"), tree, &manifest, out).ok());
+  ASSERT_TRUE(manifest.Has("/etc/inittab"));
+  ASSERT_TRUE(UndoManifest(manifest, tree, out).ok());
+  EXPECT_EQ(tree.files["/etc/inittab"], "original\n");
+}
+
+TEST(BakeApply, AFailedUninstallKeepsListingWhatIsLeft) {
+  FakeRootTree tree;
+  tree.dirs = {"/var", "/var/lib", "/var/lib/uml-agent", "/etc/uml-agent"};
+  tree.files["/etc/uml-agent/config.json"] = "{}";
+  tree.files["/sbin/uml-agent"] = "agent";
+  Manifest manifest;
+  manifest.Add({ManifestEntry::Kind::kFile, "/sbin/uml-agent", "", 0755});
+  manifest.Add({ManifestEntry::Kind::kDirectory, "/etc/uml-agent", "", 0755});
+  manifest.Add({ManifestEntry::Kind::kFile, "/etc/uml-agent/config.json", "", 0644});
+  tree.fail_at = "/sbin/uml-agent";
+  std::ostringstream out;
+  ASSERT_FALSE(UndoManifest(manifest, tree, out).ok());
+  EXPECT_FALSE(tree.Exists("/etc/uml-agent"));
+  Result<Manifest> left = ParseManifest(tree.files[kManifestPath], "m");
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->entries.size(), 1u);
+  EXPECT_EQ(left->entries[0].path, "/sbin/uml-agent");
+}
+
+TEST(BakeApply, NewKernelArgsAreDroppedButAnEditedFileIsKept) {
+  FakeRootTree tree;
+  tree.files[kKernelArgsPath] = "init=/sbin/uml-agent\n";
+  Manifest manifest;
+  manifest.Add({ManifestEntry::Kind::kEdit, kKernelArgsPath, "/b", 0644});
+  std::ostringstream out;
+  ASSERT_TRUE(ApplyBakePlan(BakePlan(), tree, &manifest, out).ok());
+  EXPECT_TRUE(tree.Exists(kKernelArgsPath));
+  manifest.entries[0].kind = ManifestEntry::Kind::kFile;
+  ASSERT_TRUE(ApplyBakePlan(BakePlan(), tree, &manifest, out).ok());
+  EXPECT_FALSE(tree.Exists(kKernelArgsPath));
+  EXPECT_TRUE(manifest.entries.empty());
+}
+
+}  // namespace
+}  // namespace umla::bridge

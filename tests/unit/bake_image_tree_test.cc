@@ -1,0 +1,190 @@
+// Baking into an image file: replacements are written under a temporary name first,
+// so a full image keeps every original; an image a running UML holds is refused.
+// The real-image tests need e2fsprogs (mke2fs, debugfs, e2fsck) and skip without it.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "host-bridge/bake/debugfs_script.h"
+#include "host-bridge/bake/root_tree.h"
+#include "host-bridge/bake/run_capture.h"
+
+namespace umla::bridge {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(DebugfsScript, AddsFirstThenMovesReplacementsIn) {
+  DebugfsScript script;
+  script.MakeDirectory("/etc/uml-agent");
+  script.Write("/tmp/f1", "/etc/uml-agent/config.json", 0644, false, false);
+  script.Write("/tmp/f2", "/etc/inittab", 0644, true, true);
+  script.Remove("/etc/uml-agent/kernel-args");
+  EXPECT_EQ(script.adds(),
+            "mkdir /etc/uml-agent\nsif /etc/uml-agent mode 040755\nsif /etc/uml-agent uid 0\n"
+            "sif /etc/uml-agent gid 0\n"
+            "write /tmp/f1 /etc/uml-agent/config.json\n"
+            "sif /etc/uml-agent/config.json mode 0100644\nsif /etc/uml-agent/config.json uid 0\n"
+            "sif /etc/uml-agent/config.json gid 0\n"
+            "rm /etc/inittab.uml-bridge.tmp\n"
+            "write /tmp/f2 /etc/inittab.uml-bridge.tmp\n"
+            "sif /etc/inittab.uml-bridge.tmp mode 0100644\nsif /etc/inittab.uml-bridge.tmp uid 0\n"
+            "sif /etc/inittab.uml-bridge.tmp gid 0\n");
+  EXPECT_EQ(script.moves(),
+            "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n"
+            "unlink /etc/inittab.uml-bridge.tmp\nrm /etc/uml-agent/kernel-args\n");
+}
+
+TEST(DebugfsScript, AFailedFirstRunIsUndoneAndNothingIsMoved) {
+  char pattern[] = "/tmp/umla-debugfs-script.XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  std::vector<std::string> runs;
+  CommandRunner fake = [&](const std::vector<std::string>& argv, std::string*, std::string* err) {
+    std::ifstream in(argv.at(3));
+    runs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (runs.size() == 1)
+      *err = "debugfs 1.47.0\nwrite: Could not allocate block in ext2 filesystem\n";
+    if (runs.size() == 2) *err = "debugfs 1.47.0\nrm: File not found by ext2_lookup\n";
+    return 0;  // debugfs -f exits 0 after failed commands
+  };
+  DebugfsScript script;
+  script.MakeDirectory("/d");
+  script.Write("/tmp/f", "/etc/inittab", 0644, true, false);
+  Status run = script.Run("img", pattern, fake);
+  fs::remove_all(pattern);
+  ASSERT_FALSE(run.ok());
+  EXPECT_NE(run.message().find("Could not allocate block"), std::string::npos);
+  EXPECT_NE(run.message().find("nothing in the image was replaced or removed, and what was "
+                               "added is removed again"),
+            std::string::npos)
+      << run.message();
+  ASSERT_EQ(runs.size(), 2u);  // adds, undo; never the moves
+  EXPECT_EQ(runs[1], "rm /etc/inittab.uml-bridge.tmp\nrmdir /d\n");
+  EXPECT_TRUE(script.empty());
+}
+
+class ImageTreeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/umla-bake-image.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    base_ = pattern;
+    fs::create_directories(base_ / "stage/etc");
+    fs::create_directories(base_ / "stage/sbin");
+    std::ofstream(base_ / "stage/etc/inittab") << "original\n";
+    fs::create_symlink("/bin/busybox", base_ / "stage/sbin/init");
+    image_ = (base_ / "root.img").string();
+  }
+  void TearDown() override { fs::remove_all(base_); }
+  // An ext2 image of `kib` KiB with the staged tree; false when e2fsprogs is missing.
+  bool MakeImage(int kib) {
+    std::string err;
+    int status = RunCapture({"mke2fs", "-q", "-F", "-t", "ext2", "-d", (base_ / "stage").string(),
+                             image_, std::to_string(kib) + "k"},
+                            nullptr, &err);
+    if (status == 127) return false;
+    EXPECT_EQ(status, 0) << err;
+    return status == 0;
+  }
+  std::string Stat(const std::string& path) {
+    std::string out;
+    RunCapture({"debugfs", "-R", "stat " + path, image_}, &out, nullptr);
+    return out;
+  }
+  void ExpectClean() {
+    std::string out;
+    EXPECT_EQ(RunCapture({"e2fsck", "-fn", image_}, &out, &out), 0) << out;
+  }
+
+  fs::path base_;
+  std::string image_;
+};
+
+TEST_F(ImageTreeTest, ReplacementsAreMovedIn) {
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  {
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    ASSERT_TRUE(tree.ok()) << tree.status().message();
+    ASSERT_TRUE((*tree)->MakeDirectory("/etc/uml-agent").ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/uml-agent/config.json", "{}\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "edited\n", "", 0600).ok());
+    ASSERT_TRUE((*tree)->MakeSymlink("/sbin/init", "/sbin/uml-agent").ok());
+    Status committed = (*tree)->Commit();
+    ASSERT_TRUE(committed.ok()) << committed.message();
+    EXPECT_EQ((*tree)->LinkTarget("/sbin/init"), "/sbin/uml-agent");
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "edited\n");
+  EXPECT_EQ(ReadImageFile(image_, "/etc/uml-agent/config.json"), "{}\n");
+  EXPECT_NE(Stat("/etc/inittab").find("Mode:  0600"), std::string::npos);
+  EXPECT_FALSE(ReadImageFile(image_, "/etc/inittab.uml-bridge.tmp"));
+  ExpectClean();
+}
+
+TEST_F(ImageTreeTest, AFullImageKeepsEveryOriginal) {
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  std::string big(2 << 20, 'x');  // more than the whole image
+  {
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    ASSERT_TRUE(tree.ok()) << tree.status().message();
+    ASSERT_TRUE((*tree)->MakeDirectory("/etc/uml-agent").ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/uml-agent/config.json", "{}\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", big, "", 0644).ok());
+    ASSERT_TRUE((*tree)->Remove("/sbin/init").ok());
+    Status committed = (*tree)->Commit();
+    ASSERT_FALSE(committed.ok());
+    EXPECT_NE(committed.message().find("nothing in the image was replaced or removed"),
+              std::string::npos)
+        << committed.message();
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "original\n");
+  EXPECT_NE(Stat("/sbin/init").find("Type: symlink"), std::string::npos);
+  EXPECT_FALSE(ReadImageFile(image_, "/etc/inittab.uml-bridge.tmp"));
+  EXPECT_EQ(Stat("/etc/uml-agent"), "");  // the new directory is gone again
+  ExpectClean();
+}
+
+// A child process locks the image as UML does (fcntl F_SETLK over the whole file).
+TEST_F(ImageTreeTest, AnImageARunningUmlHoldsIsRefused) {
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  for (short type : {F_WRLCK, F_RDLCK}) {  // a ubd file, a COW's backing file
+    int ready[2], release[2];
+    ASSERT_EQ(pipe(ready), 0);
+    ASSERT_EQ(pipe(release), 0);
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      close(ready[0]);
+      close(release[1]);
+      int fd = open(image_.c_str(), type == F_WRLCK ? O_RDWR : O_RDONLY);
+      struct flock lock = {};
+      lock.l_type = type;
+      lock.l_whence = SEEK_SET;
+      char byte = fcntl(fd, F_SETLK, &lock) == 0 ? 'y' : 'n';
+      (void)!write(ready[1], &byte, 1);
+      (void)!read(release[0], &byte, 1);  // until the parent closes its end
+      _exit(0);
+    }
+    close(ready[1]);
+    close(release[0]);
+    char byte = 0;
+    ASSERT_EQ(read(ready[0], &byte, 1), 1);
+    ASSERT_EQ(byte, 'y');
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    close(release[1]);
+    close(ready[0]);
+    waitpid(child, nullptr, 0);
+    ASSERT_FALSE(tree.ok());
+    EXPECT_NE(tree.status().message().find("is in use: process " + std::to_string(child)),
+              std::string::npos)
+        << tree.status().message();
+  }
+  EXPECT_TRUE(OpenRootTree(image_).ok());  // free again
+}
+
+}  // namespace
+}  // namespace umla::bridge
