@@ -148,7 +148,9 @@ class ImageTree : public RootTree {
     return Status::Ok();
   }
   Status Commit() override {
-    Status done = script_.Run(image_, scratch_, RunCapture);
+    Status done = script_.Run(image_, scratch_,
+                              [](const std::vector<std::string>& argv, std::string* out,
+                                 std::string* err) { return RunCapture(argv, out, err); });
     pending_.clear();
     pending_dirs_.clear();
     links_.clear();
