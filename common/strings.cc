@@ -1,5 +1,7 @@
 #include "common/strings.h"
 
+#include <cstdio>
+
 namespace umla {
 
 std::string_view Trim(std::string_view text) {
@@ -40,6 +42,12 @@ std::vector<std::string_view> Split(std::string_view text, char separator) {
     parts.push_back(text.substr(begin, end - begin));
     begin = end + 1;
   }
+}
+
+std::string ShortNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  return text;
 }
 
 bool IsPlainAbsolutePath(std::string_view path) {

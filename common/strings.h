@@ -17,6 +17,8 @@ bool StartsWith(std::string_view text, std::string_view prefix);
 std::vector<std::string_view> SplitWhitespace(std::string_view text);
 // Splits on every `separator` (empty fields kept); views into `text` like above.
 std::vector<std::string_view> Split(std::string_view text, char separator);
+// `value` as a person writes it: 2, 0.5, 120 (printf's %g).
+std::string ShortNumber(double value);
 // Absolute, no NUL byte, no ".." component: a path that stays where it says.
 bool IsPlainAbsolutePath(std::string_view path);
 

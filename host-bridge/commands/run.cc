@@ -229,7 +229,7 @@ int RunGuest(const RunOptions& options) {
     session.Say(std::string("poll: ") + strerror(poll_error) + "; stopping the guest");
     guest.Stop(mconsole_socket);
   } else if (timed_out) {
-    session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: no " +
+    session.Say("timeout after " + ShortNumber(options.watch.timeout_s) + " s: no " +
                 MissingStageName(session.watch().stage()) + " yet; stopping the guest");
     guest.Stop(mconsole_socket);
   }

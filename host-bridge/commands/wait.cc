@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/strings.h"
 #include "host-bridge/commands/guest_set.h"
 #include "host-bridge/guest/channel.h"
 #include "host-bridge/watch/exit_codes.h"
@@ -121,7 +122,7 @@ int WaitForGuest(const WaitOptions& options) {
       session.Say(watched[i].name + ": the channel closed before its guest was ready");
     }
   } else if (code == kExitTimeout) {
-    session.Say("timeout after " + std::to_string(options.watch.timeout_s) + " s: " +
+    session.Say("timeout after " + ShortNumber(options.watch.timeout_s) + " s: " +
                 std::to_string(guests.size() - guests.ready_count()) + " of " +
                 std::to_string(guests.size()) + " guests not ready");
   }

@@ -51,5 +51,20 @@ TEST(SplitWhitespace, DropsRunsOfSpacesAndTabs) {
   EXPECT_TRUE(SplitWhitespace("").empty());
 }
 
+TEST(IsPlainAbsolutePath, AbsoluteWithoutDotDotOrNul) {
+  EXPECT_TRUE(IsPlainAbsolutePath("/mnt/host"));
+  EXPECT_TRUE(IsPlainAbsolutePath("/a..b/c"));
+  EXPECT_FALSE(IsPlainAbsolutePath("mnt/host"));
+  EXPECT_FALSE(IsPlainAbsolutePath("/mnt/../etc"));
+  EXPECT_FALSE(IsPlainAbsolutePath(""));
+  EXPECT_FALSE(IsPlainAbsolutePath(std::string("/a\0b", 4)));
+}
+
+TEST(ShortNumber, AsPeopleWriteThem) {
+  EXPECT_EQ(ShortNumber(2), "2");
+  EXPECT_EQ(ShortNumber(0.5), "0.5");
+  EXPECT_EQ(ShortNumber(120), "120");
+}
+
 }  // namespace
 }  // namespace umla
