@@ -89,6 +89,7 @@ void RunGates(const Settings& settings, FileSystem& files, BootRunner& runner, C
   for (auto& result : WaitForGates(*plan, probe, clock, sleep_ms)) {
     runner.RecordResult(std::move(result));
   }
+  creation_modes->emplace();  // the report after them is made as without gates
 }
 
 }  // namespace

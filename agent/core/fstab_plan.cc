@@ -38,6 +38,7 @@ void Append(FstabFile* file, const std::string& text, const std::string& marker,
 
 void PlanSwap(const FstabSnapshot& snapshot, FstabFile* file, std::vector<std::string>* changes,
               std::vector<std::string>* notes) {
+  if (!snapshot.devices_known) return;  // nothing can be judged, nothing added
   std::vector<bool> claimed(snapshot.swaps.size(), false);
   std::vector<size_t> to_fix;
   bool any_swap_entry = false;

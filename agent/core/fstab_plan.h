@@ -26,6 +26,7 @@ struct FstabSnapshot {
   std::optional<std::string> text;  // nullopt: there is no fstab
   std::vector<SwapDevice> swaps;    // ubd devices holding a swap signature
   std::vector<UbdDevice> unprobed;  // ubd devices not read: entries naming one are left
+  bool devices_known = true;        // false: no device list (an image tree): swap left
   PresentPaths present;             // the paths swap entries name that are not ubd names
   // Which of the hostfs mount points (configured and in fstab) exist as directories.
   std::set<std::string> existing_dirs;

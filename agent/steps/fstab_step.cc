@@ -75,6 +75,7 @@ class FstabStep : public Step {
         snapshot.swaps = swaps->swaps;
         snapshot.unprobed = swaps->unprobed;
       }
+      snapshot.devices_known = swaps.ok();
       std::vector<std::string> specs;
       for (const FstabLine& line : file.lines) {
         if (line.is_entry && line.type() == "swap")

@@ -367,10 +367,30 @@ Result<std::optional<std::string>> RealFileSystem::ReadFileIfPresent(const std::
   }
   bool symlink = false;
   Result<std::optional<std::string>> content =
-      ReadHostFileIfPresent(HostPath(path), SIZE_MAX, &symlink);
+      root_.IsRunningSystem() ? ReadHostFileIfPresent(HostPath(path), SIZE_MAX, &symlink)
+                              : ReadTreeFile(path, &symlink);
   if (content.ok()) Remember(path, *content);
   if (remembered_ && symlink) symlinks_read_.insert(path);
   return content;
+}
+
+// In an image tree (--root) a symlink is followed inside the tree, and only a regular
+// file is read: a device node there is one of this machine's devices (an image's
+// /etc/fstab made a node of the host's disk, or a link to /dev/zero, is an error, not
+// content).
+Result<std::optional<std::string>> RealFileSystem::ReadTreeFile(const std::string& path,
+                                                               bool* symlink) {
+  struct stat st;
+  *symlink = ::lstat(HostPath(path).c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+  std::string host = root_.FollowPath(path);
+  std::string named = HostPath(path) + (*symlink ? " (a symlink to " + host + ")" : "");
+  if (::stat(host.c_str(), &st) != 0) {
+    // Nothing there is no file; a symlink to nowhere is an error, as on a running system.
+    if (errno == ENOENT && !*symlink) return std::optional<std::string>();
+    return Status::FromErrno("open " + named, errno);
+  }
+  if (!S_ISREG(st.st_mode)) return Status::Error(named + " is not a regular file; not read");
+  return ReadHostFileIfPresent(host, SIZE_MAX);
 }
 
 void RealFileSystem::RememberContents(bool on) {
@@ -447,7 +467,7 @@ Status RealFileSystem::ReplaceAtomic(const std::string& path, const std::string&
     // A symlink's file is replaced by a file of its own (its mode kept); the link is
     // the old version.
     struct stat file;
-    bool live = ::stat(host.c_str(), &file) == 0;
+    bool live = ::stat(root_.FollowPath(path).c_str(), &file) == 0;  // inside a tree
     if (live) {
       Result<std::string> old = ReadFile(path);
       if (!old.ok()) return old.status();

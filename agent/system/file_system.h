@@ -99,6 +99,7 @@ class RealFileSystem : public FileSystem {
   // file that was read).
   void ForgetContents();
   std::string HostPath(const std::string& path) const;
+  Result<std::optional<std::string>> ReadTreeFile(const std::string& path, bool* symlink);
 
  private:
   GuestRoot root_;

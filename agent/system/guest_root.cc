@@ -37,15 +37,23 @@ void PushParts(std::string_view path, std::deque<std::string>* todo) {
 
 std::string GuestRoot::HostPath(const std::string& path) const {
   if (IsRunningSystem()) return path;
-  return root_ + ResolveDirectoriesInRoot(path);
+  return ResolveInRoot(path, /*follow_last=*/false);
 }
 
-// Each directory on the way is looked at as the guest would see it (as openat2's
-// RESOLVE_IN_ROOT does): an absolute symlink starts again at the tree's root and ".."
+std::string GuestRoot::FollowPath(const std::string& path) const {
+  if (IsRunningSystem()) return path;
+  return ResolveInRoot(path, /*follow_last=*/true);
+}
+
+// Each symlink on the way is looked at as the guest would see it (as openat2's
+// RESOLVE_IN_ROOT does): an absolute one starts again at the tree's root and ".."
 // stops there, so an image's own links (/etc -> /etc, a hostile ../../..) never lead
-// the agent out of the tree. The last component is left as it is: callers lstat it,
-// create it or rename over it, never write through it.
-std::string GuestRoot::ResolveDirectoriesInRoot(const std::string& path) const {
+// the agent out of the tree. The last component is followed only for `follow_last`
+// (reads); otherwise callers lstat it, create it or rename over it. No symlink is ever
+// left for the kernel to follow: a path needing more than kMaxLinks of them (a loop,
+// or a chain long enough to outlast a count) comes back as kRefusedPath + path, on
+// which every call fails (ENOTDIR: /dev/null is no directory), naming the path.
+std::string GuestRoot::ResolveInRoot(const std::string& path, bool follow_last) const {
   std::vector<std::string> done;
   std::deque<std::string> todo;
   PushParts(path, &todo);
@@ -57,20 +65,23 @@ std::string GuestRoot::ResolveDirectoriesInRoot(const std::string& path) const {
       if (!done.empty()) done.pop_back();
       continue;
     }
-    char target[PATH_MAX];
-    ssize_t length = -1;
-    if (!todo.empty() && links < kMaxLinks) {
-      length = ::readlink((root_ + Join(done) + "/" + part).c_str(), target, sizeof(target));
-    }
-    if (length < 0 || static_cast<size_t>(length) >= sizeof(target)) {
-      done.push_back(std::move(part));  // a directory, or a last component, or a loop
+    if (todo.empty() && !follow_last) {
+      done.push_back(std::move(part));
       continue;
     }
-    ++links;
+    char target[PATH_MAX];
+    ssize_t length = ::readlink((root_ + Join(done) + "/" + part).c_str(), target, sizeof(target));
+    if (length < 0) {  // not a symlink (or not there): the kernel sees the same
+      done.push_back(std::move(part));
+      continue;
+    }
+    if (++links > kMaxLinks || static_cast<size_t>(length) >= sizeof(target)) {
+      return kRefusedPath + path;
+    }
     if (target[0] == '/') done.clear();
     PushParts(std::string_view(target, static_cast<size_t>(length)), &todo);
   }
-  return Join(done);
+  return root_ + Join(done);
 }
 
 namespace {

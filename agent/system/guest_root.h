@@ -14,6 +14,9 @@ class GuestRoot {
   // `path` (absolute, as seen in the guest) as a path on this machine: under a tree
   // (--root) its directories resolved inside the tree, symlinks included.
   std::string HostPath(const std::string& path) const;
+  // The same with a last component that is a symlink followed too (inside the tree):
+  // what a read or stat of `path` reaches.
+  std::string FollowPath(const std::string& path) const;
   // The root is this machine's own "/": the kernel's state (sysinfo, the tables in
   // /proc) is the tree's.
   bool IsRunningSystem() const { return root_.empty() || root_ == "/"; }
@@ -23,7 +26,8 @@ class GuestRoot {
 
  private:
   static constexpr int kMaxLinks = 40;  // as the kernel's MAXSYMLINKS
-  std::string ResolveDirectoriesInRoot(const std::string& path) const;
+  static constexpr const char* kRefusedPath = "/dev/null/more than 40 symlinks in the tree:";
+  std::string ResolveInRoot(const std::string& path, bool follow_last) const;
   std::string root_;
 };
 

@@ -298,6 +298,7 @@ TEST_F(AtomicWriteTest, AnInjectedFailureAtAnyCallLeavesOldOrNewAndTheBackup) {
     SetFaultHookForTesting(nullptr);
     ASSERT_TRUE(files.WriteFileAtomic("/f", old_content_).ok());
     std::string backup_before = Slurp(dir_ + "/f" + kBackupSuffix);
+    std::string previous_before = Slurp(dir_ + "/f" + kPreviousSuffix);
     g_calls = 0;
     g_fail_at_call = fail_at;
     SetFaultHookForTesting(FailNthCall);
@@ -310,6 +311,8 @@ TEST_F(AtomicWriteTest, AnInjectedFailureAtAnyCallLeavesOldOrNewAndTheBackup) {
     ExpectOldOrNew(dir_ + "/f");
     std::string backup = Slurp(dir_ + "/f" + kBackupSuffix);
     EXPECT_TRUE(backup == backup_before || backup == old_content_) << "call " << fail_at;
+    std::string previous = Slurp(dir_ + "/f" + kPreviousSuffix);
+    EXPECT_TRUE(previous == previous_before || previous == old_content_) << "call " << fail_at;
     ExpectNoTempFiles();
   }
 }
@@ -331,6 +334,9 @@ TEST_F(AtomicWriteTest, SigkillAtRandomPointsNeverLeavesAPartialFile) {
     waitpid(child, nullptr, 0);
     ExpectOldOrNew(dir_ + "/f");
     ExpectOldOrNew(dir_ + "/f" + kBackupSuffix);
+    if (fs::exists(dir_ + "/f" + kPreviousSuffix)) {  // once made, whole, whichever it is
+      ExpectOldOrNew(dir_ + "/f" + kPreviousSuffix);
+    }
   }
   // A temp file left by a kill is never live content, and the next write that replaces
   // the file (and so its backup) takes the temp names over.

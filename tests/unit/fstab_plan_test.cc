@@ -95,6 +95,19 @@ TEST(FstabPlan, NoSwapDeviceLeavesSwapEntriesAlone) {
             "is left to point it at; left as it is");
 }
 
+// Without a device list (an image tree without /sys or /proc) swap entries are left
+// as they are, and without a word: nothing was judged.
+TEST(FstabPlan, WithoutADeviceListSwapEntriesAreLeftQuietly) {
+  FstabSnapshot snapshot = GoldenSnapshot(std::string("/dev/ubd/2 none swap sw 0 0\n"));
+  snapshot.swaps.clear();
+  snapshot.devices_known = false;
+  FstabOptions options;
+  options.hostfs = false;
+  FstabPlan plan = PlanFstab(snapshot, options);
+  EXPECT_FALSE(plan.changed);
+  EXPECT_TRUE(plan.notes.empty());
+}
+
 // A ubd device whose first page could not be read (no right node yet, a read error)
 // may hold the swap an entry names: the entry is not rewritten to another device.
 TEST(FstabPlan, AnEntryForAnUnprobedDeviceIsLeftAlone) {

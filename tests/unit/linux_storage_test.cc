@@ -49,8 +49,47 @@ TEST_F(RootTree, TheTreesSymlinksResolveInsideIt) {
   EXPECT_EQ(tree.HostPath("/up/x"), root + "/tmp/x");
   EXPECT_EQ(tree.HostPath("/etc/resolv.conf"), root + "/real-etc/resolv.conf");
   EXPECT_EQ(tree.HostPath("/a/../../etc/./fstab"), root + "/real-etc/fstab");
-  EXPECT_EQ(tree.HostPath("/loop/x"), root + "/loop/x");  // a loop is left to fail
+  // No symlink is left for the kernel: a loop is a path every call fails on.
+  EXPECT_EQ(tree.HostPath("/loop/x").rfind("/dev/null/", 0), 0u) << tree.HostPath("/loop/x");
+  EXPECT_EQ(tree.FollowPath("/etc/resolv.conf"), root + "/run/x");
   EXPECT_EQ(GuestRoot("/").HostPath("/etc/fstab"), "/etc/fstab");
+}
+
+// A chain long enough to outlast any count of links, ending in a link out of the tree:
+// refused, where the kernel, given the chain's end, would have followed it out.
+TEST_F(RootTree, ALongSymlinkChainIsRefusedNotLeftToTheKernel) {
+  char pattern[] = "/tmp/umla-outside.XXXXXX";
+  std::string outside = mkdtemp(pattern);
+  std::filesystem::create_symlink(outside, root + "/l40");
+  for (int i = 39; i >= 0; --i) {
+    std::filesystem::create_symlink("l" + std::to_string(i + 1), root + "/l" + std::to_string(i));
+  }
+  std::filesystem::create_symlink("l0", root + "/etc");
+  GuestRoot tree(root);
+  EXPECT_EQ(tree.HostPath("/etc/fstab").rfind("/dev/null/", 0), 0u) << tree.HostPath("/etc/fstab");
+  RealFileSystem files(root);
+  EXPECT_FALSE(files.WriteFileAtomic("/etc/fstab", "x\n").ok());
+  EXPECT_TRUE(std::filesystem::is_empty(outside));
+  std::filesystem::remove_all(outside);
+}
+
+// Reads in a tree follow a symlink inside it and take only regular files: an image's
+// /etc/fstab linked to this machine's /etc/shadow, or made a device node, is not read.
+TEST_F(RootTree, ReadsStayInTheTreeAndTakeOnlyRegularFiles) {
+  if (geteuid() != 0) GTEST_SKIP() << "mknod needs root";
+  std::filesystem::create_directories(root + "/etc");
+  std::filesystem::create_directories(root + "/dev");
+  std::filesystem::create_symlink("/etc/hostname", root + "/etc/fstab");
+  ASSERT_EQ(::mknod((root + "/dev/zero").c_str(), S_IFCHR | 0666, makedev(1, 5)), 0);
+  std::filesystem::create_symlink("/dev/zero", root + "/etc/resolv.conf");
+  RealFileSystem files(root);
+  Result<std::optional<std::string>> fstab = files.ReadFileIfPresent("/etc/fstab");
+  EXPECT_FALSE(fstab.ok());  // a symlink to nowhere in the tree, not this machine's file
+  Write("/etc/hostname", "image\n");
+  EXPECT_EQ(files.ReadFile("/etc/fstab").value_or(""), "image\n");
+  Result<std::string> zero = files.ReadFile("/etc/resolv.conf");
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.status().message().find("not a regular file"), std::string::npos);
 }
 
 // An image whose /etc is a symlink to an absolute path of this machine: the agent's
