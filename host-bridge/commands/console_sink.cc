@@ -13,9 +13,11 @@ namespace umla::bridge {
 
 ConsoleSink::ConsoleSink(const std::string& path) {
   if (!path.empty()) {
-    fd_ = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+    // Opened as before (a FIFO's open waits for its reader), then told not to block.
+    fd_ = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     owned_ = true;
     open_failed_ = fd_ < 0;
+    if (fd_ >= 0) fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
     return;
   }
   struct stat st;

@@ -124,7 +124,9 @@ Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_
   while (true) {
     int64_t left_ms = deadline_ms - MonotonicMs();
     struct pollfd pfd = {fd, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, left_ms > 0 ? static_cast<int>(left_ms) : 0);
+    // Past the deadline no further part is read, even one waiting already (empty
+    // parts never grow the reply to its limit).
+    int ready = left_ms > 0 ? ::poll(&pfd, 1, static_cast<int>(left_ms)) : 0;
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) {
       return Status::Error("mconsole " + socket_path + ": no " +

@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -223,6 +224,24 @@ TEST_F(FakeGuest, OneDeadlineForTheWholeReply) {
   ASSERT_FALSE(reply.ok());
   EXPECT_NE(reply.status().message().find("no complete reply within 300 ms"), std::string::npos)
       << reply.status().message();
+  EXPECT_LT(took, std::chrono::milliseconds(1500));
+  answer.join();
+}
+
+// Empty "more" parts never grow the reply to its limit: sent as fast as they are read,
+// they would keep a reader that only stops when nothing is waiting; the deadline holds.
+TEST_F(FakeGuest, EmptyPartsWithoutEndStopAtTheDeadline) {
+  Boot();
+  std::atomic<bool> stop{false};
+  std::thread answer = Answer([this, &stop](const sockaddr_un& peer, socklen_t length) {
+    while (!stop && SendPart(fd_, peer, length, "", 1)) {
+    }
+  });
+  auto start = std::chrono::steady_clock::now();
+  Result<std::string> reply = MconsoleCommand(MconsoleSocketForUmid("g1"), "help", 200);
+  auto took = std::chrono::steady_clock::now() - start;
+  stop = true;
+  ASSERT_FALSE(reply.ok());
   EXPECT_LT(took, std::chrono::milliseconds(1500));
   answer.join();
 }
