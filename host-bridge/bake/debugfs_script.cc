@@ -1,5 +1,6 @@
 #include "host-bridge/bake/debugfs_script.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -54,7 +55,7 @@ void DebugfsScript::Write(const std::string& source, const std::string& path, ui
   adds_ += "write " + source + " " + at + "\n" + Owner(at, octal);
   // A failed write may leave a partial file: the undo removes it too.
   undo_.push_back("rm " + at + "\n");
-  if (replace) moves_ += "rm " + path + "\nln " + at + " " + path + "\nunlink " + at + "\n";
+  if (replace) Replace(path, at);
 }
 
 void DebugfsScript::Symlink(const std::string& path, const std::string& target, bool replace,
@@ -63,20 +64,40 @@ void DebugfsScript::Symlink(const std::string& path, const std::string& target, 
   if (replace && leftover) adds_ += "rm " + at + "\n";
   adds_ += "symlink " + at + " " + target + "\n";
   undo_.push_back("rm " + at + "\n");
-  if (replace) moves_ += "rm " + path + "\nln " + at + " " + path + "\nunlink " + at + "\n";
+  if (replace) Replace(path, at);
 }
 
-void DebugfsScript::Remove(const std::string& path) { moves_ += "rm " + path + "\n"; }
+void DebugfsScript::Replace(const std::string& path, const std::string& temp) {
+  std::string removal = "rm " + path + "\n";
+  removals_.erase(std::remove(removals_.begin(), removals_.end(), removal), removals_.end());
+  moves_ += removal + "ln " + temp + " " + path + "\n";
+  removals_.push_back("unlink " + temp + "\n");
+  temps_.push_back(temp + " (the new " + path + ")");
+}
 
-void DebugfsScript::RemoveDirectory(const std::string& path) { moves_ += "rmdir " + path + "\n"; }
+void DebugfsScript::Remove(const std::string& path) { removals_.push_back("rm " + path + "\n"); }
+
+void DebugfsScript::RemoveDirectory(const std::string& path) {
+  removals_.push_back("rmdir " + path + "\n");
+}
+
+std::string DebugfsScript::removals() const {
+  std::string all;
+  for (const std::string& command : removals_) all += command;
+  return all;
+}
 
 Status DebugfsScript::Run(const std::string& image, const std::string& scratch,
                           const CommandRunner& run) {
-  std::string adds = std::move(adds_), moves = std::move(moves_), undo;
+  std::string adds = std::move(adds_), moves = std::move(moves_), removals = this->removals();
+  std::string undo;
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) undo += *it;
+  std::vector<std::string> temps = std::move(temps_);
   adds_.clear();
   moves_.clear();
+  removals_.clear();
   undo_.clear();
+  temps_.clear();
   if (!adds.empty()) {
     std::string problems = RunCommands(image, scratch + "/adds", adds, run);
     if (!problems.empty()) {
@@ -98,9 +119,21 @@ Status DebugfsScript::Run(const std::string& image, const std::string& scratch,
   if (!moves.empty()) {
     std::string problems = RunCommands(image, scratch + "/moves", moves, run);
     if (!problems.empty()) {
-      return Status::Error("debugfs -w " + image +
-                           " failed renaming or removing files:" + problems);
+      // Which `ln` failed is not known: every new file stays under its temporary name
+      // (a name left twice is what e2fsck repairs; a file with no name is lost).
+      std::string kept;
+      for (const std::string& temp : temps) kept += "\n  " + temp;
+      return Status::Error("debugfs -w " + image + " failed moving the new files in:" +
+                           problems +
+                           "\nnothing was removed; the new files are kept under their "
+                           "temporary names (an original may be gone already):" +
+                           kept);
     }
+  }
+  if (!removals.empty()) {
+    std::string problems = RunCommands(image, scratch + "/removals", removals, run);
+    if (!problems.empty())
+      return Status::Error("debugfs -w " + image + " failed removing files:" + problems);
   }
   return Status::Ok();
 }

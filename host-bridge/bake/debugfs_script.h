@@ -1,12 +1,15 @@
-// The changes bake makes to an image, as commands for two `debugfs -w -f` runs.
-// debugfs goes on after a failed command: with one run, a full image fails the
+// The changes bake makes to an image, as commands for up to three `debugfs -w -f`
+// runs. debugfs goes on after a failed command: with one run, a full image fails the
 // `write` of a replacement and the `rm` of the original still runs. So the first run
 // only adds: directories, new files and links, and each replacement under a temporary
-// name; when it reports any error, what it made is removed again and the second run
-// does not happen (nothing in the image was replaced or removed). The second run only
-// moves the replacements in (rm the old; ln + unlink the new: debugfs has no rename,
-// and neither ln nor unlink touches the link count, so the pair moves the name) and
-// removes; it needs no new blocks (the new name takes the freed entry's place).
+// name; when it reports any error, what it made is removed again and no other run
+// happens (nothing in the image was replaced or removed). The second run only moves
+// the replacements in (rm the old; ln the new: debugfs has no rename); it needs no new
+// blocks (the new name takes the freed entry's place). The third run unlinks the
+// temporary names (neither ln nor unlink touches the link count, so ln + unlink moves
+// the name) and removes. It runs only when the second reported no error: after a
+// failed `ln`, an `unlink` would leave the new file with no name, and a removal (the
+// backup of a restored file, say) could take the last copy of something.
 #pragma once
 
 #include <cstdint>
@@ -32,20 +35,27 @@ class DebugfsScript {
   void Write(const std::string& source, const std::string& path, uint32_t mode, bool replace,
              bool leftover);
   void Symlink(const std::string& path, const std::string& target, bool replace, bool leftover);
+  // A replacement of `path` queued after its removal drops the removal: the second
+  // run's `rm` removes the original, and a later one would remove the new file.
   void Remove(const std::string& path);
   void RemoveDirectory(const std::string& path);
-  bool empty() const { return adds_.empty() && moves_.empty(); }
+  bool empty() const { return adds_.empty() && moves_.empty() && removals_.empty(); }
 
-  // Both runs on `image` (command files in `scratch`); clears the script.
+  // The runs on `image` (command files in `scratch`); clears the script.
   Status Run(const std::string& image, const std::string& scratch, const CommandRunner& run);
 
   const std::string& adds() const { return adds_; }
   const std::string& moves() const { return moves_; }
+  std::string removals() const;
 
  private:
-  std::string adds_;               // first run
-  std::string moves_;              // second run
-  std::vector<std::string> undo_;  // removes what the first run made, in reverse order
+  void Replace(const std::string& path, const std::string& temp);
+
+  std::string adds_;                   // first run
+  std::string moves_;                  // second run
+  std::vector<std::string> removals_;  // third run, one command each
+  std::vector<std::string> undo_;      // removes what the first run made, in reverse order
+  std::vector<std::string> temps_;     // "TEMP (the new PATH)", for a failed second run
 };
 
 // The temporary name a replacement of `path` is written under.

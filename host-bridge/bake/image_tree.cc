@@ -98,6 +98,7 @@ class ImageTree : public RootTree {
     if (!SafeForDebugfs(path)) return Unsupported(path);
     pending_[path] = true;
     pending_dirs_.insert(path);
+    added_[path] = Entry::kDirectory;
     script_.MakeDirectory(path);
     return Status::Ok();
   }
@@ -117,6 +118,7 @@ class ImageTree : public RootTree {
     if (!SafeForDebugfs(source)) return Status::Error("host path not supported: " + source);
     bool replace = existing == Entry::kOther;
     script_.Write(source, path, mode, replace, replace && Exists(TempNameFor(path)));
+    if (!replace) added_[path] = Entry::kOther;
     pending_[path] = true;
     return Status::Ok();
   }
@@ -128,6 +130,7 @@ class ImageTree : public RootTree {
     if (existing == Entry::kDirectory) return IsADirectory(path);
     bool replace = existing == Entry::kOther;
     script_.Symlink(path, target, replace, replace && Exists(TempNameFor(path)));
+    if (!replace) added_[path] = Entry::kOther;
     pending_[path] = true;
     return Status::Ok();
   }
@@ -153,6 +156,7 @@ class ImageTree : public RootTree {
                                  std::string* err) { return RunCapture(argv, out, err); });
     pending_.clear();
     pending_dirs_.clear();
+    added_.clear();
     links_.clear();
     return done;
   }
@@ -162,12 +166,16 @@ class ImageTree : public RootTree {
   static Status Unsupported(const std::string& path) {
     return Status::Error("path not supported in an image: " + path);
   }
-  // What is at `path` once the queued commands have run (one debugfs stat at most).
+  // What a file or link written to `path` meets in the first debugfs run (one stat at
+  // most). Removals run last: a path whose removal is queued is still there then, so
+  // it is replaced through a temporary name too (and the removal is dropped).
   enum class Entry { kNone, kDirectory, kOther };
   Entry EntryAt(const std::string& path) {
     if (pending_dirs_.count(path)) return Entry::kDirectory;
     auto queued = pending_.find(path);
-    if (queued != pending_.end()) return queued->second ? Entry::kOther : Entry::kNone;
+    if (queued != pending_.end() && queued->second) return Entry::kOther;
+    auto added = added_.find(path);
+    if (added != added_.end()) return added->second;
     std::string stat = Stat(path);
     if (stat.empty()) return Entry::kNone;
     return stat.find("Type: directory") != std::string::npos ? Entry::kDirectory : Entry::kOther;
@@ -175,6 +183,12 @@ class ImageTree : public RootTree {
   // A file or link replaces only a file or link: the second debugfs run's `rm` cannot
   // remove a directory, and its `ln` would then fail.
   Status IsADirectory(const std::string& path) const {
+    auto queued = pending_.find(path);
+    if (queued != pending_.end() && !queued->second) {  // removed only after the writes
+      return Status::Error(path + " is a directory in " + image_ +
+                           " removed in the same change: it cannot be replaced by a file "
+                           "before the removal is committed");
+    }
     return Status::Error(path + " is a directory in " + image_ + ": remove it to bake");
   }
 
@@ -185,6 +199,7 @@ class ImageTree : public RootTree {
   int files_ = 0;
   std::map<std::string, bool> pending_;  // path -> exists after the queued commands
   std::set<std::string> pending_dirs_;
+  std::map<std::string, Entry> added_;  // what the first run makes: at `path` until the last
   std::map<std::string, std::optional<std::string>> links_;  // symlink targets read so far
 };
 

@@ -1,7 +1,7 @@
 // A root tree that baking can read and change: a directory on the host, or an
 // ext2/3/4 image changed in place through e2fsprogs' debugfs (no mount, no root
 // privileges beyond write access to the file). Changes to an image are queued and
-// made by one `debugfs -w` run in Commit().
+// made by `debugfs -w` runs in Commit() (debugfs_script.h).
 #pragma once
 
 #include <cstddef>

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include "host-bridge/guest/exec_fds.h"
 #include "host-bridge/guest/exec_signals.h"
 
 namespace umla::bridge {
@@ -49,8 +50,9 @@ int RunCapture(const std::vector<std::string>& argv, std::string* out, std::stri
   }
   pid_t pid = fork();
   if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_fd, 2);
+    // Lifted above 0-2 first: a bridge started with fd 1 closed got err_fd as 1.
+    int out_to = LiftFd(out_pipe[1], 3), err_to = LiftFd(err_fd, 3);
+    if (out_to < 0 || err_to < 0 || !WireFd(out_to, 1) || !WireFd(err_to, 2)) _exit(127);
     RestoreSignalsForExec();
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "host-bridge/guest/exec_fds.h"
 #include "host-bridge/guest/exec_signals.h"
 #include "host-bridge/guest/mconsole.h"
 
@@ -40,21 +41,6 @@ std::string ResolveExecutable(const std::string& name) {
   ssize_t ignored = ::write(report_fd, &err, sizeof err);
   (void)ignored;
   ::_exit(127);
-}
-
-// `fd` itself when it is at or above `floor`, else a copy there (close-on-exec): the
-// child's sources are lifted above the fds it wires (0-2 and the agent's number), so
-// that wiring one cannot overwrite another when the bridge started with 0-2 closed.
-int Above(int fd, int floor) {
-  return fd >= 0 && fd < floor ? ::fcntl(fd, F_DUPFD_CLOEXEC, floor) : fd;
-}
-
-// dup2(from, to), also when `from` already is `to`: dup2 then does nothing and the fd
-// would keep its close-on-exec flag, i.e. be closed by the exec.
-bool WireFd(int from, int to) {
-  if (from != to) return ::dup2(from, to) == to;
-  int flags = ::fcntl(to, F_GETFD);
-  return flags >= 0 && ::fcntl(to, F_SETFD, flags & ~FD_CLOEXEC) == 0;
 }
 
 void ClosePipe(int pipe_fds[2]) {
@@ -126,7 +112,7 @@ Result<GuestProcess> GuestProcess::Start(const LaunchSpec& spec) {
   if (pid == 0) {
     ::setsid();  // own session and process group: stoppable as a whole
     int floor = spec.agent_fd_number > 2 ? spec.agent_fd_number + 1 : 3;
-    int report_fd = Above(report[1], floor);
+    int report_fd = LiftFd(report[1], floor);
     int out = -1;
     if (spec.console_to_pipe) {
       out = console[1];
@@ -135,8 +121,8 @@ Result<GuestProcess> GuestProcess::Start(const LaunchSpec& spec) {
       out = ::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
       if (out < 0) ChildFail(report_fd, errno);
     }
-    out = Above(out, floor);
-    int agent = Above(spec.agent_fd, floor);
+    out = LiftFd(out, floor);
+    int agent = LiftFd(spec.agent_fd, floor);
     if (out < 0 || (spec.agent_fd >= 0 && agent < 0)) ChildFail(report_fd, errno);
     if (!spec.inherit_stdin) {
       int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "common/strings.h"
+#include "host-bridge/guest/exec_fds.h"
 #include "host-bridge/guest/exec_signals.h"
 #include "host-bridge/guest/mconsole.h"
 
@@ -147,10 +148,9 @@ Result<FsckResult> LinuxHostProbe::Fsck(const std::string& image, bool read_only
     return Status::FromErrno("fork", errno);
   }
   if (pid == 0) {
-    int null = open("/dev/null", O_RDONLY);
-    dup2(null, 0);
-    dup2(out[1], 1);
-    dup2(out[1], 2);
+    // Lifted above 0-2 first: a bridge started with some of them closed got them here.
+    int null = LiftFd(open("/dev/null", O_RDONLY | O_CLOEXEC), 3), to = LiftFd(out[1], 3);
+    if (null < 0 || to < 0 || !WireFd(null, 0) || !WireFd(to, 1) || !WireFd(to, 2)) _exit(127);
     RestoreSignalsForExec();
     const char* mode = read_only ? "-n" : "-p";
     execl(e2fsck.c_str(), "e2fsck", mode, image.c_str(), static_cast<char*>(nullptr));

@@ -35,9 +35,70 @@ TEST(DebugfsScript, AddsFirstThenMovesReplacementsIn) {
             "write /tmp/f2 /etc/inittab.uml-bridge.tmp\n"
             "sif /etc/inittab.uml-bridge.tmp mode 0100644\nsif /etc/inittab.uml-bridge.tmp uid 0\n"
             "sif /etc/inittab.uml-bridge.tmp gid 0\n");
-  EXPECT_EQ(script.moves(),
-            "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n"
+  EXPECT_EQ(script.moves(), "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
+  EXPECT_EQ(script.removals(),
             "unlink /etc/inittab.uml-bridge.tmp\nrm /etc/uml-agent/kernel-args\n");
+}
+
+// The second run's `rm` removes the original; a removal left for the third run would
+// remove the new file.
+TEST(DebugfsScript, AReplacementAfterARemovalDropsTheRemoval) {
+  DebugfsScript script;
+  script.Remove("/etc/inittab");
+  script.Remove("/etc/other");
+  script.Write("/tmp/f", "/etc/inittab", 0644, true, false);
+  EXPECT_EQ(script.moves(), "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
+  EXPECT_EQ(script.removals(), "rm /etc/other\nunlink /etc/inittab.uml-bridge.tmp\n");
+}
+
+// Records each run's command file; `errors[i]` is what run i writes to stderr.
+CommandRunner Recorder(std::vector<std::string>* runs, std::vector<std::string> errors) {
+  return [runs, errors](const std::vector<std::string>& argv, std::string*, std::string* err) {
+    std::ifstream in(argv.at(3));
+    runs->emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (runs->size() <= errors.size()) *err = errors[runs->size() - 1];
+    return 0;  // debugfs -f exits 0 after failed commands
+  };
+}
+
+TEST(DebugfsScript, RemovalsRunLastAfterTheMoves) {
+  char pattern[] = "/tmp/umla-debugfs-script.XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  std::vector<std::string> runs;
+  DebugfsScript script;
+  script.Write("/tmp/f", "/etc/inittab", 0644, true, false);
+  script.Remove("/etc/inittab.uml-bridge.orig");
+  Status run = script.Run("img", pattern, Recorder(&runs, {"debugfs 1.47.0\n"}));
+  fs::remove_all(pattern);
+  ASSERT_TRUE(run.ok()) << run.message();
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[1], "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
+  EXPECT_EQ(runs[2], "unlink /etc/inittab.uml-bridge.tmp\nrm /etc/inittab.uml-bridge.orig\n");
+  EXPECT_TRUE(script.empty());
+}
+
+// As in `bake --uninstall`: the restored file's `ln` fails; its temporary name and the
+// backup both stay, and the message says where the new file is.
+TEST(DebugfsScript, AFailedMoveKeepsTheTemporaryNamesAndRemovesNothing) {
+  char pattern[] = "/tmp/umla-debugfs-script.XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  std::vector<std::string> runs;
+  DebugfsScript script;
+  script.Write("/tmp/f", "/etc/inittab", 0644, true, false);
+  script.Remove("/etc/inittab.uml-bridge.orig");
+  Status run = script.Run(
+      "img", pattern,
+      Recorder(&runs, {"", "debugfs 1.47.0\nln: Could not allocate block in ext2 filesystem\n"}));
+  fs::remove_all(pattern);
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(runs.size(), 2u);  // adds, moves; never the unlinks and removals
+  EXPECT_NE(run.message().find("ln: Could not allocate block"), std::string::npos);
+  EXPECT_NE(run.message().find("nothing was removed; the new files are kept under their "
+                               "temporary names (an original may be gone already):\n"
+                               "  /etc/inittab.uml-bridge.tmp (the new /etc/inittab)"),
+            std::string::npos)
+      << run.message();
+  EXPECT_TRUE(script.empty());
 }
 
 TEST(DebugfsScript, AFailedFirstRunIsUndoneAndNothingIsMoved) {
@@ -146,6 +207,42 @@ TEST_F(ImageTreeTest, AFullImageKeepsEveryOriginal) {
   EXPECT_FALSE(ReadImageFile(image_, "/etc/inittab.uml-bridge.tmp"));
   EXPECT_EQ(Stat("/etc/uml-agent"), "");  // the new directory is gone again
   ExpectClean();
+}
+
+// Undoing an entry can remove a path and write it again in one commit: the write
+// replaces the original through a temporary name, as the removal runs last.
+TEST_F(ImageTreeTest, ARemovedPathWrittenAgainIsReplaced) {
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  {
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    ASSERT_TRUE(tree.ok()) << tree.status().message();
+    ASSERT_TRUE((*tree)->Remove("/etc/inittab").ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "again\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/new", "1\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->Remove("/etc/new").ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/new", "2\n", "", 0644).ok());
+    Status committed = (*tree)->Commit();
+    ASSERT_TRUE(committed.ok()) << committed.message();
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "again\n");
+  EXPECT_EQ(ReadImageFile(image_, "/etc/new"), "2\n");
+  EXPECT_FALSE(ReadImageFile(image_, "/etc/inittab.uml-bridge.tmp"));
+  EXPECT_FALSE(ReadImageFile(image_, "/etc/new.uml-bridge.tmp"));
+  ExpectClean();
+}
+
+TEST_F(ImageTreeTest, ARemovedDirectoryIsNotReplacedInTheSameCommit) {
+  fs::create_directories(base_ / "stage/opt");
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+  ASSERT_TRUE(tree.ok()) << tree.status().message();
+  ASSERT_TRUE((*tree)->RemoveDirectory("/opt").ok());
+  Status written = (*tree)->WriteFile("/opt", "x\n", "", 0644);
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.message().find("/opt is a directory in " + image_ +
+                                   " removed in the same change"),
+            std::string::npos)
+      << written.message();
 }
 
 // A child process locks the image as UML does (fcntl F_SETLK over the whole file).

@@ -1,4 +1,7 @@
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -191,6 +194,25 @@ TEST(RunCapture, StopsAProgramThatPrintsTooMuch) {
   EXPECT_EQ(RunCapture({"printf", "init=/sbin/uml-agent"}, &out, nullptr, 4096), 0);
   EXPECT_EQ(out, "init=/sbin/uml-agent");
   EXPECT_EQ(RunCapture({"/nonexistent/program"}, nullptr, nullptr), 127);
+}
+
+// A bridge started with fd 1 closed: RunCapture's stderr file gets fd 1, and wiring
+// the stdout pipe to 1 first must not send stderr into stdout. Run in a forked process
+// (its exit status says what went wrong) so the test's own stdout stays open.
+TEST(RunCapture, KeepsStdoutAndStderrApartWhenFdOneWasClosed) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (fcntl(0, F_GETFD) < 0 && open("/dev/null", O_RDONLY) != 0) _exit(10);
+    close(1);
+    std::string out, err;
+    int status = RunCapture({"sh", "-c", "echo out; echo err >&2"}, &out, &err);
+    _exit(status != 0 ? 11 : out != "out\n" ? 12 : err != "err\n" ? 13 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "11: failed to run, 12: wrong stdout, 13: wrong stderr";
 }
 
 }  // namespace
