@@ -46,6 +46,10 @@ Ipv4 NetworkOf(const Ipv4Prefix& prefix) { return prefix.address & Netmask(prefi
 
 Ipv4 BroadcastOf(const Ipv4Prefix& prefix) { return prefix.address | ~Netmask(prefix.length); }
 
+Ipv4 DefaultBroadcastOf(const Ipv4Prefix& prefix) {
+  return prefix.length >= 31 ? 0 : BroadcastOf(prefix);
+}
+
 bool InSubnet(const Ipv4Prefix& prefix, Ipv4 address) {
   return (address & Netmask(prefix.length)) == NetworkOf(prefix);
 }

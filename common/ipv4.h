@@ -30,6 +30,9 @@ std::string FormatIpv4Prefix(const Ipv4Prefix& prefix);
 Ipv4 Netmask(int length);
 Ipv4 NetworkOf(const Ipv4Prefix& prefix);    // host bits cleared
 Ipv4 BroadcastOf(const Ipv4Prefix& prefix);  // host bits set
+// The broadcast an address of `prefix` gets by default: BroadcastOf, but none (0) on a
+// /31 (point to point, RFC 3021: both addresses are hosts) or a /32.
+Ipv4 DefaultBroadcastOf(const Ipv4Prefix& prefix);
 // Whether `address` lies in the subnet of `prefix`.
 bool InSubnet(const Ipv4Prefix& prefix, Ipv4 address);
 

@@ -68,7 +68,7 @@ std::vector<std::pair<std::string, std::string>> NetConfigSettings(const GuestNe
     if (!value.empty()) out.emplace_back(key, std::move(value));
   };
   add(kNetAddressKey, FormatIpv4Prefix(config.address));
-  add(kNetBroadcastKey, FormatIpv4(config.broadcast));
+  if (config.broadcast) add(kNetBroadcastKey, FormatIpv4(config.broadcast));
   if (config.mtu) add(kNetMtuKey, std::to_string(config.mtu));
   if (config.gateway) add(kNetGatewayKey, FormatIpv4(*config.gateway));
   std::vector<std::string> routes;

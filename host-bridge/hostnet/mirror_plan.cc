@@ -115,7 +115,8 @@ Result<MirrorPlan> PlanMirror(const HostNetwork& host, const ResolverConfig& res
   MirrorPlan plan;
   const Ipv4Prefix& subnet = host_address->prefix;
   plan.config.address = request.guest;
-  plan.config.broadcast = host_address->broadcast ? host_address->broadcast : BroadcastOf(subnet);
+  plan.config.broadcast =
+      host_address->broadcast ? host_address->broadcast : DefaultBroadcastOf(subnet);
   plan.config.mtu = link->mtu;
   PlanGateway(host, subnet, request.iface, &plan);
   PlanRoutes(host, *link, subnet, &plan);

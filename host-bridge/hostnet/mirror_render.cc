@@ -23,7 +23,8 @@ std::string MirrorJson(const MirrorPlan& plan, const std::string& iface) {
   nlohmann::ordered_json json = {
       {"mirror", iface},
       {"address", FormatIpv4Prefix(config.address)},
-      {"broadcast", FormatIpv4(config.broadcast)},
+      {"broadcast", config.broadcast ? nlohmann::ordered_json(FormatIpv4(config.broadcast))
+                                     : nlohmann::ordered_json(nullptr)},
       {"mtu", config.mtu},
       {"gateway", config.gateway ? nlohmann::ordered_json(FormatIpv4(*config.gateway))
                                  : nlohmann::ordered_json(nullptr)},

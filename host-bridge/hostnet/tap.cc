@@ -20,7 +20,9 @@ Status CreatePersistentTap(const std::string& name, std::optional<uid_t> owner) 
   if (fd < 0) return Status::FromErrno("open /dev/net/tun", errno);
   ifreq request{};
   std::memcpy(request.ifr_name, name.c_str(), name.size());
-  request.ifr_flags = IFF_TAP | IFF_NO_PI;
+  // IFF_TUN_EXCL: a tap of that name made meanwhile by someone else is refused (EBUSY),
+  // never taken over (and later deleted by --down as ours).
+  request.ifr_flags = static_cast<short>(IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL);
   Status status;
   if (::ioctl(fd, TUNSETIFF, &request) != 0) {
     status = Status::FromErrno("TUNSETIFF " + name, errno);

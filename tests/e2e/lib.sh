@@ -14,6 +14,10 @@ e2e_begin() {
   WORK=${E2E_WORK:-${TMPDIR:-/tmp}}/uml-e2e.$TEST_NAME.$$
   rm -rf "$WORK" && mkdir -p "$WORK"
   trap e2e_cleanup EXIT
+  # dash runs the EXIT trap on exit only: an interrupted test exits, so it cleans up.
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
   echo "== $TEST_NAME (work dir $WORK)"
 }
 

@@ -1,4 +1,5 @@
 #include "agent/steps/net/net_settings.h"
+#include "agent/steps/net/persistent_files.h"
 
 #include <gtest/gtest.h>
 
@@ -52,6 +53,22 @@ TEST(NetSettings, ConfigFileListsAndViaForm) {
   EXPECT_EQ(dns->search, std::vector<std::string>{"example.test"});
 }
 
+// A /31 (point to point, RFC 3021) has no broadcast: both addresses are hosts, and the
+// peer is often the gateway. None is asked of the kernel or written into any file.
+TEST(NetSettings, APointToPointSubnetHasNoBroadcast) {
+  auto net = ReadNetSettings(
+      FromCmdline("uml_agent.net.address=192.0.2.0/31 uml_agent.net.gateway=192.0.2.1"));
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  ASSERT_TRUE(net->has_value());
+  EXPECT_EQ((*net)->config.broadcast, 0u);
+  EXPECT_EQ(RenderIfcfg("eth0", (*net)->config).find("BROADCAST"), std::string::npos);
+  EXPECT_EQ(RenderIfupdownStanza("eth0", (*net)->config).find("broadcast"), std::string::npos);
+  EXPECT_EQ(RenderNetworkdUnit("eth0", (*net)->config).find("Broadcast"), std::string::npos);
+  auto wide = ReadNetSettings(FromCmdline("uml_agent.net.address=192.0.2.2/24"));
+  ASSERT_TRUE(wide.ok() && wide->has_value());
+  EXPECT_EQ(FormatIpv4((*wide)->config.broadcast), "192.0.2.255");
+}
+
 TEST(NetSettings, BadValuesNameTheKeyValueAndSource) {
   struct Case {
     const char* cmdline;
@@ -69,6 +86,10 @@ TEST(NetSettings, BadValuesNameTheKeyValueAndSource) {
       {"uml_agent.net.address=192.0.2.2/24 uml_agent.net.routes=203.0.113.0/24@x",
        "setting net.routes=\"203.0.113.0/24@x\""},
       {"uml_agent.net.address=192.0.2.2/24 uml_agent.net.iface=a/b", "setting net.iface=\"a/b\""},
+      {"uml_agent.net.address=192.0.2.2/24 uml_agent.net.iface=e$(reboot)",
+       "setting net.iface=\"e$(reboot)\""},
+      {"uml_agent.net.address=192.0.2.2/24 uml_agent.net.iface=e;x", "setting net.iface=\"e;x\""},
+      {"uml_agent.net.address=192.0.2.2/24 uml_agent.net.iface=e#x", "setting net.iface=\"e#x\""},
       {"uml_agent.net.gateway=192.0.2.254", "net.address is not set, but other net.* settings are"},
   };
   for (const auto& c : cases) {

@@ -76,8 +76,9 @@ std::string DescribeNetAction(const NetAction& action, const std::string& iface)
     case NetAction::kDeleteAddress:
       return "- address " + FormatIpv4Prefix(action.address.prefix) + " dev " + iface;
     case NetAction::kAddAddress:
-      return "+ address " + FormatIpv4Prefix(action.address.prefix) + " brd " +
-             FormatIpv4(action.address.broadcast) + " dev " + iface;
+      return "+ address " + FormatIpv4Prefix(action.address.prefix) +
+             (action.address.broadcast ? " brd " + FormatIpv4(action.address.broadcast) : "") +
+             " dev " + iface;
     case NetAction::kReplaceRoute:
       return "+ route " + DescribeNetRoute(action.route) + " dev " + iface;
   }

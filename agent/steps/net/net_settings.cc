@@ -25,10 +25,15 @@ Result<std::vector<std::string>> List(const Settings& settings, const std::strin
 
 bool IsIpv4(std::string_view text) { return ParseIpv4(text).has_value(); }
 
+// Letters, digits, '_', '.', '-': the name goes into files that shells read (ifcfg's
+// DEVICE=, ifupdown's "up ip route ... dev IFACE"), where "$(...)", ';' or '#' would be
+// code or a comment.
 bool IsIfaceName(std::string_view name) {
   if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
   for (char c : name) {
-    if (c <= ' ' || c >= 127 || c == '/' || c == ':') return false;
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '.' || c == '-';
+    if (!plain) return false;
   }
   return true;
 }
@@ -49,7 +54,9 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
   NetSettings net;
   auto iface = settings.String(kNetIfaceKey, kDefaultGuestIface);
   if (!iface.ok()) return iface.status();
-  if (!IsIfaceName(*iface)) return Bad(settings, kNetIfaceKey, "an interface name of 1 to 15 characters");
+  if (!IsIfaceName(*iface)) {
+    return Bad(settings, kNetIfaceKey, "an interface name of 1 to 15 letters, digits, _ . -");
+  }
   net.iface = *iface;
 
   auto address_setting = settings.Get(kNetAddressKey);
@@ -60,7 +67,7 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
   if (!address || address->length == 0) return Bad(settings, kNetAddressKey, "ADDR/PREFIX such as 192.0.2.2/24");
   GuestNetConfig& config = net.config;
   config.address = *address;
-  config.broadcast = BroadcastOf(*address);
+  config.broadcast = DefaultBroadcastOf(*address);
   if (auto setting = settings.Get(kNetBroadcastKey)) {
     auto broadcast = ParseIpv4(setting->value);
     if (!broadcast) return Bad(settings, kNetBroadcastKey, "an IPv4 address");

@@ -36,7 +36,7 @@ std::string RenderIfcfg(const std::string& iface, const GuestNetConfig& config) 
   text += "IPADDR=" + FormatIpv4(config.address.address) + "\n";
   text += "PREFIX=" + std::to_string(config.address.length) + "\n";
   text += "NETMASK=" + FormatIpv4(Netmask(config.address.length)) + "\n";
-  text += "BROADCAST=" + FormatIpv4(config.broadcast) + "\n";
+  if (config.broadcast) text += "BROADCAST=" + FormatIpv4(config.broadcast) + "\n";
   if (config.gateway) text += "GATEWAY=" + FormatIpv4(*config.gateway) + "\nDEFROUTE=yes\n";
   if (config.mtu) text += "MTU=" + std::to_string(config.mtu) + "\n";
   text += "PEERDNS=no\n";  // resolv.conf is the dns step's
@@ -54,7 +54,7 @@ std::string RenderIfupdownStanza(const std::string& iface, const GuestNetConfig&
   std::string text = Header();
   text += "auto " + iface + "\niface " + iface + " inet static\n";
   text += "    address " + FormatIpv4Prefix(config.address) + "\n";
-  text += "    broadcast " + FormatIpv4(config.broadcast) + "\n";
+  if (config.broadcast) text += "    broadcast " + FormatIpv4(config.broadcast) + "\n";
   if (config.gateway) text += "    gateway " + FormatIpv4(*config.gateway) + "\n";
   if (config.mtu) text += "    mtu " + std::to_string(config.mtu) + "\n";
   // Used by the resolvconf package, when /etc/resolv.conf is its symlink.
@@ -76,7 +76,7 @@ std::string RenderNetworkdUnit(const std::string& iface, const GuestNetConfig& c
   for (const auto& server : config.dns.nameservers) text += "DNS=" + server + "\n";
   if (!config.dns.search.empty()) text += "Domains=" + Joined(config.dns.search) + "\n";
   text += "\n[Address]\nAddress=" + FormatIpv4Prefix(config.address) + "\n";
-  text += "Broadcast=" + FormatIpv4(config.broadcast) + "\n";
+  if (config.broadcast) text += "Broadcast=" + FormatIpv4(config.broadcast) + "\n";
   for (const auto& route : config.routes) {
     text += "\n[Route]\nDestination=" + FormatIpv4Prefix(route.destination) + "\n";
     if (route.gateway) text += "Gateway=" + FormatIpv4(*route.gateway) + "\n";
