@@ -153,6 +153,7 @@ int RunBootGuarded(BootOptions options) {
 
 void RunInit(int argc, char** argv) {
   WrapperSettings wrapper;
+  bool remounted = false;  // the root made writable for the fixups: read-only again after
   try {
     std::vector<std::string> mount_problems = MountEarlyFilesystems();
     umla::SetupLogging("uml-agent", "info");
@@ -169,7 +170,7 @@ void RunInit(int argc, char** argv) {
     options.preloaded = &wrapper.loaded;
 
     std::vector<std::string> root_problems;
-    bool remounted = MakeRootWritable(&root_problems);
+    remounted = MakeRootWritable(&root_problems);
     // Ready from the fixups process itself unless it must wait for gates or for a
     // late init script.
     bool ready_now = !wrapper.ready_late && !wrapper.has_gates;
@@ -177,6 +178,7 @@ void RunInit(int argc, char** argv) {
     GuardedEnd fixups = RunGuarded(options, wrapper.timeout_ms, ChildMemory::kCopy);
     // The state and report are under /run (tmpfs): the root can go back to read-only.
     if (remounted) RestoreRootReadOnly(&root_problems);
+    remounted = false;
     for (const auto& problem : root_problems) spdlog::warn("init: {}", problem);
     if (!wrapper.ready_late && !fixups.ready_sent) {
       options.phase = BootPhase::kReady;
@@ -186,7 +188,11 @@ void RunInit(int argc, char** argv) {
         RunInChild([&options] { return RunBoot(options); }, 10000);
     }
   } catch (...) {
-    // Whatever went wrong above, the real init still runs.
+    // Whatever went wrong above, the real init still runs, with the root as it found it.
+    if (remounted) {
+      std::vector<std::string> ignored;
+      RestoreRootReadOnly(&ignored);
+    }
   }
   ExecRealInit(wrapper.init, argc, argv);
 }

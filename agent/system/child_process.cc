@@ -102,7 +102,17 @@ ChildEnd RunInChild(const std::function<int()>& work, uint64_t timeout_ms, Child
   bool exited = AwaitChild(pid, timeout_ms, &status);
   if (!exited) {
     if (kill(-pid, SIGKILL) != 0) kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    // A child stuck in the kernel (uninterruptible I/O: a hung hostfs or ubd) dies only
+    // when the call returns: not waited for past a grace time, so the boot goes on (as
+    // PID 1 the real init inherits it and reaps it once it dies).
+    constexpr uint64_t kGraceMs = 2000;
+    if (!AwaitChild(pid, kGraceMs, &status)) {
+      // Its stack stays mapped: it runs no code of ours again (SIGKILL is pending).
+      return {"still running after " + std::to_string(timeout_ms) +
+                  " ms, and not gone " + std::to_string(kGraceMs) +
+                  " ms after SIGKILL (stuck in the kernel; left behind)",
+              1};
+    }
   }
   if (stack) ::munmap(stack, kStackBytes);  // the child is gone: nothing runs on it
   if (!exited) return {"still running after " + std::to_string(timeout_ms) + " ms (killed)", 1};
