@@ -253,6 +253,11 @@ int RunNetSetup(const NetSetupOptions& options) {
     return fail(options.bridge + " was set up with tap " + recorded->tap + " (see " + path +
                 "); run --down first");
   }
+  // One uplink a record: a second would overwrite what --down gives back to the first.
+  if (recorded && !recorded->uplink.empty() && recorded->uplink != options.uplink) {
+    return fail(options.bridge + " was set up with uplink " + recorded->uplink + " (see " +
+                path + "); run --down first");
+  }
   state.bridge = options.bridge;
   state.tap = options.tap;
   Status done = Up(socket, options, *owner, &state, path);
