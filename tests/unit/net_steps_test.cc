@@ -85,6 +85,21 @@ TEST_F(NetStepsTest, OneFileThatCannotBeWrittenDoesNotKeepTheOthersBack) {
   EXPECT_TRUE(files.files.count("/etc/systemd/network/10-uml-agent-eth0.network"));
 }
 
+// Routes that are no longer asked for do not stay in the Red Hat route file (its next
+// ifup would add them again); without routes and without such a file, none is made.
+TEST_F(NetStepsTest, RoutesNoLongerAskedForLeaveTheRouteFile) {
+  auto net = MakeNetStep();
+  ASSERT_TRUE(Run(*net, kCmdline).status.ok());
+  const std::string route_file = "/etc/sysconfig/network-scripts/route-eth0";
+  ASSERT_NE(files.files[route_file].find("203.0.113.0/24"), std::string::npos);
+  const char* without_routes = "uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=192.0.2.1";
+  ASSERT_TRUE(Run(*net, without_routes).status.ok());
+  EXPECT_EQ(files.files[route_file].find("203.0.113.0/24"), std::string::npos) << files.files[route_file];
+  files.files.erase(route_file);
+  ASSERT_TRUE(Run(*net, without_routes).status.ok());
+  EXPECT_FALSE(files.files.count(route_file));
+}
+
 TEST_F(NetStepsTest, DryRunPrintsThePlanAndChangesNothing) {
   auto net = MakeNetStep();
   files.dirs = {"/etc"};  // no distribution network layout

@@ -44,8 +44,7 @@ std::string RenderIfcfg(const std::string& iface, const GuestNetConfig& config) 
 }
 
 std::string RenderRedHatRoutes(const std::string& iface, const GuestNetConfig& config) {
-  if (config.routes.empty()) return "";
-  std::string text = Header();
+  std::string text = Header();  // alone when there are no routes
   for (const auto& route : config.routes) text += RouteLine(route) + " dev " + iface + "\n";
   return text;
 }

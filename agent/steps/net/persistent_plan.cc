@@ -16,8 +16,11 @@ std::vector<FileWrite> PlanPersistentFiles(const NetworkLayout& layout, const st
   std::vector<FileWrite> writes;
   if (layout.redhat) {
     writes.push_back({std::string(kRedHatDir) + "/ifcfg-" + iface, RenderIfcfg(iface, config)});
-    std::string routes = RenderRedHatRoutes(iface, config);
-    if (!routes.empty()) writes.push_back({std::string(kRedHatDir) + "/route-" + iface, routes});
+    // Without routes the file is only emptied where an earlier run left one (its routes
+    // would come back at the distribution's next ifup); none is made.
+    FileWrite routes{std::string(kRedHatDir) + "/route-" + iface, RenderRedHatRoutes(iface, config)};
+    routes.only_if_present = config.routes.empty();
+    writes.push_back(std::move(routes));
   }
   if (layout.ifupdown) {
     writes.push_back({kIfupdownInterfaces, AdaptIfupdownInterfaces(current_interfaces, iface)});
@@ -36,6 +39,7 @@ std::vector<FileWrite> ChangedFiles(FileSystem& files, const std::vector<FileWri
   for (const auto& write : writes) {
     Result<std::string> current = files.ReadFile(write.path);
     if (current.ok() && *current == write.content) continue;
+    if (!current.ok() && write.only_if_present) continue;
     changed.push_back(write);
     if (current.ok()) changed.back().current = std::move(*current);
   }

@@ -17,6 +17,8 @@ struct FileWrite {
   // The file's content when ChangedFiles read it (nullopt: missing or unreadable),
   // handed to WriteFileAtomic so it does not read the file again.
   std::optional<std::string> current = std::nullopt;
+  // Written only over a file that is there (ChangedFiles drops it otherwise).
+  bool only_if_present = false;
 };
 
 NetworkLayout DetectNetworkLayout(FileSystem& files);
