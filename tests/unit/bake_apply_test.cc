@@ -10,24 +10,13 @@
 #include <sstream>
 
 #include "host-bridge/commands/bake.h"
+#include "tests/unit/fake_tree.h"
 
 namespace umla::bridge {
 namespace {
 
-class FakeRootTree : public RootTree {
+class FakeRootTree : public InMemoryTree<RootTree> {
  public:
-  bool Exists(const std::string& path) override { return files.count(path) || dirs.count(path); }
-  bool IsDirectory(const std::string& path) override { return dirs.count(path) > 0; }
-  std::optional<std::string> ReadFile(const std::string& path) override {
-    auto it = files.find(path);
-    if (it == files.end()) return std::nullopt;
-    return it->second;
-  }
-  std::optional<std::string> LinkTarget(const std::string& path) override {
-    auto it = links.find(path);
-    if (it == links.end()) return std::nullopt;
-    return it->second;
-  }
   Status MakeDirectory(const std::string& path) override {
     if (path == fail_at) return Status::Error("mkdir " + path + ": No space left on device");
     dirs.insert(path);
@@ -58,9 +47,6 @@ class FakeRootTree : public RootTree {
   Status Commit() override { return Status::Ok(); }
   std::string Describe() const override { return "fake"; }
 
-  std::map<std::string, std::string> files;
-  std::map<std::string, std::string> links;
-  std::set<std::string> dirs;
   std::string fail_at;
 };
 

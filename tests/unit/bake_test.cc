@@ -15,6 +15,7 @@
 #include "host-bridge/bake/initscripts_data.h"
 #include "host-bridge/bake/manifest.h"
 #include "host-bridge/bake/run_capture.h"
+#include "tests/unit/fake_tree.h"
 
 namespace umla::bridge {
 namespace {
@@ -109,19 +110,7 @@ TEST(Inittab, SysinitFirstReadyLastOnce) {
   EXPECT_EQ(AddInittabLines(out, ours), out);
 }
 
-class FakeTree : public TreeView {
- public:
-  bool Exists(const std::string& path) override { return files.count(path) || dirs.count(path); }
-  bool IsDirectory(const std::string& path) override { return dirs.count(path) > 0; }
-  std::optional<std::string> ReadFile(const std::string& path) override {
-    auto it = files.find(path);
-    if (it == files.end()) return std::nullopt;
-    return it->second;
-  }
-  std::optional<std::string> LinkTarget(const std::string&) override { return std::nullopt; }
-  std::map<std::string, std::string> files;
-  std::set<std::string> dirs;
-};
+using FakeTree = InMemoryTree<TreeView>;
 
 TEST(PlanBake, SystemdWithWrapperAsksForInitAndLeavesReadyToTheUnit) {
   FakeTree tree;

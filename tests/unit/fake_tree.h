@@ -1,0 +1,32 @@
+// An in-memory image tree's read side, for the bake tests: `InMemoryTree<TreeView>`
+// for planning, or the base of a fake RootTree that also writes.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace umla::bridge {
+
+template <typename Base>
+class InMemoryTree : public Base {
+ public:
+  bool Exists(const std::string& path) override { return files.count(path) || dirs.count(path); }
+  bool IsDirectory(const std::string& path) override { return dirs.count(path) > 0; }
+  std::optional<std::string> ReadFile(const std::string& path) override {
+    auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<std::string> LinkTarget(const std::string& path) override {
+    auto it = links.find(path);
+    if (it == links.end()) return std::nullopt;
+    return it->second;
+  }
+  std::map<std::string, std::string> files;
+  std::map<std::string, std::string> links;
+  std::set<std::string> dirs;
+};
+
+}  // namespace umla::bridge
