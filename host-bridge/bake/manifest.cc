@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "protocol/events.h"
+
 namespace umla::bridge {
 namespace {
 
@@ -45,7 +47,7 @@ std::string RenderManifest(const Manifest& manifest) {
                          {"init", manifest.init},
                          {"kernel_args", manifest.kernel_args},
                          {"entries", entries}};
-  return json.dump(2) + "\n";
+  return protocol::JsonText(json, 2) + "\n";
 }
 
 Result<Manifest> ParseManifest(std::string_view text, const std::string& source) {

@@ -88,6 +88,10 @@ TEST(Manifest, RoundTripAndValidation) {
           "m")
           .ok());
   EXPECT_FALSE(ParseManifest("[]", "m").ok());
+  // An image's names need not be UTF-8: the manifest is still written, never a throw.
+  Manifest latin1;
+  latin1.Add({ManifestEntry::Kind::kFile, "/etc/caf\xe9", "", 0644});
+  EXPECT_NE(RenderManifest(latin1).find("/etc/caf\xef\xbf\xbd"), std::string::npos);
 }
 
 TEST(DependFiles, BootScriptRunsBeforeCheckrootAndMountall) {
