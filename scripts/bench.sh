@@ -47,6 +47,7 @@ mount -t hostfs none /mnt/host
 ifconfig eth0 192.0.2.2 netmask 255.255.255.0 broadcast 192.0.2.255 up
 route add default gw 192.0.2.254
 printf 'nameserver 198.51.100.53\nsearch example.test\n' > /etc/resolv.conf
+mkdir -p /lib/modules; mount -t hostfs -o ro,/usr/lib/uml/modules none /lib/modules
 X
 cat > "$work/shell.sh" <<'X'
 adjtimex > /run/t0

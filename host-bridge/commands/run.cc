@@ -52,11 +52,11 @@ std::string MakeUmid() {
   return "umla-" + std::to_string(getpid()) + "-" + suffix;
 }
 
-// UML removes ~/.uml/UMID when it halts cleanly; after a kill it stays behind.
-// Only a umid the bridge made up is removed (never one the user chose).
-void RemoveStaleUmidDir(const std::string& umid, bool ours) {
+// UML removes UML_DIR/UMID (the socket's directory) when it halts cleanly; after a
+// kill it stays behind. Only a umid the bridge made up is removed (never one the user
+// chose).
+void RemoveStaleUmidDir(const std::string& socket, bool ours) {
   if (!ours) return;
-  std::string socket = MconsoleSocketForUmid(umid);
   std::error_code ignored;
   std::filesystem::remove_all(socket.substr(0, socket.rfind('/')), ignored);
 }
@@ -149,7 +149,8 @@ int RunGuest(const RunOptions& options) {
   session.WarmEventPath();  // while the guest kernel boots
 
   ConsoleTail tail;
-  std::string mconsole_socket = MconsoleSocketForUmid(umid);
+  std::string mconsole_socket =
+      MconsoleSocketForUmid(umid, FindKernelArg(options.kernel_args, "uml_dir"));
   bool timed_out = false;
   int interrupted = 0;
   int poll_error = 0;  // the bridge cannot watch any more: stop the guest, exit 2
@@ -246,7 +247,7 @@ int RunGuest(const RunOptions& options) {
     session.PumpChannel(channel);
     close(channel);
   }
-  RemoveStaleUmidDir(umid, !FindKernelArg(options.kernel_args, "umid"));
+  RemoveStaleUmidDir(mconsole_socket, !FindKernelArg(options.kernel_args, "umid"));
   if (interrupted) {
     bool reported = session.watch().ready() || session.watch().fatal();
     return reported ? session.watch().ReadyExitCode() : ExitForSignal(interrupted);

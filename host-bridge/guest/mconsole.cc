@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "common/strings.h"
 
@@ -71,9 +72,21 @@ std::string EncodeMconsoleRequest(std::string_view command) {
   return out;
 }
 
-std::string MconsoleSocketForUmid(const std::string& umid) {
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : "/root") + "/.uml/" + umid + "/mconsole";
+std::string MconsoleSocketForUmid(const std::string& umid,
+                                  const std::optional<std::string>& uml_dir) {
+  const char* home_env = std::getenv("HOME");
+  std::string home = home_env && *home_env ? home_env : "/root";
+  // The kernel ignores an empty uml_dir= and keeps its default.
+  std::string dir = uml_dir && !uml_dir->empty() ? *uml_dir : "~/.uml";
+  if (dir[0] == '~') {
+    dir = home + dir.substr(1);
+  } else if (dir[0] != '/') {
+    std::error_code ec;
+    std::filesystem::path cwd = std::filesystem::current_path(ec);
+    if (!ec) dir = (cwd / dir).string();
+  }
+  if (dir.back() != '/') dir += '/';
+  return dir + umid + "/mconsole";
 }
 
 MconsoleReach ReachOfSendError(int err) {

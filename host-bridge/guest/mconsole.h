@@ -44,8 +44,11 @@ MconsoleReach ReachOfSendError(int err);
 Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_view command,
                                     int timeout_ms, MconsoleReach* reach = nullptr);
 
-// ~/.uml/UMID/mconsole (UML's default uml_dir).
-std::string MconsoleSocketForUmid(const std::string& umid);
+// UML_DIR/UMID/mconsole, where the kernel puts it: `uml_dir` is the kernel's
+// `uml_dir=` argument when one was given (a leading `~` is $HOME, a relative one is
+// taken from the current directory, as the kernel started from it does), else ~/.uml.
+std::string MconsoleSocketForUmid(const std::string& umid,
+                                  const std::optional<std::string>& uml_dir = std::nullopt);
 
 // A datagram socket bound at `path` to receive notifications.
 class NotifySocket {

@@ -1,5 +1,7 @@
 #include "host-bridge/watch/guest_watch.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -95,6 +97,7 @@ void GuestWatch::Accept(const protocol::Event& event) {
   }
   switch (event.type) {
     case EventType::kHello:
+      if (new_boot && stage_ != Stage::kReady) step_failed_ = false;
       boot_id_ = event.hello.boot_id;
       if (stage_ == Stage::kStarting) stage_ = Stage::kKernelUp;
       if (stage_ != Stage::kReady) stage_ = Stage::kAgentUp;
@@ -104,6 +107,7 @@ void GuestWatch::Accept(const protocol::Event& event) {
       break;
     case EventType::kStep: {
       const auto& step = event.step;
+      if (step.status == protocol::StepStatus::kFailed) step_failed_ = true;
       std::string line = "step " + SanitizeForTerminal(step.name, 40) + " " +
                          protocol::StepStatusName(step.status) + " (" +
                          std::to_string(step.changes.size()) + " changes, " +
@@ -112,13 +116,21 @@ void GuestWatch::Accept(const protocol::Event& event) {
       Say(line);
       break;
     }
-    case EventType::kReady:
+    case EventType::kReady: {
       ready_ = event.ready;
+      // The guest's "ok" is a claim: a failed step in the summary or in a step event
+      // of this boot makes the ready not ok (exit 1), whatever the flag says.
+      bool summary_failed =
+          std::any_of(ready_->steps.begin(), ready_->steps.end(), [](const auto& step) {
+            return step.status == protocol::StepStatus::kFailed;
+          });
+      ready_->ok = ready_->ok && !summary_failed && !step_failed_;
       stage_ = Stage::kReady;
-      Say(std::string("ready: ") + (event.ready.ok ? "every step ok" : "SOME STEPS FAILED") +
+      Say(std::string("ready: ") + (ready_->ok ? "every step ok" : "SOME STEPS FAILED") +
           " (" + std::to_string(event.ready.steps.size()) + " steps, " +
           std::to_string(event.ready.total_us) + " us)");
       break;
+    }
     case EventType::kFatal:
       fatal_ = event.fatal.reason;
       Say("FATAL: " + SanitizeForTerminal(event.fatal.reason));

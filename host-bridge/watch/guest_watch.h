@@ -58,6 +58,8 @@ class GuestWatch {
   std::string boot_id_;
   uint64_t last_seq_ = 0;
   std::optional<protocol::Ready> ready_;
+  // A step event of this boot said failed: ready is then not ok, whatever its "ok" says.
+  bool step_failed_ = false;
   std::optional<std::string> fatal_;
   uint64_t corrupt_frames_ = 0;
   uint64_t dropped_frames_ = 0;

@@ -35,13 +35,18 @@ assert_contains "$WORK/die.log" "before agent"
 assert_contains "$WORK/die.log" "about to die before the agent"
 
 # 3. The agent never runs: exit 3 after the timeout, the guest is stopped, and the
-#    message names the stage that never came.
+#    message names the stage that never came. The user's uml_dir= moves the kernel's
+#    mconsole socket: the bridge finds it there (kernel up, and the halt goes to it).
 printf 'sleep 600\n' > "$WORK/hang.sh"
 busybox_image "$WORK/hang.img" --before "$WORK/hang.sh"
 on_exit "stop_guest_of hang"
-bridge_run hang --timeout 4 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/hang.img" root=/dev/ubda rw init=/init
+mkdir -p "$WORK/umldir"
+bridge_run hang --timeout 4 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/hang.img" root=/dev/ubda rw init=/init \
+  "uml_dir=$WORK/umldir"
 assert_eq "$BRIDGE_STATUS" 3 "bridge exit status on timeout"
 assert_contains "$WORK/hang.log" "no agent yet"
+assert_contains "$WORK/hang.log" "kernel up (mconsole $WORK/umldir/umla-"
+assert_not_contains "$WORK/hang.log" "ignored the guest's mconsole socket"
 if guest_alive hang; then fail "the timed-out guest is still running"; fi
 
 # 4. A guest that fails a step is ready with exit 1 (a broken config file).

@@ -54,6 +54,22 @@ TEST(Mconsole, SendErrorsThatMeanNobodyListens) {
   EXPECT_EQ(ReachOfSendError(EACCES), Reach::kUnclear);
 }
 
+// Where the kernel puts the socket when the user gives uml_dir= (arch/um's umid code:
+// a leading ~ is $HOME, a missing trailing slash is added, the empty value ignored).
+TEST(MconsoleSocket, FollowsTheKernelsUmlDir) {
+  const char* home = std::getenv("HOME");
+  std::string old_home = home ? home : "";
+  setenv("HOME", "/home/tester", 1);
+  EXPECT_EQ(MconsoleSocketForUmid("g1"), "/home/tester/.uml/g1/mconsole");
+  EXPECT_EQ(MconsoleSocketForUmid("g1", std::string("/srv/uml")), "/srv/uml/g1/mconsole");
+  EXPECT_EQ(MconsoleSocketForUmid("g1", std::string("/srv/uml/")), "/srv/uml/g1/mconsole");
+  EXPECT_EQ(MconsoleSocketForUmid("g1", std::string("~/vms")), "/home/tester/vms/g1/mconsole");
+  EXPECT_EQ(MconsoleSocketForUmid("g1", std::string("")), "/home/tester/.uml/g1/mconsole");
+  EXPECT_EQ(MconsoleSocketForUmid("g1", std::string("rel")),
+            (std::filesystem::current_path() / "rel/g1/mconsole").string());
+  setenv("HOME", old_home.c_str(), 1);
+}
+
 // A stand-in for a guest kernel's mconsole socket at HOME/.uml/UMID/mconsole, with
 // HOME pointed at a scratch directory for the test's duration.
 class FakeGuest : public ::testing::Test {

@@ -61,6 +61,42 @@ TEST(GuestWatch, FailedStepMeansExitOne) {
   EXPECT_EQ(watch.ReadyExitCode(), kExitStepFailed);
 }
 
+Event Step(uint64_t seq, protocol::StepStatus status) {
+  Event event;
+  event.type = EventType::kStep;
+  event.seq = seq;
+  event.step.name = "fstab";
+  event.step.status = status;
+  return event;
+}
+
+// The guest's "ok" is only a claim: a failed step it reported itself wins.
+TEST(GuestWatch, ReadyClaimingOkWithAFailedStepIsExitOne) {
+  Recorder recorder;
+  GuestWatch in_summary(recorder.Output());
+  Event ready = Ready(2, true);
+  ready.ready.steps.push_back(Step(0, protocol::StepStatus::kFailed).step);
+  in_summary.Feed(Frame(Hello(1)) + Frame(ready));
+  EXPECT_EQ(in_summary.ReadyExitCode(), kExitStepFailed);
+  EXPECT_FALSE(in_summary.ready_event()->ok);
+  EXPECT_NE(recorder.progress.back().find("SOME STEPS FAILED"), std::string::npos);
+
+  GuestWatch in_step_event(recorder.Output());
+  in_step_event.Feed(Frame(Hello(1)) + Frame(Step(2, protocol::StepStatus::kFailed)) +
+                     Frame(Ready(3, true)));
+  EXPECT_EQ(in_step_event.ReadyExitCode(), kExitStepFailed);
+}
+
+TEST(GuestWatch, AFailedStepOfAnEarlierBootDoesNotCount) {
+  Recorder recorder;
+  GuestWatch watch(recorder.Output());
+  Event skipped = Ready(3, true);
+  skipped.ready.steps.push_back(Step(0, protocol::StepStatus::kSkipped).step);
+  watch.Feed(Frame(Hello(1, "b1")) + Frame(Step(2, protocol::StepStatus::kFailed)) +
+             Frame(Hello(1, "b2")) + Frame(skipped));
+  EXPECT_EQ(watch.ReadyExitCode(), kExitReady);
+}
+
 TEST(GuestWatch, FatalMeansExitOne) {
   Recorder recorder;
   GuestWatch watch(recorder.Output());

@@ -101,7 +101,9 @@ TEST_F(RootTree, AnImagesAbsoluteSymlinkNeverLeadsAWriteOutOfTheTree) {
   RealFileSystem files(root);
   Status written = files.WriteFileAtomic("/etc/fstab", "none /mnt/host hostfs defaults 0 0\n");
   EXPECT_TRUE(std::filesystem::is_empty(outside));
-  if (written.ok()) EXPECT_TRUE(std::filesystem::exists(root + outside + "/fstab"));
+  if (written.ok()) {
+    EXPECT_TRUE(std::filesystem::exists(root + outside + "/fstab"));
+  }
   std::filesystem::remove_all(outside);
 }
 
