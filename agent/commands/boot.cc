@@ -212,7 +212,9 @@ int RunBoot(const BootOptions& options) {
   // A run of both phases starts the boot's report afresh: no earlier state to read.
   std::optional<BootState> earlier = options.resume;
   if (!earlier && !options.dry_run && options.phase != BootPhase::kAll) {
-    earlier = LoadBootState(files, hello.boot_id);
+    // Only the running system can have mounts over its /run since the fixups ran.
+    earlier = options.root == "/" ? LoadBootState(files, hello.boot_id, ReadBelowMounts)
+                                  : LoadBootState(files, hello.boot_id);
     // A crashed run that left no state of its own starts afresh, never from an
     // earlier run that finished.
     if (earlier && earlier->ready_sent && options.phase == BootPhase::kRecover) earlier.reset();

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/swap.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
@@ -89,6 +90,20 @@ Result<HostfsMount> LinuxMounts::MountHostfsReadOnly(const std::string& host_dir
 
 Status LinuxMounts::MakeMountPoint(const std::string& path) {
   return root_.MakeDirectories(path, 0755);
+}
+
+Result<std::optional<std::string>> ReadBelowMounts(const std::string& path) {
+  // Without AT_RECURSIVE the clone is the root mount alone: none of the mounts on top
+  // of its directories come with it. Closing its fd drops the detached copy.
+  constexpr unsigned kOpenTreeClone = 1;  // OPEN_TREE_CLONE (linux/mount.h)
+  long tree = ::syscall(SYS_open_tree, AT_FDCWD, "/", kOpenTreeClone | O_CLOEXEC);
+  if (tree < 0) return Status::FromErrno("open_tree / (to look below the mounts)", errno);
+  int fd = static_cast<int>(tree);
+  // The fd's magic link resolves inside the detached copy: the read code is the usual one.
+  Result<std::optional<std::string>> content =
+      ReadHostFileIfPresent("/proc/self/fd/" + std::to_string(fd) + path, 1 << 20);
+  ::close(fd);
+  return content;
 }
 
 }  // namespace umla::agent

@@ -58,4 +58,10 @@ class LinuxMounts : public Mounts, public ModuleMounts {
   std::function<void()> after_mount_;
 };
 
+// `path` as the root filesystem itself holds it, below whatever was mounted over its
+// directories since (a busybox sysinit line mounting a tmpfs on /run after the
+// fixups wrote their state there); nullopt when it has no such file. Only for the
+// running system (root "/"); needs open_tree(2) (Linux 5.2) and CAP_SYS_ADMIN.
+Result<std::optional<std::string>> ReadBelowMounts(const std::string& path);
+
 }  // namespace umla::agent

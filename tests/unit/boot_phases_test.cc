@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include "agent/commands/state_file.h"
 #include "agent/core/boot_state.h"
 #include "agent/core/init_choice.h"
 #include "agent/core/ready_gates.h"
 #include "protocol/frame.h"
+#include "tests/unit/fake_storage.h"
 
 namespace umla::agent {
 namespace {
@@ -77,6 +79,48 @@ TEST(BootState, AReportIsTheStateOfABootWhoseReadyWentOut) {
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_NE(parsed.status().message().find("/run/uml-agent/last-run.json"), std::string::npos);
   }
+}
+
+std::string StateOfBoot(const std::string& boot_id, uint64_t start_us) {
+  BootState state;
+  state.hello = {"0.1.0", "6.1.176", boot_id, "boot"};
+  state.next_seq = 5;
+  state.start_us = start_us;
+  return RenderBootState(state);
+}
+
+// A busybox sysinit line that mounts a tmpfs on /run after the fixups hides their
+// state file: the late run reads it below that mount, and only when /run has none.
+TEST(BootState, AStateHiddenByALaterMountIsReadBelowIt) {
+  fakes::MemoryFileSystem files;
+  std::vector<std::string> asked;
+  PathReader below = [&asked](const std::string& path) -> Result<std::optional<std::string>> {
+    asked.push_back(path);
+    if (path == kStatePath) return std::optional<std::string>(StateOfBoot("b00t", 77));
+    return std::optional<std::string>();
+  };
+  std::optional<BootState> state = LoadBootState(files, "b00t", below);
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->start_us, 77u);
+  EXPECT_EQ(asked.size(), 2u);  // the state file and the report, below the mount
+
+  // Of another boot (a /run on the root filesystem keeps them): not this boot's state.
+  EXPECT_FALSE(LoadBootState(files, "other", below).has_value());
+
+  // What /run shows wins, and nothing is looked for below it then.
+  files.files[kStatePath] = StateOfBoot("b00t", 99);
+  asked.clear();
+  state = LoadBootState(files, "b00t", below);
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->start_us, 99u);
+  EXPECT_TRUE(asked.empty());
+
+  // A failing look below (no open_tree) is no state, not a failure of the run.
+  fakes::MemoryFileSystem empty;
+  PathReader failing = [](const std::string&) -> Result<std::optional<std::string>> {
+    return Status::Error("open_tree /: Function not implemented");
+  };
+  EXPECT_FALSE(LoadBootState(empty, "b00t", failing).has_value());
 }
 
 // What a guarded run left behind when it died in the middle of a step.
