@@ -176,6 +176,7 @@ class DirectoryTree : public RootTree {
     if (::syncfs(root_fd_.get()) != 0) return Status::FromErrno("sync " + root_, errno);
     return Status::Ok();
   }
+  bool ChangesWaitForCommit() const override { return false; }
   std::string Describe() const override { return "directory " + root_; }
 
  private:

@@ -160,6 +160,7 @@ class ImageTree : public RootTree {
     links_.clear();
     return done;
   }
+  bool ChangesWaitForCommit() const override { return true; }
   std::string Describe() const override { return "image " + image_; }
 
  private:

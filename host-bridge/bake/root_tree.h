@@ -24,6 +24,9 @@ class RootTree : public TreeView {
   virtual Status MakeSymlink(const std::string& path, const std::string& target) = 0;
   virtual Status Remove(const std::string& path) = 0;           // file or symlink
   virtual Status RemoveDirectory(const std::string& path) = 0;  // only when empty
+  // False: each change is made when it is asked for. True: changes are queued and
+  // made in Commit(); until it succeeds, none of them may have been made.
+  virtual bool ChangesWaitForCommit() const = 0;
   virtual Status Commit() = 0;
   virtual std::string Describe() const = 0;
 };

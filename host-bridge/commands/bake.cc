@@ -8,6 +8,7 @@
 
 #include "host-bridge/bake/bake_apply.h"
 #include "host-bridge/bake/bake_plan.h"
+#include "host-bridge/bake/change_lines.h"
 #include "host-bridge/bake/init_detect.h"
 #include "host-bridge/bake/manifest.h"
 #include "host-bridge/bake/root_tree.h"
@@ -94,9 +95,11 @@ int Uninstall(RootTree& tree) {
   }
   Result<Manifest> manifest = ParseManifest(*text, kManifestPath);
   if (!manifest.ok()) return Fail(manifest.status());
-  Status undone = UndoManifest(*manifest, tree, std::cout);
+  ChangeLines lines(tree, std::cout);
+  Status undone = UndoManifest(*manifest, tree, lines.stream());
   // Also after a failure: what was undone, and the manifest of what is left.
   Status committed = tree.Commit();
+  lines.Flush(committed);
   if (!undone.ok()) return Fail(undone);
   if (!committed.ok()) return Fail(committed);
   std::cout << "removed what was baked into " << tree.Describe() << "\n";
@@ -157,13 +160,15 @@ int RunBake(const BakeOptions& options) {
   manifest.init = request.integration ? InitSystemName(request.init) : "wrapper";
   manifest.kernel_args = plan->kernel_args;
   for (const std::string& note : plan->notes) std::cout << "note: " << note << "\n";
-  Status applied = ApplyBakePlan(*plan, tree, &manifest, std::cout);
+  ChangeLines lines(tree, std::cout);
+  Status applied = ApplyBakePlan(*plan, tree, &manifest, lines.stream());
   // Also after a failure part-way: the manifest lists what was changed, for --uninstall.
   Status saved;
   if (applied.ok() || !manifest.entries.empty()) {
     saved = tree.WriteFile(kManifestPath, RenderManifest(manifest), "", 0644);
   }
   Status committed = tree.Commit();
+  lines.Flush(committed);
   if (saved.ok()) saved = committed;
   if (!applied.ok()) {
     std::string message = applied.message();

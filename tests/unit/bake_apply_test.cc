@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "host-bridge/bake/change_lines.h"
 #include "host-bridge/commands/bake.h"
 #include "tests/unit/fake_tree.h"
 
@@ -44,10 +45,12 @@ class FakeRootTree : public InMemoryTree<RootTree> {
     dirs.erase(path);
     return Status::Ok();
   }
+  bool ChangesWaitForCommit() const override { return waits; }
   Status Commit() override { return Status::Ok(); }
   std::string Describe() const override { return "fake"; }
 
   std::string fail_at;
+  bool waits = false;  // as an image does
 };
 
 constexpr const char* kBackup = "/var/lib/uml-agent/backup/etc_inittab";
@@ -140,6 +143,54 @@ TEST(BakeApply, NewKernelArgsAreDroppedButAnEditedFileIsKept) {
   ASSERT_TRUE(ApplyBakePlan(BakePlan(), tree, &manifest, out).ok());
   EXPECT_FALSE(tree.Exists(kKernelArgsPath));
   EXPECT_TRUE(manifest.entries.empty());
+}
+
+// A directory changes at once: a "~" line is printed only once the file is changed.
+TEST(BakeApply, AFailedEditPrintsNoChangeLine) {
+  FakeRootTree tree;
+  tree.dirs = {"/etc"};
+  tree.files["/etc/inittab"] = "original\n";
+  tree.fail_at = "/etc/inittab";
+  Manifest manifest;
+  std::ostringstream out;
+  ASSERT_FALSE(ApplyBakePlan(InittabPlan("edited\n"), tree, &manifest, out).ok());
+  EXPECT_EQ(out.str().find("~ /etc/inittab"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("+ /var/lib/uml-agent/"), std::string::npos) << out.str();
+  tree.fail_at.clear();
+  out.str("");
+  ASSERT_TRUE(ApplyBakePlan(InittabPlan("edited\n"), tree, &manifest, out).ok());
+  EXPECT_NE(out.str().find("~ /etc/inittab (original kept in " + std::string(kBackup) + ")"),
+            std::string::npos)
+      << out.str();
+}
+
+// An image changes only in Commit(): until it succeeds, its lines are not printed as
+// done, and after a failed one each change is shown as planned.
+TEST(ChangeLines, AnImageShowsItsChangesOnlyOnceCommitted) {
+  FakeRootTree tree;
+  tree.waits = true;
+  tree.files["/etc/inittab"] = "original\n";
+  for (bool fails : {false, true}) {
+    FakeRootTree image = tree;
+    std::ostringstream out;
+    ChangeLines lines(image, out);
+    Manifest manifest;
+    ASSERT_TRUE(ApplyBakePlan(InittabPlan("edited\n"), image, &manifest, lines.stream()).ok());
+    EXPECT_EQ(out.str(), "");  // nothing before the commit
+    lines.Flush(fails ? Status::Error("debugfs failed") : Status::Ok());
+    EXPECT_EQ(out.str().find("planned: ") != std::string::npos, fails) << out.str();
+    std::string line = "~ /etc/inittab (original kept in " + std::string(kBackup) + ")\n";
+    EXPECT_NE(out.str().find(fails ? "planned: " + line : "\n" + line), std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find(fails ? "planned: + /var/\n" : "+ /var/\n"), std::string::npos);
+  }
+  FakeRootTree directory;
+  std::ostringstream out;
+  ChangeLines lines(directory, out);
+  lines.stream() << "+ /var/\n";
+  EXPECT_EQ(out.str(), "+ /var/\n");  // made at once, printed at once
+  lines.Flush(Status::Error("sync failed"));
+  EXPECT_EQ(out.str(), "+ /var/\n");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "host-bridge/bake/debugfs_script.h"
 #include "host-bridge/bake/root_tree.h"
 #include "host-bridge/bake/run_capture.h"
+#include "host-bridge/commands/bake.h"
 
 namespace umla::bridge {
 namespace {
@@ -228,6 +229,28 @@ TEST_F(ImageTreeTest, ARemovedPathWrittenAgainIsReplaced) {
   EXPECT_EQ(ReadImageFile(image_, "/etc/new"), "2\n");
   EXPECT_FALSE(ReadImageFile(image_, "/etc/inittab.uml-bridge.tmp"));
   EXPECT_FALSE(ReadImageFile(image_, "/etc/new.uml-bridge.tmp"));
+  ExpectClean();
+}
+
+// An image too small for the agent: the first debugfs run fails and nothing is
+// changed, so no line says a change was made.
+TEST_F(ImageTreeTest, AFailedBakeShowsItsChangesOnlyAsPlanned) {
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  std::ofstream(base_ / "uml-agent") << std::string(2 << 20, 'x');
+  BakeOptions options;
+  options.rootfs = image_;
+  options.agent = (base_ / "uml-agent").string();
+  testing::internal::CaptureStdout();
+  int status = RunBake(options);
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(out.find("planned: + /sbin/uml-agent\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("planned: ~ /etc/inittab (original kept in"), std::string::npos) << out;
+  for (const char* done : {"\n+ ", "\n~ ", "\n- "}) {
+    EXPECT_EQ(("\n" + out).find(done), std::string::npos) << out;
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "original\n");
+  EXPECT_EQ(Stat("/var"), "");
   ExpectClean();
 }
 
