@@ -32,36 +32,48 @@ class DebugfsScript {
   // exists (it is replaced through a temporary name); `leftover`: that temporary
   // name exists already (an interrupted bake's, removed first).
   void MakeDirectory(const std::string& path);
+  // A second write or link of the same path before Run() replaces the queued one (the
+  // last wins) in its place: one temporary name per path, whose first `replace` and
+  // `leftover` stay true. Either drops a queued removal of the path: the second run's
+  // `rm` removes the original, and a later one would remove the new file.
   void Write(const std::string& source, const std::string& path, uint32_t mode, bool replace,
              bool leftover);
   void Symlink(const std::string& path, const std::string& target, bool replace, bool leftover);
-  // A replacement of `path` queued after its removal drops the removal: the second
-  // run's `rm` removes the original, and a later one would remove the new file.
   void Remove(const std::string& path);
   void RemoveDirectory(const std::string& path);
-  bool empty() const { return adds_.empty() && moves_.empty() && removals_.empty(); }
+  bool empty() const { return adds_.empty() && removals_.empty(); }
 
   // The runs on `image` (command files in `scratch`); clears the script.
   Status Run(const std::string& image, const std::string& scratch, const CommandRunner& run);
 
-  const std::string& adds() const { return adds_; }
-  const std::string& moves() const { return moves_; }
+  std::string adds() const;
+  std::string moves() const;
   std::string removals() const;
 
  private:
-  void Replace(const std::string& path, const std::string& temp);
+  // What the first run makes, in the order queued (directories before their files).
+  struct Add {
+    std::string path;
+    std::string at;  // where the first run makes it: `path`, or its temporary name
+    bool directory = false;
+    bool leftover = false;  // `at` is a leftover temporary name, removed first
+    std::string commands;   // a file's or link's write or symlink (and sif) lines
+  };
+  // The entry for a file or link at `path`: the one queued already, else a new one.
+  Add& Slot(const std::string& path, bool replace, bool leftover);
+  void QueueRemoval(const std::string& command);
+  void DropRemoval(const std::string& path);
+  std::string Undo() const;  // removes what the first run made, in reverse order
+  bool Replaces(const Add& add) const { return add.at != add.path; }
 
-  std::string adds_;                   // first run
-  std::string moves_;                  // second run
-  std::vector<std::string> removals_;  // third run, one command each
-  std::vector<std::string> undo_;      // removes what the first run made, in reverse order
-  std::vector<std::string> temps_;     // "TEMP (the new PATH)", for a failed second run
+  std::vector<Add> adds_;
+  std::vector<std::string> removals_;  // third run, after the temporary names
 };
-
-// The temporary name a replacement of `path` is written under.
-std::string TempNameFor(const std::string& path);
 
 // debugfs's error lines in `err` (its banner and "Allocated inode" notes are not).
 std::string DebugfsProblems(std::string_view err);
+
+// The temporary name a replacement of `path` is written under.
+std::string TempNameFor(const std::string& path);
 
 }  // namespace umla::bridge

@@ -49,7 +49,26 @@ TEST(DebugfsScript, AReplacementAfterARemovalDropsTheRemoval) {
   script.Remove("/etc/other");
   script.Write("/tmp/f", "/etc/inittab", 0644, true, false);
   EXPECT_EQ(script.moves(), "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
-  EXPECT_EQ(script.removals(), "rm /etc/other\nunlink /etc/inittab.uml-bridge.tmp\n");
+  // The temporary names go first (before a removal of their directory).
+  EXPECT_EQ(script.removals(), "unlink /etc/inittab.uml-bridge.tmp\nrm /etc/other\n");
+}
+
+// One temporary name per path: a second write in the same change replaces the queued
+// one where it was (the last content wins), whether the path existed or not.
+TEST(DebugfsScript, APathWrittenTwiceIsMadeOnceWithTheLastContent) {
+  DebugfsScript script;
+  script.Write("/tmp/f1", "/etc/inittab", 0644, true, false);
+  script.Write("/tmp/f2", "/etc/inittab", 0600, true, false);
+  script.Write("/tmp/f3", "/etc/new", 0644, false, false);
+  script.Remove("/etc/new");
+  script.Symlink("/etc/new", "/x", true, false);  // the queued write looks like a file
+  EXPECT_EQ(script.adds(),
+            "write /tmp/f2 /etc/inittab.uml-bridge.tmp\n"
+            "sif /etc/inittab.uml-bridge.tmp mode 0100600\nsif /etc/inittab.uml-bridge.tmp uid 0\n"
+            "sif /etc/inittab.uml-bridge.tmp gid 0\n"
+            "symlink /etc/new /x\n");
+  EXPECT_EQ(script.moves(), "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
+  EXPECT_EQ(script.removals(), "unlink /etc/inittab.uml-bridge.tmp\n");
 }
 
 // Records each run's command file; `errors[i]` is what run i writes to stderr.
@@ -229,6 +248,29 @@ TEST_F(ImageTreeTest, ARemovedPathWrittenAgainIsReplaced) {
   EXPECT_EQ(ReadImageFile(image_, "/etc/new"), "2\n");
   EXPECT_FALSE(ReadImageFile(image_, "/etc/inittab.uml-bridge.tmp"));
   EXPECT_FALSE(ReadImageFile(image_, "/etc/new.uml-bridge.tmp"));
+  ExpectClean();
+}
+
+TEST_F(ImageTreeTest, APathWrittenTwiceInOneChangeHoldsTheLastContent) {
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  {
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    ASSERT_TRUE(tree.ok()) << tree.status().message();
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "first\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "second\n", "", 0600).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/new", "1\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/new", "2\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->MakeSymlink("/sbin/init", "/sbin/first").ok());
+    ASSERT_TRUE((*tree)->MakeSymlink("/sbin/init", "/sbin/second").ok());
+    Status committed = (*tree)->Commit();
+    ASSERT_TRUE(committed.ok()) << committed.message();
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "second\n");
+  EXPECT_NE(Stat("/etc/inittab").find("Mode:  0600"), std::string::npos);
+  EXPECT_EQ(ReadImageFile(image_, "/etc/new"), "2\n");
+  EXPECT_NE(Stat("/sbin/init").find("Fast link dest: \"/sbin/second\""), std::string::npos);
+  EXPECT_EQ(Stat("/etc/inittab.uml-bridge.tmp"), "");
+  EXPECT_EQ(Stat("/sbin/init.uml-bridge.tmp"), "");
   ExpectClean();
 }
 
