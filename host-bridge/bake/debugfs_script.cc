@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "common/strings.h"
+#include "host-bridge/bake/root_tree.h"
 
 namespace umla::bridge {
 namespace {
@@ -25,8 +26,6 @@ std::string RunCommands(const std::string& image, const std::string& file,
 }
 
 }  // namespace
-
-std::string TempNameFor(const std::string& path) { return path + ".uml-bridge.tmp"; }
 
 std::string DebugfsProblems(std::string_view err) {
   std::string problems;
@@ -74,6 +73,8 @@ DebugfsScript::Add& DebugfsScript::Slot(const std::string& path, bool replace, b
     add.at = replace ? TempNameFor(path) : path;
     add.leftover = replace && leftover;
     adds_.push_back(std::move(add));
+    // A leftover not used as the temporary name is in the way of nothing: it goes last.
+    if (leftover && !replace) RemoveLeftover(path);
     queued = adds_.end() - 1;
   }
   if (Replaces(*queued)) DropRemoval(queued->at);  // removed after the moves anyway
@@ -86,6 +87,12 @@ void DebugfsScript::DropRemoval(const std::string& path) {
 }
 
 void DebugfsScript::Remove(const std::string& path) { QueueRemoval("rm " + path + "\n"); }
+
+void DebugfsScript::RemoveLeftover(const std::string& path) {
+  bool in_use = std::any_of(adds_.begin(), adds_.end(),
+                            [&](const Add& add) { return add.path == path && Replaces(add); });
+  if (!in_use) QueueRemoval("rm " + TempNameFor(path) + "\n");
+}
 
 void DebugfsScript::RemoveDirectory(const std::string& path) {
   QueueRemoval("rmdir " + path + "\n");
@@ -114,7 +121,10 @@ std::string DebugfsScript::moves() const {
   std::string all;
   for (const Add& add : adds_) {
     if (!Replaces(add)) continue;
-    all += "rm " + add.path + "\nln " + add.at + " " + add.path + "\n";
+    // After a failed `ln` the path is missing and `sif` fails too: the temporary
+    // name stays the file's one name, with its count of one.
+    all += "rm " + add.path + "\nln " + add.at + " " + add.path + "\nsif " + add.path +
+           " links_count 2\n";
   }
   return all;
 }
@@ -122,7 +132,7 @@ std::string DebugfsScript::moves() const {
 std::string DebugfsScript::removals() const {
   std::string all;
   for (const Add& add : adds_) {
-    if (Replaces(add)) all += "unlink " + add.at + "\n";
+    if (Replaces(add)) all += "rm " + add.at + "\n";  // the count goes back to one
   }
   for (const std::string& command : removals_) all += command;
   return all;
@@ -167,13 +177,14 @@ Status DebugfsScript::Run(const std::string& image, const std::string& scratch,
   if (!moves.empty()) {
     std::string problems = RunCommands(image, scratch + "/moves", moves, run);
     if (!problems.empty()) {
-      // Which `ln` failed is not known: every new file stays under its temporary name
-      // (a name left twice is what e2fsck repairs; a file with no name is lost).
-      return Status::Error("debugfs -w " + image + " failed moving the new files in:" +
-                           problems +
-                           "\nnothing was removed; the new files are kept under their "
-                           "temporary names (an original may be gone already):" +
-                           kept);
+      // Which `ln` failed is not known: every new file keeps its temporary name.
+      return Status::Error(
+          "debugfs -w " + image + " failed moving the new files in:" + problems +
+          "\nthe image is partly changed, and consistent: run the same uml-bridge bake command "
+          "again to finish the change,\nor `uml-bridge bake --uninstall` to undo what the "
+          "manifest lists. Nothing was removed; the new files\nare also kept under their "
+          "temporary names (an original may be gone already):" +
+          kept);
     }
   }
   if (!removals.empty()) {

@@ -5,11 +5,13 @@
 // name; when it reports any error, what it made is removed again and no other run
 // happens (nothing in the image was replaced or removed). The second run only moves
 // the replacements in (rm the old; ln the new: debugfs has no rename); it needs no new
-// blocks (the new name takes the freed entry's place). The third run unlinks the
-// temporary names (neither ln nor unlink touches the link count, so ln + unlink moves
-// the name) and removes. It runs only when the second reported no error: after a
-// failed `ln`, an `unlink` would leave the new file with no name, and a removal (the
-// backup of a restored file, say) could take the last copy of something.
+// blocks (the new name takes the freed entry's place). `ln` leaves the link count
+// alone, so each moved-in file's count is set to its two names right after: a run that
+// stops part-way leaves a consistent file system, whose temporary names a later `rm`
+// (of a leftover, by --uninstall or a bake run again) removes safely. The third run
+// removes the temporary names and makes the removals. It runs only when the second
+// reported no error: a removal (the backup of a restored file, say) could take the
+// last copy of something.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +31,9 @@ using CommandRunner =
 class DebugfsScript {
  public:
   // Paths are resolved image paths that SafeForDebugfs accepts. `replace`: the path
-  // exists (it is replaced through a temporary name); `leftover`: that temporary
-  // name exists already (an interrupted bake's, removed first).
+  // exists (it is replaced through TempNameFor(path), root_tree.h); `leftover`: that
+  // temporary name exists already (an interrupted bake's): removed first when it is
+  // used, else in the third run.
   void MakeDirectory(const std::string& path);
   // A second write or link of the same path before Run() replaces the queued one (the
   // last wins) in its place: one temporary name per path, whose first `replace` and
@@ -40,6 +43,9 @@ class DebugfsScript {
              bool leftover);
   void Symlink(const std::string& path, const std::string& target, bool replace, bool leftover);
   void Remove(const std::string& path);
+  // A leftover temporary name of `path` that no queued replacement uses goes in the
+  // third run.
+  void RemoveLeftover(const std::string& path);
   void RemoveDirectory(const std::string& path);
   bool empty() const { return adds_.empty() && removals_.empty(); }
 
@@ -72,8 +78,5 @@ class DebugfsScript {
 
 // debugfs's error lines in `err` (its banner and "Allocated inode" notes are not).
 std::string DebugfsProblems(std::string_view err);
-
-// The temporary name a replacement of `path` is written under.
-std::string TempNameFor(const std::string& path);
 
 }  // namespace umla::bridge

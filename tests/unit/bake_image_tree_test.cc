@@ -20,6 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// `ln` leaves the link count at one: it is set for the two names at once, and the
+// temporary one goes with an `rm` that sets it back.
+constexpr const char* kInittabMove =
+    "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n"
+    "sif /etc/inittab links_count 2\n";
+
 TEST(DebugfsScript, AddsFirstThenMovesReplacementsIn) {
   DebugfsScript script;
   script.MakeDirectory("/etc/uml-agent");
@@ -36,9 +42,8 @@ TEST(DebugfsScript, AddsFirstThenMovesReplacementsIn) {
             "write /tmp/f2 /etc/inittab.uml-bridge.tmp\n"
             "sif /etc/inittab.uml-bridge.tmp mode 0100644\nsif /etc/inittab.uml-bridge.tmp uid 0\n"
             "sif /etc/inittab.uml-bridge.tmp gid 0\n");
-  EXPECT_EQ(script.moves(), "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
-  EXPECT_EQ(script.removals(),
-            "unlink /etc/inittab.uml-bridge.tmp\nrm /etc/uml-agent/kernel-args\n");
+  EXPECT_EQ(script.moves(), kInittabMove);
+  EXPECT_EQ(script.removals(), "rm /etc/inittab.uml-bridge.tmp\nrm /etc/uml-agent/kernel-args\n");
 }
 
 // The second run's `rm` removes the original; a removal left for the third run would
@@ -48,9 +53,9 @@ TEST(DebugfsScript, AReplacementAfterARemovalDropsTheRemoval) {
   script.Remove("/etc/inittab");
   script.Remove("/etc/other");
   script.Write("/tmp/f", "/etc/inittab", 0644, true, false);
-  EXPECT_EQ(script.moves(), "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
+  EXPECT_EQ(script.moves(), kInittabMove);
   // The temporary names go first (before a removal of their directory).
-  EXPECT_EQ(script.removals(), "unlink /etc/inittab.uml-bridge.tmp\nrm /etc/other\n");
+  EXPECT_EQ(script.removals(), "rm /etc/inittab.uml-bridge.tmp\nrm /etc/other\n");
 }
 
 // One temporary name per path: a second write in the same change replaces the queued
@@ -67,8 +72,26 @@ TEST(DebugfsScript, APathWrittenTwiceIsMadeOnceWithTheLastContent) {
             "sif /etc/inittab.uml-bridge.tmp mode 0100600\nsif /etc/inittab.uml-bridge.tmp uid 0\n"
             "sif /etc/inittab.uml-bridge.tmp gid 0\n"
             "symlink /etc/new /x\n");
-  EXPECT_EQ(script.moves(), "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
-  EXPECT_EQ(script.removals(), "unlink /etc/inittab.uml-bridge.tmp\n");
+  EXPECT_EQ(script.moves(), kInittabMove);
+  EXPECT_EQ(script.removals(), "rm /etc/inittab.uml-bridge.tmp\n");
+}
+
+// A temporary name an interrupted bake left: removed before it is used again, else in
+// the third run (once), never while a queued replacement uses it.
+TEST(DebugfsScript, ALeftoverTemporaryNameGoesOnce) {
+  DebugfsScript script;
+  script.Write("/tmp/f", "/etc/a", 0644, false, true);  // /etc/a itself is gone
+  script.Remove("/etc/a");
+  script.RemoveLeftover("/etc/a");
+  script.Remove("/etc/b");
+  script.RemoveLeftover("/etc/b");
+  script.Write("/tmp/f", "/etc/b", 0644, true, true);  // /etc/b is still there in run 1
+  EXPECT_EQ(script.adds(),
+            "write /tmp/f /etc/a\nsif /etc/a mode 0100644\nsif /etc/a uid 0\nsif /etc/a gid 0\n"
+            "rm /etc/b.uml-bridge.tmp\nwrite /tmp/f /etc/b.uml-bridge.tmp\n"
+            "sif /etc/b.uml-bridge.tmp mode 0100644\nsif /etc/b.uml-bridge.tmp uid 0\n"
+            "sif /etc/b.uml-bridge.tmp gid 0\n");
+  EXPECT_EQ(script.removals(), "rm /etc/b.uml-bridge.tmp\nrm /etc/a.uml-bridge.tmp\nrm /etc/a\n");
 }
 
 // Records each run's command file; `errors[i]` is what run i writes to stderr.
@@ -92,8 +115,8 @@ TEST(DebugfsScript, RemovalsRunLastAfterTheMoves) {
   fs::remove_all(pattern);
   ASSERT_TRUE(run.ok()) << run.message();
   ASSERT_EQ(runs.size(), 3u);
-  EXPECT_EQ(runs[1], "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
-  EXPECT_EQ(runs[2], "unlink /etc/inittab.uml-bridge.tmp\nrm /etc/inittab.uml-bridge.orig\n");
+  EXPECT_EQ(runs[1], kInittabMove);
+  EXPECT_EQ(runs[2], "rm /etc/inittab.uml-bridge.tmp\nrm /etc/inittab.uml-bridge.orig\n");
   EXPECT_TRUE(script.empty());
 }
 
@@ -113,7 +136,11 @@ TEST(DebugfsScript, AFailedMoveKeepsTheTemporaryNamesAndRemovesNothing) {
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(runs.size(), 2u);  // adds, moves; never the unlinks and removals
   EXPECT_NE(run.message().find("ln: Could not allocate block"), std::string::npos);
-  EXPECT_NE(run.message().find("nothing was removed; the new files are kept under their "
+  EXPECT_NE(run.message().find("run the same uml-bridge bake command again to finish the "
+                               "change,\nor `uml-bridge bake --uninstall` to undo"),
+            std::string::npos)
+      << run.message();
+  EXPECT_NE(run.message().find("Nothing was removed; the new files\nare also kept under their "
                                "temporary names (an original may be gone already):\n"
                                "  /etc/inittab.uml-bridge.tmp (the new /etc/inittab)"),
             std::string::npos)
@@ -272,6 +299,81 @@ TEST_F(ImageTreeTest, APathWrittenTwiceInOneChangeHoldsTheLastContent) {
   EXPECT_EQ(Stat("/etc/inittab.uml-bridge.tmp"), "");
   EXPECT_EQ(Stat("/sbin/init.uml-bridge.tmp"), "");
   ExpectClean();
+}
+
+// The second debugfs run stops part-way: /etc/inittab is moved in, /etc/b's original
+// is removed but its new file is not linked in. The image is a consistent file system
+// (e2fsck finds nothing), and the temporary names can be removed safely by what
+// --uninstall (restore, remove) or a bake run again (write) does next.
+class StoppedMoveTest : public ImageTreeTest {
+ protected:
+  // False when e2fsprogs is missing.
+  bool StopMovesPartWay() {
+    std::ofstream(base_ / "stage/etc/b") << "b old\n";
+    if (!MakeImage(1024)) return false;
+    std::ofstream(base_ / "inittab.new") << "edited\n";
+    std::ofstream(base_ / "b.new") << "b new\n";
+    DebugfsScript script;
+    script.Write((base_ / "inittab.new").string(), "/etc/inittab", 0644, true, false);
+    script.Write((base_ / "b.new").string(), "/etc/b", 0644, true, false);
+    int runs = 0;
+    CommandRunner stops = [&](const std::vector<std::string>& argv, std::string* out,
+                              std::string* err) {
+      if (++runs == 2) {  // the script's own moves, up to /etc/b's `ln`
+        std::ifstream in(argv.at(3));
+        std::string moves(std::istreambuf_iterator<char>(in), {});
+        std::ofstream(argv.at(3)) << moves.substr(0, moves.find("ln /etc/b."));
+        int status = RunCapture(argv, out, err);
+        *err += "ln: stopped here\n";
+        return status;
+      }
+      return RunCapture(argv, out, err);
+    };
+    Status run = script.Run(image_, base_.string(), stops);
+    EXPECT_FALSE(run.ok());
+    EXPECT_EQ(runs, 2);  // never the removals
+    EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "edited\n");
+    EXPECT_EQ(ReadImageFile(image_, "/etc/inittab.uml-bridge.tmp"), "edited\n");
+    EXPECT_FALSE(ReadImageFile(image_, "/etc/b"));
+    EXPECT_EQ(ReadImageFile(image_, "/etc/b.uml-bridge.tmp"), "b new\n");
+    ExpectClean();
+    return true;
+  }
+  void ExpectNoTemporaryNames() {
+    EXPECT_EQ(Stat("/etc/inittab.uml-bridge.tmp"), "");
+    EXPECT_EQ(Stat("/etc/b.uml-bridge.tmp"), "");
+    ExpectClean();
+  }
+};
+
+TEST_F(StoppedMoveTest, UndoingItLeavesNoTemporaryName) {
+  if (!StopMovesPartWay()) GTEST_SKIP() << "no mke2fs";
+  {
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    ASSERT_TRUE(tree.ok()) << tree.status().message();
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "original\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->Remove("/etc/b").ok());
+    Status committed = (*tree)->Commit();
+    ASSERT_TRUE(committed.ok()) << committed.message();
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "original\n");
+  EXPECT_FALSE(ReadImageFile(image_, "/etc/b"));
+  ExpectNoTemporaryNames();
+}
+
+TEST_F(StoppedMoveTest, FinishingItLeavesNoTemporaryName) {
+  if (!StopMovesPartWay()) GTEST_SKIP() << "no mke2fs";
+  {
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    ASSERT_TRUE(tree.ok()) << tree.status().message();
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "edited again\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/b", "b new\n", "", 0644).ok());
+    Status committed = (*tree)->Commit();
+    ASSERT_TRUE(committed.ok()) << committed.message();
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "edited again\n");
+  EXPECT_EQ(ReadImageFile(image_, "/etc/b"), "b new\n");
+  ExpectNoTemporaryNames();
 }
 
 // An image too small for the agent: the first debugfs run fails and nothing is
