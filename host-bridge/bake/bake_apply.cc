@@ -29,8 +29,9 @@ std::string BackupPathFor(const std::string& path) {
 // Keeps the original of a file bake is about to change, once. A backup already there
 // is never replaced: without a manifest entry it is from a bake whose manifest was
 // lost, and it holds the original while the file may hold that bake's edit.
+// `*kept_in` says where, for the "~" line printed once the file is changed.
 Status KeepOriginal(const std::string& path, const std::string& original, uint32_t mode,
-                    RootTree& tree, Manifest* manifest, std::ostream& out) {
+                    RootTree& tree, Manifest* manifest, std::string* kept_in) {
   if (manifest->Has(path)) return Status::Ok();
   if (!tree.IsDirectory(kBackupDir)) {
     Status made = tree.MakeDirectory(kBackupDir);
@@ -44,9 +45,28 @@ Status KeepOriginal(const std::string& path, const std::string& original, uint32
     if (!kept.ok()) return kept;
   }
   manifest->Add({ManifestEntry::Kind::kEdit, path, backup, mode});
-  out << "~ " << path << " (original kept in " << backup << (earlier ? " by an earlier bake" : "")
-      << ")\n";
+  *kept_in = "original kept in " + backup + (earlier ? " by an earlier bake" : "");
   return Status::Ok();
+}
+
+// Writes a file bake changes, keeping its original first; the "~" line follows the
+// change (never a line for a change that failed). A file the manifest lists already
+// (bake wrote it, or kept its original before) is changed with a line too.
+Status Change(const std::string& path, const std::string& original, const std::string& content,
+              uint32_t mode, RootTree& tree, Manifest* manifest, std::ostream& out) {
+  std::string kept_in;
+  Status kept = KeepOriginal(path, original, mode, tree, manifest, &kept_in);
+  if (!kept.ok()) return kept;
+  Status written = tree.WriteFile(path, content, "", mode);
+  if (!written.ok()) return written;
+  if (kept_in.empty()) {
+    auto listed = std::find_if(manifest->entries.begin(), manifest->entries.end(),
+                               [&](const ManifestEntry& entry) { return entry.path == path; });
+    bool edit = listed != manifest->entries.end() && listed->kind == ManifestEntry::Kind::kEdit;
+    kept_in = edit ? "original kept in " + listed->backup : std::string("updated");
+  }
+  out << "~ " << path << " (" << kept_in << ")\n";
+  return written;
 }
 
 // A file already as bake wants it, missing from the manifest but with a backup: the
@@ -85,11 +105,8 @@ Status ApplyBakeItem(const BakeItem& item, RootTree& tree, Manifest* manifest, s
         out << "= " << item.path << " (kept as it is)\n";
         return Status::Ok();
       }
-      if (have && !manifest->Has(item.path)) {
-        Status kept = KeepOriginal(item.path, *have, item.mode, tree, manifest, out);
-        if (!kept.ok()) return kept;
-      }
-      Status written = tree.WriteFile(item.path, *want, "", item.mode);
+      Status written = have ? Change(item.path, *have, *want, item.mode, tree, manifest, out)
+                            : tree.WriteFile(item.path, *want, "", item.mode);
       if (!written.ok()) return written;
       if (!manifest->Has(item.path)) {
         manifest->Add({ManifestEntry::Kind::kFile, item.path, "", item.mode});
@@ -117,9 +134,7 @@ Status ApplyBakeItem(const BakeItem& item, RootTree& tree, Manifest* manifest, s
         out << "= " << item.path << " (already edited)\n";
         return Status::Ok();
       }
-      Status kept = KeepOriginal(item.path, *have, item.mode, tree, manifest, out);
-      if (!kept.ok()) return kept;
-      return tree.WriteFile(item.path, item.content, "", item.mode);
+      return Change(item.path, *have, item.content, item.mode, tree, manifest, out);
     }
   }
   return Status::Ok();

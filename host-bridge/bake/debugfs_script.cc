@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "common/strings.h"
+#include "host-bridge/bake/root_tree.h"
 
 namespace umla::bridge {
 namespace {
@@ -26,8 +27,6 @@ std::string RunCommands(const std::string& image, const std::string& file,
 
 }  // namespace
 
-std::string TempNameFor(const std::string& path) { return path + ".uml-bridge.tmp"; }
-
 std::string DebugfsProblems(std::string_view err) {
   std::string problems;
   size_t count = 0;
@@ -42,62 +41,121 @@ std::string DebugfsProblems(std::string_view err) {
 }
 
 void DebugfsScript::MakeDirectory(const std::string& path) {
-  adds_ += "mkdir " + path + "\n" + Owner(path, "040755");
-  undo_.push_back("rmdir " + path + "\n");
+  Add add;
+  add.path = add.at = path;
+  add.directory = true;
+  adds_.push_back(std::move(add));
 }
 
 void DebugfsScript::Write(const std::string& source, const std::string& path, uint32_t mode,
                           bool replace, bool leftover) {
   char octal[16];
   std::snprintf(octal, sizeof octal, "0100%03o", mode & 07777);
-  std::string at = replace ? TempNameFor(path) : path;
-  if (replace && leftover) adds_ += "rm " + at + "\n";
-  adds_ += "write " + source + " " + at + "\n" + Owner(at, octal);
-  // A failed write may leave a partial file: the undo removes it too.
-  undo_.push_back("rm " + at + "\n");
-  if (replace) Replace(path, at);
+  Add& add = Slot(path, replace, leftover);
+  add.commands = "write " + source + " " + add.at + "\n" + Owner(add.at, octal);
 }
 
 void DebugfsScript::Symlink(const std::string& path, const std::string& target, bool replace,
                             bool leftover) {
-  std::string at = replace ? TempNameFor(path) : path;
-  if (replace && leftover) adds_ += "rm " + at + "\n";
-  adds_ += "symlink " + at + " " + target + "\n";
-  undo_.push_back("rm " + at + "\n");
-  if (replace) Replace(path, at);
+  Add& add = Slot(path, replace, leftover);
+  add.commands = "symlink " + add.at + " " + target + "\n";
 }
 
-void DebugfsScript::Replace(const std::string& path, const std::string& temp) {
+DebugfsScript::Add& DebugfsScript::Slot(const std::string& path, bool replace, bool leftover) {
+  DropRemoval(path);
+  auto queued = std::find_if(adds_.begin(), adds_.end(),
+                             [&](const Add& add) { return !add.directory && add.path == path; });
+  // Whether the path exists in the image was known at the first call (a later one
+  // sees the queued write as existing).
+  if (queued == adds_.end()) {
+    Add add;
+    add.path = path;
+    add.at = replace ? TempNameFor(path) : path;
+    add.leftover = replace && leftover;
+    adds_.push_back(std::move(add));
+    // A leftover not used as the temporary name is in the way of nothing: it goes last.
+    if (leftover && !replace) RemoveLeftover(path);
+    queued = adds_.end() - 1;
+  }
+  if (Replaces(*queued)) DropRemoval(queued->at);  // removed after the moves anyway
+  return *queued;
+}
+
+void DebugfsScript::DropRemoval(const std::string& path) {
   std::string removal = "rm " + path + "\n";
   removals_.erase(std::remove(removals_.begin(), removals_.end(), removal), removals_.end());
-  moves_ += removal + "ln " + temp + " " + path + "\n";
-  removals_.push_back("unlink " + temp + "\n");
-  temps_.push_back(temp + " (the new " + path + ")");
 }
 
-void DebugfsScript::Remove(const std::string& path) { removals_.push_back("rm " + path + "\n"); }
+void DebugfsScript::Remove(const std::string& path) { QueueRemoval("rm " + path + "\n"); }
+
+void DebugfsScript::RemoveLeftover(const std::string& path) {
+  bool in_use = std::any_of(adds_.begin(), adds_.end(),
+                            [&](const Add& add) { return add.path == path && Replaces(add); });
+  if (!in_use) QueueRemoval("rm " + TempNameFor(path) + "\n");
+}
 
 void DebugfsScript::RemoveDirectory(const std::string& path) {
-  removals_.push_back("rmdir " + path + "\n");
+  QueueRemoval("rmdir " + path + "\n");
+}
+
+// Once: a second `rm` of a path would fail, and fail the third run.
+void DebugfsScript::QueueRemoval(const std::string& command) {
+  if (std::find(removals_.begin(), removals_.end(), command) == removals_.end())
+    removals_.push_back(command);
+}
+
+std::string DebugfsScript::adds() const {
+  std::string all;
+  for (const Add& add : adds_) {
+    if (add.directory) {
+      all += "mkdir " + add.path + "\n" + Owner(add.path, "040755");
+      continue;
+    }
+    if (add.leftover) all += "rm " + add.at + "\n";
+    all += add.commands;
+  }
+  return all;
+}
+
+std::string DebugfsScript::moves() const {
+  std::string all;
+  for (const Add& add : adds_) {
+    if (!Replaces(add)) continue;
+    // After a failed `ln` the path is missing and `sif` fails too: the temporary
+    // name stays the file's one name, with its count of one.
+    all += "rm " + add.path + "\nln " + add.at + " " + add.path + "\nsif " + add.path +
+           " links_count 2\n";
+  }
+  return all;
 }
 
 std::string DebugfsScript::removals() const {
   std::string all;
+  for (const Add& add : adds_) {
+    if (Replaces(add)) all += "rm " + add.at + "\n";  // the count goes back to one
+  }
   for (const std::string& command : removals_) all += command;
+  return all;
+}
+
+std::string DebugfsScript::Undo() const {
+  std::string all;
+  // A failed write may leave a partial file: the undo removes it too.
+  for (auto it = adds_.rbegin(); it != adds_.rend(); ++it) {
+    all += (it->directory ? "rmdir " : "rm ") + it->at + "\n";
+  }
   return all;
 }
 
 Status DebugfsScript::Run(const std::string& image, const std::string& scratch,
                           const CommandRunner& run) {
-  std::string adds = std::move(adds_), moves = std::move(moves_), removals = this->removals();
-  std::string undo;
-  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) undo += *it;
-  std::vector<std::string> temps = std::move(temps_);
+  std::string adds = this->adds(), moves = this->moves(), removals = this->removals();
+  std::string undo = Undo(), kept;
+  for (const Add& add : adds_) {
+    if (Replaces(add)) kept += "\n  " + add.at + " (the new " + add.path + ")";
+  }
   adds_.clear();
-  moves_.clear();
   removals_.clear();
-  undo_.clear();
-  temps_.clear();
   if (!adds.empty()) {
     std::string problems = RunCommands(image, scratch + "/adds", adds, run);
     if (!problems.empty()) {
@@ -119,15 +177,14 @@ Status DebugfsScript::Run(const std::string& image, const std::string& scratch,
   if (!moves.empty()) {
     std::string problems = RunCommands(image, scratch + "/moves", moves, run);
     if (!problems.empty()) {
-      // Which `ln` failed is not known: every new file stays under its temporary name
-      // (a name left twice is what e2fsck repairs; a file with no name is lost).
-      std::string kept;
-      for (const std::string& temp : temps) kept += "\n  " + temp;
-      return Status::Error("debugfs -w " + image + " failed moving the new files in:" +
-                           problems +
-                           "\nnothing was removed; the new files are kept under their "
-                           "temporary names (an original may be gone already):" +
-                           kept);
+      // Which `ln` failed is not known: every new file keeps its temporary name.
+      return Status::Error(
+          "debugfs -w " + image + " failed moving the new files in:" + problems +
+          "\nthe image is partly changed, and consistent: run the same uml-bridge bake command "
+          "again to finish the change,\nor `uml-bridge bake --uninstall` to undo what the "
+          "manifest lists. Nothing was removed; the new files\nare also kept under their "
+          "temporary names (an original may be gone already):" +
+          kept);
     }
   }
   if (!removals.empty()) {

@@ -21,8 +21,6 @@
 namespace umla::bridge {
 namespace {
 
-constexpr const char* kTempSuffix = ".uml-bridge.tmp";
-
 // A file descriptor, closed when it goes.
 class Fd {
  public:
@@ -125,24 +123,24 @@ class DirectoryTree : public RootTree {
     Parent parent = OpenParent(path);
     if (!parent.dir.ok()) return ParentError("write ", path, parent.error);
     int dir = parent.dir.get();
-    std::string temp = parent.name + kTempSuffix;
+    std::string temp = TempNameFor(parent.name), shown = Host(TempNameFor(path));
     auto create = [&] {
       return ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                       0600);
     };
     Fd out(create());
     if (!out.ok() && errno == EEXIST) {
-      Status removed = RemoveLeftover(dir, temp, Host(path) + kTempSuffix);
+      Status removed = RemoveLeftover(dir, temp, shown);
       if (!removed.ok()) return removed;
       out.reset(create());
     }
-    if (!out.ok()) return Status::FromErrno("create " + Host(path) + kTempSuffix, errno);
-    Status written = WriteAll(out.get(), data, Host(path) + kTempSuffix);
+    if (!out.ok()) return Status::FromErrno("create " + shown, errno);
+    Status written = WriteAll(out.get(), data, shown);
     if (written.ok() && ::fchmod(out.get(), mode & 07777) != 0) {
-      written = Status::FromErrno("chmod " + Host(path) + kTempSuffix, errno);
+      written = Status::FromErrno("chmod " + shown, errno);
     }
     if (written.ok() && ::fsync(out.get()) != 0) {
-      written = Status::FromErrno("fsync " + Host(path) + kTempSuffix, errno);
+      written = Status::FromErrno("fsync " + shown, errno);
     }
     out.reset();
     if (written.ok()) written = RenameTemp(dir, temp, parent.name, Host(path));
@@ -154,19 +152,29 @@ class DirectoryTree : public RootTree {
     Parent parent = OpenParent(path);
     if (!parent.dir.ok()) return ParentError("symlink ", path, parent.error);
     int dir = parent.dir.get();
-    std::string temp = parent.name + kTempSuffix;
+    std::string temp = TempNameFor(parent.name), shown = Host(TempNameFor(path));
     int made = ::symlinkat(target.c_str(), dir, temp.c_str());
     if (made != 0 && errno == EEXIST) {
-      Status removed = RemoveLeftover(dir, temp, Host(path) + kTempSuffix);
+      Status removed = RemoveLeftover(dir, temp, shown);
       if (!removed.ok()) return removed;
       made = ::symlinkat(target.c_str(), dir, temp.c_str());
     }
-    if (made != 0) return Status::FromErrno("symlink " + Host(path) + kTempSuffix, errno);
+    if (made != 0) return Status::FromErrno("symlink " + shown, errno);
     Status renamed = RenameTemp(dir, temp, parent.name, Host(path));
     if (!renamed.ok()) ::unlinkat(dir, temp.c_str(), 0);
     return renamed;
   }
-  Status Remove(const std::string& path) override { return Unlink(path, 0, "remove "); }
+  Status Remove(const std::string& path) override {
+    Status removed = Unlink(path, 0, "remove ");
+    Parent parent = OpenParent(path);
+    std::string temp = TempNameFor(parent.name);
+    struct stat st;
+    if (removed.ok() && parent.dir.ok() &&
+        ::fstatat(parent.dir.get(), temp.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      removed = RemoveLeftover(parent.dir.get(), temp, Host(TempNameFor(path)));
+    }
+    return removed;
+  }
   Status RemoveDirectory(const std::string& path) override {
     return Unlink(path, AT_REMOVEDIR, "rmdir ");
   }
@@ -176,6 +184,7 @@ class DirectoryTree : public RootTree {
     if (::syncfs(root_fd_.get()) != 0) return Status::FromErrno("sync " + root_, errno);
     return Status::Ok();
   }
+  bool ChangesWaitForCommit() const override { return false; }
   std::string Describe() const override { return "directory " + root_; }
 
  private:

@@ -117,7 +117,7 @@ class ImageTree : public RootTree {
     }
     if (!SafeForDebugfs(source)) return Status::Error("host path not supported: " + source);
     bool replace = existing == Entry::kOther;
-    script_.Write(source, path, mode, replace, replace && Exists(TempNameFor(path)));
+    script_.Write(source, path, mode, replace, HasLeftover(path));
     if (!replace) added_[path] = Entry::kOther;
     pending_[path] = true;
     return Status::Ok();
@@ -129,7 +129,7 @@ class ImageTree : public RootTree {
     Entry existing = EntryAt(path);
     if (existing == Entry::kDirectory) return IsADirectory(path);
     bool replace = existing == Entry::kOther;
-    script_.Symlink(path, target, replace, replace && Exists(TempNameFor(path)));
+    script_.Symlink(path, target, replace, HasLeftover(path));
     if (!replace) added_[path] = Entry::kOther;
     pending_[path] = true;
     return Status::Ok();
@@ -139,6 +139,7 @@ class ImageTree : public RootTree {
     std::string path = Resolve(raw_path);
     if (!SafeForDebugfs(path)) return Unsupported(path);
     if (Exists(path)) script_.Remove(path);
+    if (HasLeftover(path)) script_.RemoveLeftover(path);
     pending_[path] = false;
     return Status::Ok();
   }
@@ -158,8 +159,10 @@ class ImageTree : public RootTree {
     pending_dirs_.clear();
     added_.clear();
     links_.clear();
+    listings_.clear();
     return done;
   }
+  bool ChangesWaitForCommit() const override { return true; }
   std::string Describe() const override { return "image " + image_; }
 
  private:
@@ -176,9 +179,39 @@ class ImageTree : public RootTree {
     if (queued != pending_.end() && queued->second) return Entry::kOther;
     auto added = added_.find(path);
     if (added != added_.end()) return added->second;
+    if (InNewDirectory(path)) return Entry::kNone;
     std::string stat = Stat(path);
     if (stat.empty()) return Entry::kNone;
     return stat.find("Type: directory") != std::string::npos ? Entry::kDirectory : Entry::kOther;
+  }
+  // A directory this change makes is empty in the first run: a module tree's files
+  // are known to be new without a debugfs run each.
+  bool InNewDirectory(const std::string& path) const {
+    return pending_dirs_.count(path.substr(0, path.rfind('/'))) > 0;
+  }
+  // Whether an interrupted bake left TempNameFor(path) in the image: one `ls` of each
+  // directory (removing a module tree asks for every file), and a `stat` to confirm a
+  // name found (in a listing, a name with a newline could pass for another).
+  bool HasLeftover(const std::string& path) {
+    if (InNewDirectory(path)) return false;
+    size_t slash = path.rfind('/');
+    std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+    auto listed = listings_.find(dir);
+    if (listed == listings_.end()) listed = listings_.emplace(dir, ListDirectory(dir)).first;
+    std::string temp = TempNameFor(path);
+    return listed->second.count(temp.substr(slash + 1)) > 0 && !Stat(temp).empty();
+  }
+  // The names in `dir` (lines "/INODE/MODE/UID/GID/NAME/SIZE/" of `ls -p`).
+  std::set<std::string> ListDirectory(const std::string& dir) {
+    std::set<std::string> names;
+    if (!SafeForDebugfs(dir)) return names;
+    std::string out;
+    RunCapture({"debugfs", "-R", "ls -p \"" + dir + "\"", image_}, &out, nullptr);
+    for (std::string_view line : Split(out, '\n')) {
+      std::vector<std::string_view> fields = Split(line, '/');
+      if (fields.size() == 8 && fields[0].empty()) names.emplace(fields[5]);
+    }
+    return names;
   }
   // A file or link replaces only a file or link: the second debugfs run's `rm` cannot
   // remove a directory, and its `ln` would then fail.
@@ -201,6 +234,7 @@ class ImageTree : public RootTree {
   std::set<std::string> pending_dirs_;
   std::map<std::string, Entry> added_;  // what the first run makes: at `path` until the last
   std::map<std::string, std::optional<std::string>> links_;  // symlink targets read so far
+  std::map<std::string, std::set<std::string>> listings_;    // directory -> its names
 };
 
 }  // namespace

@@ -12,6 +12,8 @@ namespace fs = std::filesystem;
 
 namespace umla::bridge {
 
+std::string TempNameFor(const std::string& path) { return path + ".uml-bridge.tmp"; }
+
 Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec) {
   std::error_code ec;
   std::string root = fs::absolute(spec, ec).lexically_normal().string();

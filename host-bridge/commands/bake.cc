@@ -8,8 +8,10 @@
 
 #include "host-bridge/bake/bake_apply.h"
 #include "host-bridge/bake/bake_plan.h"
+#include "host-bridge/bake/change_lines.h"
 #include "host-bridge/bake/init_detect.h"
 #include "host-bridge/bake/manifest.h"
+#include "host-bridge/bake/manifest_in_tree.h"
 #include "host-bridge/bake/root_tree.h"
 #include "host-bridge/watch/exit_codes.h"
 
@@ -71,11 +73,9 @@ Result<std::string> ModulesVersion(const std::string& modules_dir, const std::st
 // A manifest that cannot be read stops the bake: writing a new one would lose what
 // it lists, which --uninstall could then no longer remove.
 Result<Manifest> LoadManifest(RootTree& tree) {
-  std::optional<std::string> text = tree.ReadFile(kManifestPath);
-  if (!text) return Manifest();
-  Result<Manifest> parsed = ParseManifest(*text, kManifestPath);
-  if (parsed.ok()) return parsed;
-  return Status::Error(parsed.status().message() +
+  Result<std::optional<Manifest>> read = ReadManifest(tree);
+  if (read.ok()) return read->value_or(Manifest());
+  return Status::Error(read.status().message() +
                        ": move it away to bake anyway (what it lists is then not removed by "
                        "--uninstall)");
 }
@@ -86,17 +86,18 @@ int Fail(const Status& status) {
 }
 
 int Uninstall(RootTree& tree) {
-  std::optional<std::string> text = tree.ReadFile(kManifestPath);
-  if (!text) {
+  Result<std::optional<Manifest>> manifest = ReadManifest(tree);
+  if (!manifest.ok()) return Fail(manifest.status());
+  if (!*manifest) {
     std::cerr << "uml-bridge bake: no " << kManifestPath << " in " << tree.Describe()
               << ": nothing was baked into it\n";
     return 1;
   }
-  Result<Manifest> manifest = ParseManifest(*text, kManifestPath);
-  if (!manifest.ok()) return Fail(manifest.status());
-  Status undone = UndoManifest(*manifest, tree, std::cout);
+  ChangeLines lines(tree, std::cout);
+  Status undone = UndoManifest(**manifest, tree, lines.stream());
   // Also after a failure: what was undone, and the manifest of what is left.
   Status committed = tree.Commit();
+  lines.Flush(committed);
   if (!undone.ok()) return Fail(undone);
   if (!committed.ok()) return Fail(committed);
   std::cout << "removed what was baked into " << tree.Describe() << "\n";
@@ -157,13 +158,15 @@ int RunBake(const BakeOptions& options) {
   manifest.init = request.integration ? InitSystemName(request.init) : "wrapper";
   manifest.kernel_args = plan->kernel_args;
   for (const std::string& note : plan->notes) std::cout << "note: " << note << "\n";
-  Status applied = ApplyBakePlan(*plan, tree, &manifest, std::cout);
+  ChangeLines lines(tree, std::cout);
+  Status applied = ApplyBakePlan(*plan, tree, &manifest, lines.stream());
   // Also after a failure part-way: the manifest lists what was changed, for --uninstall.
   Status saved;
   if (applied.ok() || !manifest.entries.empty()) {
     saved = tree.WriteFile(kManifestPath, RenderManifest(manifest), "", 0644);
   }
   Status committed = tree.Commit();
+  lines.Flush(committed);
   if (saved.ok()) saved = committed;
   if (!applied.ok()) {
     std::string message = applied.message();

@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "host-bridge/bake/change_lines.h"
+#include "host-bridge/bake/manifest_in_tree.h"
 #include "host-bridge/commands/bake.h"
 #include "tests/unit/fake_tree.h"
 
@@ -26,6 +28,7 @@ class FakeRootTree : public InMemoryTree<RootTree> {
                    uint32_t) override {
     if (path == fail_at) return Status::Error("write " + path + ": No space left on device");
     files[path] = content;
+    files.erase(TempNameFor(path));  // as both trees do: a leftover goes
     return Status::Ok();
   }
   Status MakeSymlink(const std::string& path, const std::string& target) override {
@@ -34,20 +37,25 @@ class FakeRootTree : public InMemoryTree<RootTree> {
     files[path] = "";
     return Status::Ok();
   }
+  // As both trees do: a leftover temporary name goes with the path.
   Status Remove(const std::string& path) override {
     if (path == fail_at) return Status::Error("remove " + path + ": Input/output error");
-    files.erase(path);
-    links.erase(path);
+    for (const std::string& name : {path, TempNameFor(path)}) {
+      files.erase(name);
+      links.erase(name);
+    }
     return Status::Ok();
   }
   Status RemoveDirectory(const std::string& path) override {
     dirs.erase(path);
     return Status::Ok();
   }
+  bool ChangesWaitForCommit() const override { return waits; }
   Status Commit() override { return Status::Ok(); }
   std::string Describe() const override { return "fake"; }
 
   std::string fail_at;
+  bool waits = false;  // as an image does
 };
 
 constexpr const char* kBackup = "/var/lib/uml-agent/backup/etc_inittab";
@@ -140,6 +148,106 @@ TEST(BakeApply, NewKernelArgsAreDroppedButAnEditedFileIsKept) {
   ASSERT_TRUE(ApplyBakePlan(BakePlan(), tree, &manifest, out).ok());
   EXPECT_FALSE(tree.Exists(kKernelArgsPath));
   EXPECT_TRUE(manifest.entries.empty());
+}
+
+// A directory changes at once: a "~" line is printed only once the file is changed.
+TEST(BakeApply, AFailedEditPrintsNoChangeLine) {
+  FakeRootTree tree;
+  tree.dirs = {"/etc"};
+  tree.files["/etc/inittab"] = "original\n";
+  tree.fail_at = "/etc/inittab";
+  Manifest manifest;
+  std::ostringstream out;
+  ASSERT_FALSE(ApplyBakePlan(InittabPlan("edited\n"), tree, &manifest, out).ok());
+  EXPECT_EQ(out.str().find("~ /etc/inittab"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("+ /var/lib/uml-agent/"), std::string::npos) << out.str();
+  tree.fail_at.clear();
+  out.str("");
+  ASSERT_TRUE(ApplyBakePlan(InittabPlan("edited\n"), tree, &manifest, out).ok());
+  EXPECT_NE(out.str().find("~ /etc/inittab (original kept in " + std::string(kBackup) + ")"),
+            std::string::npos)
+      << out.str();
+}
+
+// An image changes only in Commit(): until it succeeds, its lines are not printed as
+// done, and after a failed one each change is shown as planned.
+TEST(ChangeLines, AnImageShowsItsChangesOnlyOnceCommitted) {
+  FakeRootTree tree;
+  tree.waits = true;
+  tree.files["/etc/inittab"] = "original\n";
+  for (bool fails : {false, true}) {
+    FakeRootTree image = tree;
+    std::ostringstream out;
+    ChangeLines lines(image, out);
+    Manifest manifest;
+    ASSERT_TRUE(ApplyBakePlan(InittabPlan("edited\n"), image, &manifest, lines.stream()).ok());
+    EXPECT_EQ(out.str(), "");  // nothing before the commit
+    lines.Flush(fails ? Status::Error("debugfs failed") : Status::Ok());
+    EXPECT_EQ(out.str().find("planned: ") != std::string::npos, fails) << out.str();
+    std::string line = "~ /etc/inittab (original kept in " + std::string(kBackup) + ")\n";
+    EXPECT_NE(out.str().find(fails ? "planned: " + line : "\n" + line), std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find(fails ? "planned: + /var/\n" : "+ /var/\n"), std::string::npos);
+  }
+  FakeRootTree directory;
+  std::ostringstream out;
+  ChangeLines lines(directory, out);
+  lines.stream() << "+ /var/\n";
+  EXPECT_EQ(out.str(), "+ /var/\n");  // made at once, printed at once
+  lines.Flush(Status::Error("sync failed"));
+  EXPECT_EQ(out.str(), "+ /var/\n");
+}
+
+// An image whose second debugfs run failed during a second bake: the old manifest is
+// in place, the new one (listing more) under its temporary name; /etc/inittab's `ln`
+// failed (only its temporary name is left), /sbin/uml-agent was moved in (both
+// names). --uninstall undoes both bakes' entries and leaves no temporary name.
+TEST(BakeApply, AnInterruptedImageCommitIsUndoneFromBothManifests) {
+  FakeRootTree tree;
+  tree.dirs = {"/etc", "/etc/init.d", "/sbin", "/var", "/var/lib", "/var/lib/uml-agent"};
+  Manifest old;
+  old.Add({ManifestEntry::Kind::kFile, "/sbin/uml-agent", "", 0755});
+  Manifest newer = old;
+  newer.Add({ManifestEntry::Kind::kDirectory, "/etc/init.d", "", 0755});
+  newer.Add({ManifestEntry::Kind::kFile, "/etc/init.d/uml-agent", "", 0755});
+  newer.Add({ManifestEntry::Kind::kEdit, "/etc/inittab", kBackup, 0644});
+  tree.files[kManifestPath] = RenderManifest(old);
+  tree.files[TempNameFor(kManifestPath)] = RenderManifest(newer);
+  tree.files["/sbin/uml-agent"] = tree.files[TempNameFor("/sbin/uml-agent")] = "agent 2\n";
+  tree.files["/etc/init.d/uml-agent"] = "script\n";
+  tree.files[kBackup] = "original\n";
+  tree.files[TempNameFor("/etc/inittab")] = "edited\n";
+
+  Result<std::optional<Manifest>> read = ReadManifest(tree);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  ASSERT_TRUE(*read);
+  EXPECT_EQ((*read)->entries.size(), 4u);
+  std::ostringstream out;
+  ASSERT_TRUE(UndoManifest(**read, tree, out).ok());
+  EXPECT_EQ(tree.files["/etc/inittab"], "original\n");
+  tree.files.erase("/etc/inittab");
+  EXPECT_TRUE(tree.files.empty()) << tree.files.begin()->first;
+  EXPECT_FALSE(tree.Exists("/etc/init.d"));
+}
+
+// Only the temporary manifest is left (its own `ln` failed): it is the manifest. One
+// that is not whole (a write cut short) is ignored.
+TEST(BakeApply, AManifestLeftUnderItsTemporaryNameIsRead) {
+  FakeRootTree tree;
+  Manifest newer;
+  newer.init = "busybox";
+  newer.Add({ManifestEntry::Kind::kFile, "/sbin/uml-agent", "", 0755});
+  tree.files[TempNameFor(kManifestPath)] = RenderManifest(newer);
+  Result<std::optional<Manifest>> read = ReadManifest(tree);
+  ASSERT_TRUE(read.ok() && *read);
+  EXPECT_EQ((*read)->init, "busybox");
+  EXPECT_TRUE((*read)->Has("/sbin/uml-agent"));
+  tree.files[TempNameFor(kManifestPath)] = "{\"version\": 1, \"ini";
+  read = ReadManifest(tree);
+  ASSERT_TRUE(read.ok());
+  EXPECT_FALSE(*read);
+  tree.files[kManifestPath] = "{not json";
+  EXPECT_FALSE(ReadManifest(tree).ok());
 }
 
 }  // namespace

@@ -108,6 +108,21 @@ TEST_F(DirectoryTreeTest, APlantedTemporaryNameIsNotWrittenThrough) {
   EXPECT_FALSE(fs::exists(fs::symlink_status(root_ / "sbin/init.uml-bridge.tmp")));
 }
 
+// A crash between writing and renaming leaves NAME.uml-bridge.tmp: removing NAME
+// (--uninstall) removes it too, also when NAME is gone, never what a link points to.
+TEST_F(DirectoryTreeTest, RemovingAPathRemovesItsLeftoverTemporaryName) {
+  Put(root_ / "sbin/uml-agent", "agent\n");
+  Put(root_ / "sbin/uml-agent.uml-bridge.tmp", "half an ag");
+  fs::create_symlink(outside_ / "shadow", root_ / "sbin/gone.uml-bridge.tmp");
+  std::string before = OutsideListing();
+  auto tree = Open();
+  ASSERT_TRUE(tree);
+  ASSERT_TRUE(tree->Remove("/sbin/uml-agent").ok());
+  ASSERT_TRUE(tree->Remove("/sbin/gone").ok());
+  EXPECT_TRUE(fs::is_empty(root_ / "sbin"));
+  EXPECT_EQ(OutsideListing(), before);
+}
+
 TEST_F(DirectoryTreeTest, ATemporaryNameThatIsADirectoryStopsTheWrite) {
   fs::create_directories(root_ / "sbin/uml-agent.uml-bridge.tmp");
   Put(root_ / "sbin/uml-agent", "old\n");

@@ -13,11 +13,18 @@
 #include "host-bridge/bake/debugfs_script.h"
 #include "host-bridge/bake/root_tree.h"
 #include "host-bridge/bake/run_capture.h"
+#include "host-bridge/commands/bake.h"
 
 namespace umla::bridge {
 namespace {
 
 namespace fs = std::filesystem;
+
+// `ln` leaves the link count at one: it is set for the two names at once, and the
+// temporary one goes with an `rm` that sets it back.
+constexpr const char* kInittabMove =
+    "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n"
+    "sif /etc/inittab links_count 2\n";
 
 TEST(DebugfsScript, AddsFirstThenMovesReplacementsIn) {
   DebugfsScript script;
@@ -35,9 +42,8 @@ TEST(DebugfsScript, AddsFirstThenMovesReplacementsIn) {
             "write /tmp/f2 /etc/inittab.uml-bridge.tmp\n"
             "sif /etc/inittab.uml-bridge.tmp mode 0100644\nsif /etc/inittab.uml-bridge.tmp uid 0\n"
             "sif /etc/inittab.uml-bridge.tmp gid 0\n");
-  EXPECT_EQ(script.moves(), "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
-  EXPECT_EQ(script.removals(),
-            "unlink /etc/inittab.uml-bridge.tmp\nrm /etc/uml-agent/kernel-args\n");
+  EXPECT_EQ(script.moves(), kInittabMove);
+  EXPECT_EQ(script.removals(), "rm /etc/inittab.uml-bridge.tmp\nrm /etc/uml-agent/kernel-args\n");
 }
 
 // The second run's `rm` removes the original; a removal left for the third run would
@@ -47,8 +53,45 @@ TEST(DebugfsScript, AReplacementAfterARemovalDropsTheRemoval) {
   script.Remove("/etc/inittab");
   script.Remove("/etc/other");
   script.Write("/tmp/f", "/etc/inittab", 0644, true, false);
-  EXPECT_EQ(script.moves(), "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
-  EXPECT_EQ(script.removals(), "rm /etc/other\nunlink /etc/inittab.uml-bridge.tmp\n");
+  EXPECT_EQ(script.moves(), kInittabMove);
+  // The temporary names go first (before a removal of their directory).
+  EXPECT_EQ(script.removals(), "rm /etc/inittab.uml-bridge.tmp\nrm /etc/other\n");
+}
+
+// One temporary name per path: a second write in the same change replaces the queued
+// one where it was (the last content wins), whether the path existed or not.
+TEST(DebugfsScript, APathWrittenTwiceIsMadeOnceWithTheLastContent) {
+  DebugfsScript script;
+  script.Write("/tmp/f1", "/etc/inittab", 0644, true, false);
+  script.Write("/tmp/f2", "/etc/inittab", 0600, true, false);
+  script.Write("/tmp/f3", "/etc/new", 0644, false, false);
+  script.Remove("/etc/new");
+  script.Symlink("/etc/new", "/x", true, false);  // the queued write looks like a file
+  EXPECT_EQ(script.adds(),
+            "write /tmp/f2 /etc/inittab.uml-bridge.tmp\n"
+            "sif /etc/inittab.uml-bridge.tmp mode 0100600\nsif /etc/inittab.uml-bridge.tmp uid 0\n"
+            "sif /etc/inittab.uml-bridge.tmp gid 0\n"
+            "symlink /etc/new /x\n");
+  EXPECT_EQ(script.moves(), kInittabMove);
+  EXPECT_EQ(script.removals(), "rm /etc/inittab.uml-bridge.tmp\n");
+}
+
+// A temporary name an interrupted bake left: removed before it is used again, else in
+// the third run (once), never while a queued replacement uses it.
+TEST(DebugfsScript, ALeftoverTemporaryNameGoesOnce) {
+  DebugfsScript script;
+  script.Write("/tmp/f", "/etc/a", 0644, false, true);  // /etc/a itself is gone
+  script.Remove("/etc/a");
+  script.RemoveLeftover("/etc/a");
+  script.Remove("/etc/b");
+  script.RemoveLeftover("/etc/b");
+  script.Write("/tmp/f", "/etc/b", 0644, true, true);  // /etc/b is still there in run 1
+  EXPECT_EQ(script.adds(),
+            "write /tmp/f /etc/a\nsif /etc/a mode 0100644\nsif /etc/a uid 0\nsif /etc/a gid 0\n"
+            "rm /etc/b.uml-bridge.tmp\nwrite /tmp/f /etc/b.uml-bridge.tmp\n"
+            "sif /etc/b.uml-bridge.tmp mode 0100644\nsif /etc/b.uml-bridge.tmp uid 0\n"
+            "sif /etc/b.uml-bridge.tmp gid 0\n");
+  EXPECT_EQ(script.removals(), "rm /etc/b.uml-bridge.tmp\nrm /etc/a.uml-bridge.tmp\nrm /etc/a\n");
 }
 
 // Records each run's command file; `errors[i]` is what run i writes to stderr.
@@ -72,8 +115,8 @@ TEST(DebugfsScript, RemovalsRunLastAfterTheMoves) {
   fs::remove_all(pattern);
   ASSERT_TRUE(run.ok()) << run.message();
   ASSERT_EQ(runs.size(), 3u);
-  EXPECT_EQ(runs[1], "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n");
-  EXPECT_EQ(runs[2], "unlink /etc/inittab.uml-bridge.tmp\nrm /etc/inittab.uml-bridge.orig\n");
+  EXPECT_EQ(runs[1], kInittabMove);
+  EXPECT_EQ(runs[2], "rm /etc/inittab.uml-bridge.tmp\nrm /etc/inittab.uml-bridge.orig\n");
   EXPECT_TRUE(script.empty());
 }
 
@@ -93,7 +136,11 @@ TEST(DebugfsScript, AFailedMoveKeepsTheTemporaryNamesAndRemovesNothing) {
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(runs.size(), 2u);  // adds, moves; never the unlinks and removals
   EXPECT_NE(run.message().find("ln: Could not allocate block"), std::string::npos);
-  EXPECT_NE(run.message().find("nothing was removed; the new files are kept under their "
+  EXPECT_NE(run.message().find("run the same uml-bridge bake command again to finish the "
+                               "change,\nor `uml-bridge bake --uninstall` to undo"),
+            std::string::npos)
+      << run.message();
+  EXPECT_NE(run.message().find("Nothing was removed; the new files\nare also kept under their "
                                "temporary names (an original may be gone already):\n"
                                "  /etc/inittab.uml-bridge.tmp (the new /etc/inittab)"),
             std::string::npos)
@@ -228,6 +275,126 @@ TEST_F(ImageTreeTest, ARemovedPathWrittenAgainIsReplaced) {
   EXPECT_EQ(ReadImageFile(image_, "/etc/new"), "2\n");
   EXPECT_FALSE(ReadImageFile(image_, "/etc/inittab.uml-bridge.tmp"));
   EXPECT_FALSE(ReadImageFile(image_, "/etc/new.uml-bridge.tmp"));
+  ExpectClean();
+}
+
+TEST_F(ImageTreeTest, APathWrittenTwiceInOneChangeHoldsTheLastContent) {
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  {
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    ASSERT_TRUE(tree.ok()) << tree.status().message();
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "first\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "second\n", "", 0600).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/new", "1\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/new", "2\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->MakeSymlink("/sbin/init", "/sbin/first").ok());
+    ASSERT_TRUE((*tree)->MakeSymlink("/sbin/init", "/sbin/second").ok());
+    Status committed = (*tree)->Commit();
+    ASSERT_TRUE(committed.ok()) << committed.message();
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "second\n");
+  EXPECT_NE(Stat("/etc/inittab").find("Mode:  0600"), std::string::npos);
+  EXPECT_EQ(ReadImageFile(image_, "/etc/new"), "2\n");
+  EXPECT_NE(Stat("/sbin/init").find("Fast link dest: \"/sbin/second\""), std::string::npos);
+  EXPECT_EQ(Stat("/etc/inittab.uml-bridge.tmp"), "");
+  EXPECT_EQ(Stat("/sbin/init.uml-bridge.tmp"), "");
+  ExpectClean();
+}
+
+// The second debugfs run stops part-way: /etc/inittab is moved in, /etc/b's original
+// is removed but its new file is not linked in. The image is a consistent file system
+// (e2fsck finds nothing), and the temporary names can be removed safely by what
+// --uninstall (restore, remove) or a bake run again (write) does next.
+class StoppedMoveTest : public ImageTreeTest {
+ protected:
+  // False when e2fsprogs is missing.
+  bool StopMovesPartWay() {
+    std::ofstream(base_ / "stage/etc/b") << "b old\n";
+    if (!MakeImage(1024)) return false;
+    std::ofstream(base_ / "inittab.new") << "edited\n";
+    std::ofstream(base_ / "b.new") << "b new\n";
+    DebugfsScript script;
+    script.Write((base_ / "inittab.new").string(), "/etc/inittab", 0644, true, false);
+    script.Write((base_ / "b.new").string(), "/etc/b", 0644, true, false);
+    int runs = 0;
+    CommandRunner stops = [&](const std::vector<std::string>& argv, std::string* out,
+                              std::string* err) {
+      if (++runs == 2) {  // the script's own moves, up to /etc/b's `ln`
+        std::ifstream in(argv.at(3));
+        std::string moves(std::istreambuf_iterator<char>(in), {});
+        std::ofstream(argv.at(3)) << moves.substr(0, moves.find("ln /etc/b."));
+        int status = RunCapture(argv, out, err);
+        *err += "ln: stopped here\n";
+        return status;
+      }
+      return RunCapture(argv, out, err);
+    };
+    Status run = script.Run(image_, base_.string(), stops);
+    EXPECT_FALSE(run.ok());
+    EXPECT_EQ(runs, 2);  // never the removals
+    EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "edited\n");
+    EXPECT_EQ(ReadImageFile(image_, "/etc/inittab.uml-bridge.tmp"), "edited\n");
+    EXPECT_FALSE(ReadImageFile(image_, "/etc/b"));
+    EXPECT_EQ(ReadImageFile(image_, "/etc/b.uml-bridge.tmp"), "b new\n");
+    ExpectClean();
+    return true;
+  }
+  void ExpectNoTemporaryNames() {
+    EXPECT_EQ(Stat("/etc/inittab.uml-bridge.tmp"), "");
+    EXPECT_EQ(Stat("/etc/b.uml-bridge.tmp"), "");
+    ExpectClean();
+  }
+};
+
+TEST_F(StoppedMoveTest, UndoingItLeavesNoTemporaryName) {
+  if (!StopMovesPartWay()) GTEST_SKIP() << "no mke2fs";
+  {
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    ASSERT_TRUE(tree.ok()) << tree.status().message();
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "original\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->Remove("/etc/b").ok());
+    Status committed = (*tree)->Commit();
+    ASSERT_TRUE(committed.ok()) << committed.message();
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "original\n");
+  EXPECT_FALSE(ReadImageFile(image_, "/etc/b"));
+  ExpectNoTemporaryNames();
+}
+
+TEST_F(StoppedMoveTest, FinishingItLeavesNoTemporaryName) {
+  if (!StopMovesPartWay()) GTEST_SKIP() << "no mke2fs";
+  {
+    Result<std::unique_ptr<RootTree>> tree = OpenRootTree(image_);
+    ASSERT_TRUE(tree.ok()) << tree.status().message();
+    ASSERT_TRUE((*tree)->WriteFile("/etc/inittab", "edited again\n", "", 0644).ok());
+    ASSERT_TRUE((*tree)->WriteFile("/etc/b", "b new\n", "", 0644).ok());
+    Status committed = (*tree)->Commit();
+    ASSERT_TRUE(committed.ok()) << committed.message();
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "edited again\n");
+  EXPECT_EQ(ReadImageFile(image_, "/etc/b"), "b new\n");
+  ExpectNoTemporaryNames();
+}
+
+// An image too small for the agent: the first debugfs run fails and nothing is
+// changed, so no line says a change was made.
+TEST_F(ImageTreeTest, AFailedBakeShowsItsChangesOnlyAsPlanned) {
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  std::ofstream(base_ / "uml-agent") << std::string(2 << 20, 'x');
+  BakeOptions options;
+  options.rootfs = image_;
+  options.agent = (base_ / "uml-agent").string();
+  testing::internal::CaptureStdout();
+  int status = RunBake(options);
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(out.find("planned: + /sbin/uml-agent\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("planned: ~ /etc/inittab (original kept in"), std::string::npos) << out;
+  for (const char* done : {"\n+ ", "\n~ ", "\n- "}) {
+    EXPECT_EQ(("\n" + out).find(done), std::string::npos) << out;
+  }
+  EXPECT_EQ(ReadImageFile(image_, "/etc/inittab"), "original\n");
+  EXPECT_EQ(Stat("/var"), "");
   ExpectClean();
 }
 
