@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <regex>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -162,6 +163,24 @@ TEST_F(NetStepsTest, MissingInterfaceAndKernelRefusalAreReported) {
   EXPECT_EQ(outcome.status.message(), "interface eth0: the outcome of its changes is unknown");
   // The files are written all the same, so the distribution agrees at the next boot.
   EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth0"));
+}
+
+// ifupdown's source-directory, like run-parts, reads only names of letters, digits,
+// '_' and '-': a VLAN interface's part file must have such a name.
+TEST_F(NetStepsTest, AVlanInterfaceGetsAPartFileThatIfupdownReads) {
+  const std::regex run_parts_name("[A-Za-z0-9_-]+");
+  EXPECT_EQ(IfupdownPartName("eth0"), "uml-agent-eth0");
+  EXPECT_EQ(IfupdownPartName("eth0.100"), "uml-agent-eth0_100");
+  for (const char* iface : {"eth0.100", "vec0", "br-lan.2.3", "e_1"}) {
+    EXPECT_TRUE(std::regex_match(IfupdownPartName(iface), run_parts_name)) << iface;
+  }
+  network.interfaces["eth0.100"] = {true, false, 1500, {}, {}};
+  auto net = MakeNetStep();
+  StepOutcome outcome = Run(*net, std::string(kCmdline) + " uml_agent.net.iface=eth0.100");
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  const std::string part = files.files["/etc/network/interfaces.d/uml-agent-eth0_100"];
+  EXPECT_NE(part.find("auto eth0.100\niface eth0.100 inet static\n"), std::string::npos) << part;
+  EXPECT_TRUE(files.files.count("/etc/sysconfig/network-scripts/ifcfg-eth0.100"));
 }
 
 TEST_F(NetStepsTest, ResolverDaemonSymlinkIsLeftAlone) {

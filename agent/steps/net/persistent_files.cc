@@ -30,6 +30,14 @@ const char* kDisabledPrefix = "#uml-agent: ";
 
 }  // namespace
 
+std::string IfupdownPartName(const std::string& iface) {
+  std::string name = "uml-agent-" + iface;
+  for (char& c : name) {
+    if (c == '.') c = '_';
+  }
+  return name;
+}
+
 std::string RenderIfcfg(const std::string& iface, const GuestNetConfig& config) {
   std::string text = Header();
   text += "DEVICE=" + iface + "\nBOOTPROTO=none\nONBOOT=yes\nTYPE=Ethernet\n";

@@ -24,7 +24,7 @@ std::vector<FileWrite> PlanPersistentFiles(const NetworkLayout& layout, const st
   }
   if (layout.ifupdown) {
     writes.push_back({kIfupdownInterfaces, AdaptIfupdownInterfaces(current_interfaces, iface)});
-    writes.push_back({std::string(kIfupdownPartsDir) + "/uml-agent-" + iface,
+    writes.push_back({std::string(kIfupdownPartsDir) + "/" + IfupdownPartName(iface),
                       RenderIfupdownStanza(iface, config)});
   }
   if (layout.networkd) {
