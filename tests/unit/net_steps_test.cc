@@ -5,46 +5,19 @@
 #include <gtest/gtest.h>
 
 #include "agent/steps/net/dns_step.h"
+#include "agent/steps/net/ifupdown_interfaces.h"
 #include "agent/steps/net/net_step.h"
 #include "agent/steps/net/persistent_files.h"
 #include "agent/steps/net/resolv_conf_render.h"
-#include "agent/system/seams.h"
 #include "tests/unit/golden.h"
-#include "tests/unit/net_fakes.h"
+#include "tests/unit/net_step_fixture.h"
 
 namespace umla::agent {
 namespace {
 
-const char* kCmdline =
-    "root=/dev/ubda uml_agent.net.address=192.0.2.2/24 uml_agent.net.broadcast=192.0.2.255 "
-    "uml_agent.net.mtu=1500 uml_agent.net.gateway=192.0.2.254 "
-    "uml_agent.net.routes=203.0.113.0/24@192.0.2.9 "
-    "uml_agent.dns.nameservers=198.51.100.53,198.51.100.54 "
-    "uml_agent.dns.search=example.test,lab.example.test uml_agent.dns.options=ndots:2";
+const char* kCmdline = kNetCmdline;
 
-class NetStepsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    files.dirs = {"/etc", "/etc/network", "/etc/sysconfig/network-scripts", "/etc/systemd/network",
-                  "/lib/systemd"};
-    files.files["/lib/systemd/systemd-networkd"] = "";
-    files.files["/etc/network/interfaces"] = umla::testing::ReadGolden("net/interfaces.in");
-    network.interfaces["eth0"] = {true, false, 1500, {}, {}};
-    system.files = &files;
-    system.network = &network;
-  }
-  StepOutcome Run(Step& step, const std::string& cmdline, bool dry_run = false) {
-    Settings settings;
-    std::vector<std::string> warnings;
-    settings.LoadKernelCmdline(cmdline, &warnings);
-    StepContext context{settings, &system, dry_run, &plan};
-    return step.Run(context);
-  }
-  FakeFileSystem files;
-  FakeNetworkControl network;
-  SystemSeams system;
-  std::string plan;
-};
+class NetStepsTest : public NetStepFixture {};
 
 TEST_F(NetStepsTest, WritesEveryDistributionFileAndGoldensMatch) {
   auto net = MakeNetStep();
@@ -65,11 +38,14 @@ TEST_F(NetStepsTest, WritesEveryDistributionFileAndGoldensMatch) {
   EXPECT_EQ(outcome.changes, std::vector<std::string>{"+ write /etc/resolv.conf"});
   ExpectGolden("net/resolv.conf", files.files["/etc/resolv.conf"]);
 
-  // A second run plans and changes nothing.
+  // A second run plans and changes nothing, and lists no directory: looking for files
+  // of other interfaces is for a boot that writes one.
+  files.listed.clear();
   EXPECT_TRUE(Run(*net, kCmdline, true).changes.empty());
   EXPECT_TRUE(Run(*net, kCmdline).changes.empty());
   EXPECT_TRUE(Run(*dns, kCmdline).changes.empty());
   EXPECT_EQ(plan, "");
+  EXPECT_TRUE(files.listed.empty());
 }
 
 // A distribution file that cannot be written fails the step naming it; the other
