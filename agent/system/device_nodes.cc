@@ -1,6 +1,5 @@
 #include "agent/system/device_nodes.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -14,25 +13,6 @@
 
 namespace umla::agent {
 namespace {
-
-// Entry names, sorted; a missing directory lists as empty (and sets *missing).
-Result<std::vector<std::string>> ListHostDirectory(const std::string& host,
-                                                   bool* missing = nullptr) {
-  std::vector<std::string> names;
-  DIR* dir = ::opendir(host.c_str());
-  if (!dir) {
-    if (missing) *missing = errno == ENOENT;
-    if (errno == ENOENT) return names;
-    return Status::FromErrno("opendir " + host, errno);
-  }
-  while (struct dirent* entry = ::readdir(dir)) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  ::closedir(dir);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 // A device from a sysfs directory with a `dev` file ("98:16"), if it has one.
 void AddSysfsDevice(const std::string& dir, const std::string& name,

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "agent/system/guest_root.h"
 #include "common/status.h"
@@ -62,6 +63,18 @@ class FileSystem {
   virtual Status MakeDirectory(const std::string& path) {
     return Status::Error("mkdir " + path + ": not supported here");
   }
+  // Entry names of directory `path` (no "." or ".."), sorted; empty when it does not
+  // exist. Fails naming the path otherwise.
+  virtual Result<std::vector<std::string>> ListDirectory(const std::string& path) {
+    return Status::Error("opendir " + path + ": not supported here");
+  }
+  // Takes file `path` out of use and keeps it as its backup: renames it to
+  // HiddenPath(path), replacing what is there (the caller makes sure that may go).
+  // Made durable like WriteFileAtomic's rename (its directory fsync deferred the same
+  // way). Fails naming both paths.
+  virtual Status HideFile(const std::string& path) {
+    return Status::Error("rename " + path + ": not supported here");
+  }
   // Makes the renames of the replacements whose directory fsync was deferred durable:
   // one fsync a directory. Fails naming each directory that could not be synced.
   virtual Status SyncDirectories() { return Status::Ok(); }
@@ -79,6 +92,8 @@ class RealFileSystem : public FileSystem {
   Status WriteRunFile(const std::string& path, const std::string& content) override;
   Result<std::string> ReadLink(const std::string& path) override;
   Status MakeDirectory(const std::string& path) override;
+  Result<std::vector<std::string>> ListDirectory(const std::string& path) override;
+  Status HideFile(const std::string& path) override;
   // From now on WriteFileAtomic leaves the directory fsync to SyncDirectories: a boot
   // that replaces /etc/fstab and /etc/resolv.conf syncs /etc once (an fsync and two
   // more syscalls, each ~0.1 ms inside UML), and a rename is durable once the run
@@ -128,6 +143,11 @@ Result<std::optional<std::string>> ReadHostFileIfPresent(const std::string& host
                                                          size_t limit = SIZE_MAX,
                                                          bool* symlink = nullptr);
 
+// Entry names of a host directory (no "." or ".."), sorted; a missing directory lists
+// as empty (and sets *missing). Fails naming the path and the errno text.
+Result<std::vector<std::string>> ListHostDirectory(const std::string& host_path,
+                                                   bool* missing = nullptr);
+
 // The first line of a host path, without its newline: what a one-line /proc file
 // (the kernel command line, the boot id) holds. Stops reading at the newline, which
 // saves the read that would only see the end (a syscall inside UML). A first line of
@@ -169,6 +189,11 @@ int CreateOverLeftover(const std::string& path, Create create) {
 // replaced.
 inline constexpr const char* kBackupSuffix = ".uml-agent.bak";
 inline constexpr const char* kPreviousSuffix = ".uml-agent.prev";
+
+// Where FileSystem::HideFile keeps a file it takes out of use: DIR/.NAME, in the same
+// directory (a rename, no copy), a name that shell globs (ifupdown's "source DIR/*"),
+// run-parts and the distributions' "ifcfg-*" or "*.network" scans all pass over.
+std::string HiddenPath(const std::string& path);
 
 // Fault injection for the crash-safety tests: the hook is asked at each point of an
 // atomic replace ("create", "write", "fsync", "rename", "link", "fsync-dir") and

@@ -1,5 +1,5 @@
 // In-memory fakes for the network tests: a file system that records writes and
-// knows symlinks and directories, and a NetworkControl that keeps interface state the
+// hidden files and knows symlinks and directories, and a NetworkControl that keeps interface state the
 // way the kernel does (the subnet route appears with its address).
 #pragma once
 
@@ -20,7 +20,9 @@ class FakeFileSystem : public FileSystem {
   std::map<std::string, std::string> symlinks;  // path -> target
   std::set<std::string> dirs;
   std::vector<std::string> writes;
-  std::string fail_write;  // a path whose write fails
+  std::vector<std::string> hidden;  // paths HideFile took out of use
+  std::vector<std::string> listed;  // directories ListDirectory was asked about
+  std::string fail_write;  // a path whose write or hiding fails
 
   Result<std::string> ReadFile(const std::string& path) override {
     auto it = files.find(path);
@@ -47,6 +49,27 @@ class FakeFileSystem : public FileSystem {
   }
   Status MakeDirectory(const std::string& path) override {
     dirs.insert(path);
+    return Status::Ok();
+  }
+  Result<std::vector<std::string>> ListDirectory(const std::string& path) override {
+    listed.push_back(path);
+    std::set<std::string> names;
+    auto add = [&](const std::string& entry) {
+      size_t slash = entry.rfind('/');
+      if (entry.substr(0, slash) == path) names.insert(entry.substr(slash + 1));
+    };
+    for (const auto& [entry, content] : files) add(entry);
+    for (const auto& [entry, target] : symlinks) add(entry);
+    for (const auto& entry : dirs) add(entry);
+    return std::vector<std::string>(names.begin(), names.end());
+  }
+  Status HideFile(const std::string& path) override {
+    if (path == fail_write) return Status::Error("rename " + path + ": Read-only file system");
+    auto it = files.find(path);
+    if (it == files.end()) return Status::Error("rename " + path + ": No such file or directory");
+    files[HiddenPath(path)] = it->second;
+    files.erase(path);
+    hidden.push_back(path);
     return Status::Ok();
   }
 };

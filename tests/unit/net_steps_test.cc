@@ -1,49 +1,23 @@
 #include <algorithm>
+#include <regex>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "agent/steps/net/dns_step.h"
+#include "agent/steps/net/ifupdown_interfaces.h"
 #include "agent/steps/net/net_step.h"
 #include "agent/steps/net/persistent_files.h"
 #include "agent/steps/net/resolv_conf_render.h"
-#include "agent/system/seams.h"
 #include "tests/unit/golden.h"
-#include "tests/unit/net_fakes.h"
+#include "tests/unit/net_step_fixture.h"
 
 namespace umla::agent {
 namespace {
 
-const char* kCmdline =
-    "root=/dev/ubda uml_agent.net.address=192.0.2.2/24 uml_agent.net.broadcast=192.0.2.255 "
-    "uml_agent.net.mtu=1500 uml_agent.net.gateway=192.0.2.254 "
-    "uml_agent.net.routes=203.0.113.0/24@192.0.2.9 "
-    "uml_agent.dns.nameservers=198.51.100.53,198.51.100.54 "
-    "uml_agent.dns.search=example.test,lab.example.test uml_agent.dns.options=ndots:2";
+const char* kCmdline = kNetCmdline;
 
-class NetStepsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    files.dirs = {"/etc", "/etc/network", "/etc/sysconfig/network-scripts", "/etc/systemd/network",
-                  "/lib/systemd"};
-    files.files["/lib/systemd/systemd-networkd"] = "";
-    files.files["/etc/network/interfaces"] = umla::testing::ReadGolden("net/interfaces.in");
-    network.interfaces["eth0"] = {true, false, 1500, {}, {}};
-    system.files = &files;
-    system.network = &network;
-  }
-  StepOutcome Run(Step& step, const std::string& cmdline, bool dry_run = false) {
-    Settings settings;
-    std::vector<std::string> warnings;
-    settings.LoadKernelCmdline(cmdline, &warnings);
-    StepContext context{settings, &system, dry_run, &plan};
-    return step.Run(context);
-  }
-  FakeFileSystem files;
-  FakeNetworkControl network;
-  SystemSeams system;
-  std::string plan;
-};
+class NetStepsTest : public NetStepFixture {};
 
 TEST_F(NetStepsTest, WritesEveryDistributionFileAndGoldensMatch) {
   auto net = MakeNetStep();
@@ -64,11 +38,14 @@ TEST_F(NetStepsTest, WritesEveryDistributionFileAndGoldensMatch) {
   EXPECT_EQ(outcome.changes, std::vector<std::string>{"+ write /etc/resolv.conf"});
   ExpectGolden("net/resolv.conf", files.files["/etc/resolv.conf"]);
 
-  // A second run plans and changes nothing.
+  // A second run plans and changes nothing, and lists no directory: looking for files
+  // of other interfaces is for a boot that writes one.
+  files.listed.clear();
   EXPECT_TRUE(Run(*net, kCmdline, true).changes.empty());
   EXPECT_TRUE(Run(*net, kCmdline).changes.empty());
   EXPECT_TRUE(Run(*dns, kCmdline).changes.empty());
   EXPECT_EQ(plan, "");
+  EXPECT_TRUE(files.listed.empty());
 }
 
 // A distribution file that cannot be written fails the step naming it; the other
@@ -162,6 +139,24 @@ TEST_F(NetStepsTest, MissingInterfaceAndKernelRefusalAreReported) {
   EXPECT_EQ(outcome.status.message(), "interface eth0: the outcome of its changes is unknown");
   // The files are written all the same, so the distribution agrees at the next boot.
   EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth0"));
+}
+
+// ifupdown's source-directory, like run-parts, reads only names of letters, digits,
+// '_' and '-': a VLAN interface's part file must have such a name.
+TEST_F(NetStepsTest, AVlanInterfaceGetsAPartFileThatIfupdownReads) {
+  const std::regex run_parts_name("[A-Za-z0-9_-]+");
+  EXPECT_EQ(IfupdownPartName("eth0"), "uml-agent-eth0");
+  EXPECT_EQ(IfupdownPartName("eth0.100"), "uml-agent-eth0_100");
+  for (const char* iface : {"eth0.100", "vec0", "br-lan.2.3", "e_1"}) {
+    EXPECT_TRUE(std::regex_match(IfupdownPartName(iface), run_parts_name)) << iface;
+  }
+  network.interfaces["eth0.100"] = {true, false, 1500, {}, {}};
+  auto net = MakeNetStep();
+  StepOutcome outcome = Run(*net, std::string(kCmdline) + " uml_agent.net.iface=eth0.100");
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  const std::string part = files.files["/etc/network/interfaces.d/uml-agent-eth0_100"];
+  EXPECT_NE(part.find("auto eth0.100\niface eth0.100 inet static\n"), std::string::npos) << part;
+  EXPECT_TRUE(files.files.count("/etc/sysconfig/network-scripts/ifcfg-eth0.100"));
 }
 
 TEST_F(NetStepsTest, ResolverDaemonSymlinkIsLeftAlone) {

@@ -43,22 +43,16 @@ class NetStep : public Step {
     } else {
       outcome.skip_reason = "interfaces left alone: not the running system (--root)";
     }
-    std::vector<FileWrite> writes;
-    if (wanted.persist) {
-      NetworkLayout layout = DetectNetworkLayout(*files);
-      Result<std::string> interfaces =
-          layout.ifupdown ? files->ReadFile(kIfupdownInterfaces) : std::string();
-      writes = ChangedFiles(*files, PlanPersistentFiles(layout, wanted.iface, wanted.config,
-                                                        interfaces.ok() ? *interfaces : ""));
-    }
+    DistributionFiles distribution = PlanDistributionFiles(*files, wanted);
+    std::vector<std::string> errors = distribution.errors;
     if (context.dry_run) {
       for (const auto& action : actions) context.PlanLine(DescribeNetAction(action, wanted.iface));
-      for (const auto& write : writes) context.PlanLine("+ write " + write.path);
+      for (const auto& line : DescribeDistributionFiles(distribution)) context.PlanLine(line);
+      outcome.status = JoinErrors(errors);
       return outcome;
     }
     // Every interface change is tried, each failure reported; the files are written
     // regardless, so the next boot of the distribution agrees.
-    std::vector<std::string> errors;
     std::vector<Status> applied = network ? network->Apply(wanted.iface, actions) : std::vector<Status>{};
     if (applied.size() != actions.size()) {  // a seam that broke its promise
       errors.push_back("interface " + wanted.iface + ": the outcome of its changes is unknown");
@@ -71,7 +65,7 @@ class NetStep : public Step {
         errors.push_back(applied[i].message());
       }
     }
-    Status written = WriteFiles(*files, writes, &outcome.changes);
+    Status written = ApplyDistributionFiles(*files, distribution, &outcome.changes);
     if (!written.ok()) errors.push_back(written.message());
     outcome.status = JoinErrors(errors);
     return outcome;

@@ -1,6 +1,8 @@
 // The `net` step: brings the interface up with the address, MTU and routes of the
-// net.* settings (through NetworkControl), and writes the distribution's own network
-// files to match (unless net.persist=no). Skipped when no net.* key is set.
+// net.* settings (through NetworkControl), writes the distribution's own network
+// files to match (unless net.persist=no), and takes back the files it wrote for any
+// other interface (for every interface, with net.persist=no). Skipped when no net.*
+// key is set.
 #pragma once
 
 #include <memory>

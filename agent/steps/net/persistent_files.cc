@@ -8,9 +8,10 @@
 namespace umla::agent {
 namespace {
 
+std::string Marker() { return std::string(kAgentFileMarker) + " (net step)"; }
+
 std::string Header() {
-  return std::string(kAgentFileMarker) +
-         " (net step) from its net.* and dns.* settings; replaced at each boot.\n";
+  return Marker() + " from its net.* and dns.* settings; replaced at each boot.\n";
 }
 
 std::string RouteLine(const NetRoute& route) {
@@ -25,10 +26,17 @@ std::string Joined(const std::vector<std::string>& items) {
   return text;
 }
 
-// Lines of the image's own stanza for the interface are kept, commented out with this.
-const char* kDisabledPrefix = "#uml-agent: ";
-
 }  // namespace
+
+std::string IfupdownPartName(const std::string& iface) {
+  std::string name = kIfupdownPartPrefix + iface;
+  for (char& c : name) {
+    if (c == '.') c = '_';
+  }
+  return name;
+}
+
+bool IsNetStepFile(std::string_view content) { return StartsWith(content, Marker()); }
 
 std::string RenderIfcfg(const std::string& iface, const GuestNetConfig& config) {
   std::string text = Header();
@@ -82,45 +90,6 @@ std::string RenderNetworkdUnit(const std::string& iface, const GuestNetConfig& c
     else text += "Scope=link\n";
   }
   return text;
-}
-
-std::string AdaptIfupdownInterfaces(std::string_view current, const std::string& iface) {
-  if (current.empty()) current = "auto lo\niface lo inet loopback\n";
-  if (current.back() == '\n') current.remove_suffix(1);  // else Split yields a last empty line
-  std::string out;
-  bool sources_parts = false;
-  bool in_our_stanza = false;
-  for (std::string_view line : Split(current, '\n')) {
-    auto words = SplitWhitespace(line.substr(0, line.find('#')));
-    std::string_view keyword = words.empty() ? "" : words[0];
-    bool stanza_start = keyword == "iface" || keyword == "auto" || keyword == "mapping" ||
-                        StartsWith(keyword, "allow-") || StartsWith(keyword, "source");
-    if (stanza_start) in_our_stanza = keyword == "iface" && words.size() > 1 && words[1] == iface;
-    if (StartsWith(keyword, "source") && line.find("interfaces.d") != std::string_view::npos) {
-      sources_parts = true;
-    }
-    if (in_our_stanza && !words.empty()) {  // blank and comment lines are nobody's
-      out += kDisabledPrefix + std::string(line) + "\n";
-      continue;
-    }
-    bool names_iface = false;
-    for (size_t i = 1; i < words.size(); ++i) names_iface = names_iface || words[i] == iface;
-    if ((keyword == "auto" || StartsWith(keyword, "allow-")) && names_iface) {
-      std::string kept(keyword);
-      for (size_t i = 1; i < words.size(); ++i) {
-        if (words[i] != iface) kept += " " + std::string(words[i]);
-      }
-      out += kDisabledPrefix + std::string(line) + "\n";
-      if (kept != keyword) out += kept + "\n";
-      continue;
-    }
-    out += std::string(line) + "\n";
-  }
-  if (!sources_parts) {
-    out += "\n# Added by uml-agent: read the interface files in interfaces.d\n";
-    out += std::string("source ") + kIfupdownPartsDir + "/*\n";
-  }
-  return out;
 }
 
 }  // namespace umla::agent

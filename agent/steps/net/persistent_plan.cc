@@ -1,5 +1,9 @@
 #include "agent/steps/net/persistent_plan.h"
 
+#include <set>
+
+#include "agent/steps/net/ifupdown_interfaces.h"
+
 namespace umla::agent {
 
 NetworkLayout DetectNetworkLayout(FileSystem& files) {
@@ -15,23 +19,32 @@ std::vector<FileWrite> PlanPersistentFiles(const NetworkLayout& layout, const st
                                            const std::string& current_interfaces) {
   std::vector<FileWrite> writes;
   if (layout.redhat) {
-    writes.push_back({std::string(kRedHatDir) + "/ifcfg-" + iface, RenderIfcfg(iface, config)});
+    writes.push_back({std::string(kRedHatDir) + "/" + kIfcfgPrefix + iface, RenderIfcfg(iface, config)});
     // Without routes the file is only emptied where an earlier run left one (its routes
     // would come back at the distribution's next ifup); none is made.
-    FileWrite routes{std::string(kRedHatDir) + "/route-" + iface, RenderRedHatRoutes(iface, config)};
+    FileWrite routes{std::string(kRedHatDir) + "/" + kRedHatRoutePrefix + iface,
+                     RenderRedHatRoutes(iface, config)};
     routes.only_if_present = config.routes.empty();
     writes.push_back(std::move(routes));
   }
   if (layout.ifupdown) {
     writes.push_back({kIfupdownInterfaces, AdaptIfupdownInterfaces(current_interfaces, iface)});
-    writes.push_back({std::string(kIfupdownPartsDir) + "/uml-agent-" + iface,
+    writes.push_back({std::string(kIfupdownPartsDir) + "/" + IfupdownPartName(iface),
                       RenderIfupdownStanza(iface, config)});
   }
   if (layout.networkd) {
-    writes.push_back({std::string(kNetworkdDir) + "/10-uml-agent-" + iface + ".network",
+    writes.push_back({std::string(kNetworkdDir) + "/" + kNetworkdUnitPrefix + iface + ".network",
                       RenderNetworkdUnit(iface, config)});
   }
   return writes;
+}
+
+std::vector<AgentFileDirectory> AgentFileDirectories(const NetworkLayout& layout) {
+  std::vector<AgentFileDirectory> dirs;
+  if (layout.redhat) dirs.push_back({kRedHatDir, {kIfcfgPrefix, kRedHatRoutePrefix}});
+  if (layout.ifupdown) dirs.push_back({kIfupdownPartsDir, {kIfupdownPartPrefix}});
+  if (layout.networkd) dirs.push_back({kNetworkdDir, {kNetworkdUnitPrefix}});
+  return dirs;
 }
 
 std::vector<FileWrite> ChangedFiles(FileSystem& files, const std::vector<FileWrite>& writes) {
@@ -66,6 +79,46 @@ Status WriteFiles(FileSystem& files, const std::vector<FileWrite>& writes,
     }
     changes->push_back("+ write " + write.path);
   }
+  return JoinErrors(errors);
+}
+
+DistributionFiles PlanDistributionFiles(FileSystem& files, const NetSettings& net) {
+  NetworkLayout layout = DetectNetworkLayout(files);
+  Result<std::string> interfaces =
+      layout.ifupdown ? files.ReadFile(kIfupdownInterfaces) : std::string();
+  std::vector<FileWrite> wanted;
+  if (net.persist) {
+    wanted = PlanPersistentFiles(layout, net.iface, net.config, interfaces.ok() ? *interfaces : "");
+  } else if (layout.ifupdown && interfaces.ok()) {
+    wanted.push_back({kIfupdownInterfaces, RestoreIfupdownInterfaces(*interfaces, true)});
+  }
+  DistributionFiles plan;
+  plan.writes = ChangedFiles(files, wanted);
+  if (net.persist && plan.writes.empty()) return plan;
+  std::set<std::string> kept;
+  for (const auto& write : wanted) kept.insert(write.path);
+  StaleFiles stale = FindStaleFiles(files, AgentFileDirectories(layout), kept);
+  plan.removals = std::move(stale.removals);
+  plan.errors = std::move(stale.errors);
+  return plan;
+}
+
+std::vector<std::string> DescribeDistributionFiles(const DistributionFiles& plan) {
+  std::vector<std::string> lines;
+  for (const auto& removal : plan.removals) {
+    for (auto& line : DescribeRemoval(removal)) lines.push_back(std::move(line));
+  }
+  for (const auto& write : plan.writes) lines.push_back("+ write " + write.path);
+  return lines;
+}
+
+Status ApplyDistributionFiles(FileSystem& files, const DistributionFiles& plan,
+                              std::vector<std::string>* changes) {
+  std::vector<std::string> errors;
+  Status removed = RemoveStaleFiles(files, plan.removals, changes);
+  if (!removed.ok()) errors.push_back(removed.message());
+  Status written = WriteFiles(files, plan.writes, changes);
+  if (!written.ok()) errors.push_back(written.message());
   return JoinErrors(errors);
 }
 

@@ -1,0 +1,123 @@
+#include "agent/steps/net/stale_files.h"
+
+#include <algorithm>
+
+#include "agent/steps/net/persistent_files.h"
+#include "common/strings.h"
+
+namespace umla::agent {
+namespace {
+
+bool EndsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string Named(const AgentFileDirectory& dir, const std::string& name) {
+  return dir.dir + "/" + name;
+}
+
+bool Listed(const std::vector<std::string>& names, const std::string& name) {
+  return std::binary_search(names.begin(), names.end(), name);
+}
+
+}  // namespace
+
+bool MayBeStale(const AgentFileDirectory& dir, const std::string& name,
+                const std::set<std::string>& wanted) {
+  bool prefixed = false;
+  for (const auto& prefix : dir.prefixes) prefixed = prefixed || StartsWith(name, prefix);
+  if (!prefixed) return false;
+  // The backups of a file the agent still writes stay with it.
+  std::string base = name;
+  for (const char* suffix : {kBackupSuffix, kPreviousSuffix}) {
+    if (EndsWith(base, suffix)) base.resize(base.size() - std::string(suffix).size());
+  }
+  return !wanted.count(Named(dir, base));
+}
+
+StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::string>& names,
+                          const std::map<std::string, std::string>& contents,
+                          const std::set<std::string>& wanted) {
+  StaleFiles stale;
+  auto ours = [&](const std::string& name) {
+    auto it = contents.find(name);
+    return it != contents.end() && IsNetStepFile(it->second);
+  };
+  for (const std::string& name : names) {
+    if (!MayBeStale(dir, name, wanted) || !ours(name)) continue;
+    std::string hidden = "." + name;
+    if (Listed(names, hidden) && !ours(hidden)) {
+      stale.errors.push_back(Named(dir, hidden) + " is in the way (not a file of uml-agent's): " +
+                             Named(dir, name) + " is left in place");
+      continue;
+    }
+    FileRemoval removal{Named(dir, name)};
+    auto original = contents.find(name + kBackupSuffix);
+    if (original != contents.end() && !IsNetStepFile(original->second)) {
+      removal.restore = original->second;
+    }
+    stale.removals.push_back(std::move(removal));
+  }
+  return stale;
+}
+
+StaleFiles FindStaleFiles(FileSystem& files, const std::vector<AgentFileDirectory>& dirs,
+                          const std::set<std::string>& wanted) {
+  StaleFiles found;
+  for (const AgentFileDirectory& dir : dirs) {
+    Result<std::vector<std::string>> names = files.ListDirectory(dir.dir);
+    if (!names.ok()) {
+      found.errors.push_back(names.status().message());
+      continue;
+    }
+    std::map<std::string, std::string> contents;
+    for (const std::string& name : *names) {
+      bool hidden = StartsWith(name, ".");
+      if (!MayBeStale(dir, hidden ? name.substr(1) : name, wanted)) continue;
+      // One that cannot be read (a directory, a dangling symlink) is not known to be
+      // the agent's: it stays where it is.
+      Result<std::string> content = files.ReadFile(Named(dir, name));
+      if (content.ok()) contents[name] = std::move(*content);
+    }
+    StaleFiles stale = PlanStaleFiles(dir, *names, contents, wanted);
+    for (auto& removal : stale.removals) found.removals.push_back(std::move(removal));
+    for (auto& error : stale.errors) found.errors.push_back(std::move(error));
+  }
+  return found;
+}
+
+std::vector<std::string> DescribeRemoval(const FileRemoval& removal) {
+  std::string hidden = HiddenPath(removal.path);
+  std::vector<std::string> lines{"- remove " + removal.path + " (kept as " +
+                                 hidden.substr(hidden.rfind('/') + 1) + ")"};
+  if (removal.restore) {
+    std::string name = removal.path.substr(removal.path.rfind('/') + 1);
+    lines.push_back("+ restore " + removal.path + " from " + name + kBackupSuffix);
+  }
+  return lines;
+}
+
+Status RemoveStaleFiles(FileSystem& files, const std::vector<FileRemoval>& removals,
+                        std::vector<std::string>* changes) {
+  std::vector<std::string> errors;
+  for (const FileRemoval& removal : removals) {
+    std::vector<std::string> lines = DescribeRemoval(removal);
+    Status hidden = files.HideFile(removal.path);
+    if (!hidden.ok()) {
+      errors.push_back(hidden.message());
+      continue;
+    }
+    changes->push_back(lines[0]);
+    if (!removal.restore) continue;
+    Status restored = files.WriteFileAtomic(removal.path, *removal.restore);
+    if (restored.ok()) {
+      changes->push_back(lines[1]);
+    } else {
+      errors.push_back(restored.message());
+    }
+  }
+  return JoinErrors(errors);
+}
+
+}  // namespace umla::agent

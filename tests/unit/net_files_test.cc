@@ -1,0 +1,193 @@
+// The net step's own files for an interface it no longer configures (net.iface
+// changed, net.persist=no): taken out of use with their content kept, and only its own.
+#include <gtest/gtest.h>
+
+#include "agent/steps/net/ifupdown_interfaces.h"
+#include "agent/steps/net/net_step.h"
+#include "agent/steps/net/persistent_files.h"
+#include "tests/unit/golden.h"
+#include "tests/unit/net_step_fixture.h"
+
+namespace umla::agent {
+namespace {
+
+const std::string kIfcfg0 = "/etc/sysconfig/network-scripts/ifcfg-eth0";
+const std::string kRoute0 = "/etc/sysconfig/network-scripts/route-eth0";
+const std::string kPart0 = "/etc/network/interfaces.d/uml-agent-eth0";
+const std::string kUnit0 = "/etc/systemd/network/10-uml-agent-eth0.network";
+const std::string kOnEth1 = std::string(kNetCmdline) + " uml_agent.net.iface=eth1";
+const std::string kNoPersist = std::string(kNetCmdline) + " uml_agent.net.persist=no";
+
+class NetFilesTest : public NetStepFixture {
+ protected:
+  void SetUp() override {
+    NetStepFixture::SetUp();
+    network.interfaces["eth1"] = {true, false, 1500, {}, {}};
+  }
+  // A boot on eth0, a backup of an earlier version of its ifupdown file (the fake
+  // keeps none itself), and files the agent did not write beside them.
+  void BootOnEth0() {
+    ASSERT_TRUE(Run(*net, kNetCmdline).status.ok());
+    files.files[kPart0 + kBackupSuffix] = files.files[kPart0];
+    foreign = {{"/etc/network/interfaces.d/uml-agent-wlan0", "auto wlan0\niface wlan0 inet dhcp\n"},
+               {"/etc/sysconfig/network-scripts/ifcfg-lo", "DEVICE=lo\nONBOOT=yes\n"},
+               {"/etc/systemd/network/10-uml-agent-wlan0.network", "[Match]\nName=wlan0\n"},
+               {"/etc/network/interfaces.d/eth2", files.files[kPart0]}};  // not its name
+    for (const auto& [path, content] : foreign) files.files[path] = content;
+  }
+  void ExpectForeignFilesUntouched() {
+    for (const auto& [path, content] : foreign) {
+      EXPECT_EQ(files.files[path], content) << path;
+      EXPECT_FALSE(files.files.count(HiddenPath(path))) << path;
+    }
+  }
+  std::unique_ptr<Step> net = MakeNetStep();
+  std::map<std::string, std::string> foreign;
+};
+
+TEST_F(NetFilesTest, ANewInterfaceTakesTheOldOnesFilesOutOfUseAndKeepsThem) {
+  BootOnEth0();
+  std::map<std::string, std::string> before = files.files;
+
+  StepOutcome outcome = Run(*net, kOnEth1, /*dry_run=*/true);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(plan,
+            "+ link eth1 up\n+ address 192.0.2.2/24 brd 192.0.2.255 dev eth1\n"
+            "+ route 203.0.113.0/24 via 192.0.2.9 dev eth1\n"
+            "+ route default via 192.0.2.254 dev eth1\n"
+            "- remove /etc/sysconfig/network-scripts/ifcfg-eth0 (kept as .ifcfg-eth0)\n"
+            "- remove /etc/sysconfig/network-scripts/route-eth0 (kept as .route-eth0)\n"
+            "- remove /etc/network/interfaces.d/uml-agent-eth0 (kept as .uml-agent-eth0)\n"
+            "- remove /etc/network/interfaces.d/uml-agent-eth0.uml-agent.bak"
+            " (kept as .uml-agent-eth0.uml-agent.bak)\n"
+            "- remove /etc/systemd/network/10-uml-agent-eth0.network"
+            " (kept as .10-uml-agent-eth0.network)\n"
+            "+ write /etc/sysconfig/network-scripts/ifcfg-eth1\n"
+            "+ write /etc/sysconfig/network-scripts/route-eth1\n"
+            "+ write /etc/network/interfaces\n"
+            "+ write /etc/network/interfaces.d/uml-agent-eth1\n"
+            "+ write /etc/systemd/network/10-uml-agent-eth1.network\n");
+  EXPECT_EQ(files.files, before);  // a dry run changes nothing
+
+  outcome = Run(*net, kOnEth1);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  for (const std::string& old : {kIfcfg0, kRoute0, kPart0, kPart0 + kBackupSuffix, kUnit0}) {
+    EXPECT_FALSE(files.files.count(old)) << old;
+    EXPECT_EQ(files.files[HiddenPath(old)], before[old]) << old;
+  }
+  ExpectForeignFilesUntouched();
+  EXPECT_NE(files.files["/etc/network/interfaces.d/uml-agent-eth1"].find("iface eth1 inet static"),
+            std::string::npos);
+  // eth0's own stanza is back; eth1's is the one commented out now.
+  umla::testing::ExpectGolden("net/interfaces-eth1.out", files.files["/etc/network/interfaces"]);
+
+  plan.clear();
+  files.listed.clear();
+  EXPECT_TRUE(Run(*net, kOnEth1, true).status.ok());
+  EXPECT_TRUE(Run(*net, kOnEth1).changes.empty());
+  EXPECT_EQ(plan, "");
+  EXPECT_TRUE(files.listed.empty());
+
+  // Back to eth0: eth1's files go the same way, and eth0's are written anew (the
+  // hidden copies of the earlier ones replaced).
+  outcome = Run(*net, kNetCmdline);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(files.files[kPart0], before[kPart0]);
+  EXPECT_FALSE(files.files.count("/etc/network/interfaces.d/uml-agent-eth1"));
+  EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/.uml-agent-eth1"));
+  EXPECT_EQ(files.files["/etc/network/interfaces"],
+            umla::testing::ReadGolden("net/interfaces.out"));
+}
+
+// net.persist=no: the image's network files are as it had them, with the agent's
+// kept aside; the interface itself is still configured.
+TEST_F(NetFilesTest, WithoutPersistAllItsFilesGoAndTheImagesOwnComeBack) {
+  const std::string original = "DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n";
+  files.files[kIfcfg0] = original;
+  BootOnEth0();
+  files.files[kIfcfg0 + kBackupSuffix] = original;  // as WriteFileAtomic keeps it
+  std::map<std::string, std::string> before = files.files;
+
+  StepOutcome outcome = Run(*net, kNoPersist, true);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_NE(plan.find("- remove /etc/sysconfig/network-scripts/ifcfg-eth0 (kept as .ifcfg-eth0)\n"
+                      "+ restore /etc/sysconfig/network-scripts/ifcfg-eth0 from "
+                      "ifcfg-eth0.uml-agent.bak\n"),
+            std::string::npos)
+      << plan;
+  EXPECT_NE(plan.find("+ write /etc/network/interfaces\n"), std::string::npos) << plan;
+  EXPECT_EQ(files.files, before);
+
+  outcome = Run(*net, kNoPersist);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(files.files[kIfcfg0], original);
+  EXPECT_EQ(files.files[kIfcfg0 + kBackupSuffix], original);
+  EXPECT_EQ(files.files[HiddenPath(kIfcfg0)], before[kIfcfg0]);
+  for (const std::string& old : {kRoute0, kPart0, kPart0 + kBackupSuffix, kUnit0}) {
+    EXPECT_FALSE(files.files.count(old)) << old;
+    EXPECT_EQ(files.files[HiddenPath(old)], before[old]) << old;
+  }
+  EXPECT_EQ(files.files["/etc/network/interfaces"], umla::testing::ReadGolden("net/interfaces.in"));
+  ExpectForeignFilesUntouched();
+
+  plan.clear();
+  EXPECT_TRUE(Run(*net, kNoPersist).changes.empty());
+  EXPECT_TRUE(Run(*net, kNoPersist, true).status.ok());
+  EXPECT_EQ(plan, "");
+}
+
+TEST_F(NetFilesTest, AHiddenNameTakenByAForeignFileKeepsTheFileAndSaysSo) {
+  BootOnEth0();
+  files.files["/etc/systemd/network/.10-uml-agent-eth0.network"] = "an admin's own\n";
+  StepOutcome outcome = Run(*net, kOnEth1);
+  EXPECT_EQ(outcome.status.message(),
+            "/etc/systemd/network/.10-uml-agent-eth0.network is in the way (not a file of "
+            "uml-agent's): /etc/systemd/network/10-uml-agent-eth0.network is left in place");
+  EXPECT_TRUE(files.files.count(kUnit0));
+  EXPECT_EQ(files.files["/etc/systemd/network/.10-uml-agent-eth0.network"], "an admin's own\n");
+  EXPECT_FALSE(files.files.count(kPart0));  // the others go all the same
+  EXPECT_TRUE(files.files.count("/etc/systemd/network/10-uml-agent-eth1.network"));
+}
+
+TEST_F(NetFilesTest, AFileThatCannotBeMovedAsideFailsTheStepNamingIt) {
+  BootOnEth0();
+  files.fail_write = kPart0;
+  StepOutcome outcome = Run(*net, kOnEth1);
+  EXPECT_EQ(outcome.status.message(), "rename " + kPart0 + ": Read-only file system");
+  EXPECT_TRUE(files.files.count(kPart0));
+  EXPECT_FALSE(files.files.count(kUnit0));
+  EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth1"));
+}
+
+// The name an earlier agent gave a VLAN interface's part file, which run-parts
+// skipped but "source DIR/*" read, is taken out of use like any other.
+TEST_F(NetFilesTest, AnEarlierNameOfTheSameInterfacesPartFileGoes) {
+  ASSERT_TRUE(Run(*net, kNetCmdline).status.ok());  // interfaces.d exists now
+  const std::string dotted = "/etc/network/interfaces.d/uml-agent-eth0.100";
+  files.files[dotted] = RenderIfupdownStanza("eth0.100", {});
+  network.interfaces["eth0.100"] = {true, false, 1500, {}, {}};
+  StepOutcome outcome = Run(*net, std::string(kNetCmdline) + " uml_agent.net.iface=eth0.100");
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth0_100"));
+  EXPECT_FALSE(files.files.count(dotted));
+  EXPECT_TRUE(files.files.count(HiddenPath(dotted)));
+}
+
+TEST(IfupdownInterfaces, EveryEditIsUndoneFromTheFileAlone) {
+  std::string adapted = umla::testing::ReadGolden("net/interfaces.out");
+  std::string original = umla::testing::ReadGolden("net/interfaces.in");
+  EXPECT_EQ(RestoreIfupdownInterfaces(adapted, /*drop_source_line=*/true), original);
+  std::string kept = RestoreIfupdownInterfaces(adapted, false);
+  EXPECT_EQ(kept.substr(0, original.size()), original);
+  EXPECT_EQ(kept.substr(original.size()),
+            "\n# Added by uml-agent: read the interface files in interfaces.d\n"
+            "source /etc/network/interfaces.d/*\n");
+  EXPECT_EQ(AdaptIfupdownInterfaces(adapted, "eth0"), adapted);
+  EXPECT_EQ(AdaptIfupdownInterfaces(AdaptIfupdownInterfaces(adapted, "eth1"), "eth0"), adapted);
+  // A file with nothing to undo stays as it is.
+  EXPECT_EQ(RestoreIfupdownInterfaces("auto lo\n\n# note\n", true), "auto lo\n\n# note\n");
+  EXPECT_EQ(RestoreIfupdownInterfaces("", true), "");
+}
+
+}  // namespace
+}  // namespace umla::agent
