@@ -80,7 +80,8 @@ void PlanResolver(const ResolverConfig& resolver, MirrorPlan* plan) {
   for (const auto& server : resolver.nameservers) {
     auto address = ParseIpv4(server);
     if (!address) {
-      plan->warnings.push_back("nameserver " + server + " is not IPv4: left out");
+      plan->warnings.push_back("nameserver " + server + " is not IPv4" + LeadingZeroNote(server) +
+                               ": left out");
     } else if ((*address >> 24) == 127) {
       plan->warnings.push_back("nameserver " + server + " is the host's loopback: left out");
     } else {

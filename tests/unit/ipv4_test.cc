@@ -15,6 +15,28 @@ TEST(Ipv4, ParsesOnlyDottedQuads) {
   }
 }
 
+// inet_aton and `ip` read "010" as octal 8 (and refuse "09"): an address with a leading
+// zero would mean one thing here and another to them, so it is refused, and messages
+// can say why. A single 0 is an ordinary field.
+TEST(Ipv4, RefusesLeadingZerosAndSaysSo) {
+  for (const char* bad : {"192.0.02.1", "192.0.2.010", "198.051.100.1", "192.0.2.00", "192.0.2.09"}) {
+    EXPECT_FALSE(ParseIpv4(bad)) << bad;
+  }
+  for (const char* bad : {"192.0.2.02/24", "192.0.2.2/024", "192.0.2.2/08", "192.0.2.2/00"}) {
+    EXPECT_FALSE(ParseIpv4Prefix(bad)) << bad;
+  }
+  EXPECT_FALSE(ParseNetRoute("203.0.113.0/24@192.0.2.09"));
+  EXPECT_EQ(ParseIpv4("0.0.0.0"), 0u);
+  EXPECT_EQ(ParseIpv4("192.0.2.0"), 0xC0000200u);
+  EXPECT_TRUE(ParseIpv4Prefix("0.0.0.0/0"));
+  EXPECT_EQ(LeadingZeroNote("192.0.02.1"), "; \"02\" has a leading zero, which inet_aton and ip read as octal");
+  EXPECT_EQ(LeadingZeroNote("192.0.2.2/024"), "; \"024\" has a leading zero, which inet_aton and ip read as octal");
+  EXPECT_NE(LeadingZeroNote("203.0.113.0/24 via 192.0.2.09").find("\"09\""), std::string::npos);
+  for (const char* plain : {"192.0.2.1", "192.0.2.0/24", "192.0.2.300", "eth01", "0.0.0.0/0", ""}) {
+    EXPECT_EQ(LeadingZeroNote(plain), "") << plain;
+  }
+}
+
 TEST(Ipv4, PrefixMathKeepsHostBits) {
   auto prefix = ParseIpv4Prefix("192.0.2.2/24");
   ASSERT_TRUE(prefix);

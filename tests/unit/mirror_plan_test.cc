@@ -96,14 +96,18 @@ TEST(PlanMirror, NoUsableDefaultRouteIsAWarning) {
 
 TEST(PlanMirror, LeavesOutResolversTheGuestCannotUse) {
   ResolverConfig resolver;
-  resolver.nameservers = {"127.0.0.1", "2001:db8::53", "198.51.100.53"};
+  resolver.nameservers = {"127.0.0.1", "2001:db8::53", "198.51.100.053", "198.51.100.53"};
   resolver.search = {"example.test"};
   auto plan = PlanMirror(ClassicHost(), resolver, {"br0", *ParseIpv4Prefix("192.0.2.2/24")});
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->config.dns.nameservers, std::vector<std::string>{"198.51.100.53"});
-  ASSERT_EQ(plan->warnings.size(), 2u);
+  ASSERT_EQ(plan->warnings.size(), 3u);
   EXPECT_EQ(plan->warnings[0], "nameserver 127.0.0.1 is the host's loopback: left out");
   EXPECT_EQ(plan->warnings[1], "nameserver 2001:db8::53 is not IPv4: left out");
+  // The host's C library reads 053 as octal (43); the guest is not handed a guess.
+  EXPECT_EQ(plan->warnings[2],
+            "nameserver 198.51.100.053 is not IPv4; \"053\" has a leading zero, which inet_aton "
+            "and ip read as octal: left out");
 }
 
 TEST(ResolvConf, ParsesLikeTheCLibrary) {

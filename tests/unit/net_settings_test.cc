@@ -99,6 +99,41 @@ TEST(NetSettings, BadValuesNameTheKeyValueAndSource) {
   }
 }
 
+std::string ErrorOf(const std::string& cmdline) {
+  auto net = ReadNetSettings(FromCmdline(cmdline));
+  return net.ok() ? "(accepted)" : net.status().message();
+}
+
+const char* kOctal = "has a leading zero, which inet_aton and ip read as octal";
+
+// inet_aton and ip would read these as octal; the agent refuses rather than guess.
+TEST(NetSettings, LeadingZerosAreRefusedNamingKeyAndNumber) {
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.02/24"),
+            "setting net.address=\"192.0.2.02/24\" (from kernel command line): expected ADDR/PREFIX "
+            "such as 192.0.2.2/24; \"02\" " + std::string(kOctal));
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.2/024"),
+            "setting net.address=\"192.0.2.2/024\" (from kernel command line): expected ADDR/PREFIX "
+            "such as 192.0.2.2/24; \"024\" " + std::string(kOctal));
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=192.0.02.1"),
+            "setting net.gateway=\"192.0.02.1\" (from kernel command line): expected an IPv4 "
+            "address; \"02\" " + std::string(kOctal));
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.2/24 uml_agent.net.broadcast=192.0.2.0255"),
+            "setting net.broadcast=\"192.0.2.0255\" (from kernel command line): expected an IPv4 "
+            "address; \"0255\" " + std::string(kOctal));
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.2/24 uml_agent.net.routes=198.51.100.0/24,"
+                    "203.0.113.0/24@192.0.2.09"),
+            "setting net.routes=\"198.51.100.0/24,203.0.113.0/24@192.0.2.09\" (from kernel command "
+            "line): expected DEST/PREFIX, DEST/PREFIX@GATEWAY or \"DEST/PREFIX via GATEWAY\" (bad "
+            "item \"203.0.113.0/24@192.0.2.09\"; \"09\" " + std::string(kOctal) + ")");
+  auto dns = ReadDnsSettings(FromCmdline("uml_agent.dns.nameservers=198.51.100.053"));
+  ASSERT_FALSE(dns.ok());
+  EXPECT_EQ(dns.status().message(),
+            "setting dns.nameservers=\"198.51.100.053\" (from kernel command line): expected IPv4 "
+            "addresses separated by commas (bad item \"198.51.100.053\"; \"053\" " +
+                std::string(kOctal) + ")");
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.0/24"), "(accepted)");  // a single 0 is fine
+}
+
 TEST(DnsSettings, BadNameserverNamesTheItem) {
   auto dns = ReadDnsSettings(FromCmdline("uml_agent.dns.nameservers=198.51.100.53,resolver.test"));
   ASSERT_FALSE(dns.ok());
