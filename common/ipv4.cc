@@ -73,6 +73,11 @@ Ipv4 DefaultBroadcastOf(const Ipv4Prefix& prefix) {
   return prefix.length >= 31 ? 0 : BroadcastOf(prefix);
 }
 
+bool IsNetworkOrBroadcast(const Ipv4Prefix& prefix, Ipv4 address) {
+  Ipv4 broadcast = DefaultBroadcastOf(prefix);  // 0 on a /31 or /32: they have neither
+  return broadcast != 0 && (address == NetworkOf(prefix) || address == broadcast);
+}
+
 bool InSubnet(const Ipv4Prefix& prefix, Ipv4 address) {
   return (address & Netmask(prefix.length)) == NetworkOf(prefix);
 }

@@ -40,6 +40,9 @@ Ipv4 BroadcastOf(const Ipv4Prefix& prefix);  // host bits set
 // The broadcast an address of `prefix` gets by default: BroadcastOf, but none (0) on a
 // /31 (point to point, RFC 3021: both addresses are hosts) or a /32.
 Ipv4 DefaultBroadcastOf(const Ipv4Prefix& prefix);
+// Whether `address` is the network or the broadcast address of `prefix`'s subnet (which
+// the kernel refuses as a next hop); a /31 or /32 has neither.
+bool IsNetworkOrBroadcast(const Ipv4Prefix& prefix, Ipv4 address);
 // Whether `address` lies in the subnet of `prefix`.
 bool InSubnet(const Ipv4Prefix& prefix, Ipv4 address);
 

@@ -52,6 +52,41 @@ TEST(Ipv4, PrefixMathKeepsHostBits) {
   }
 }
 
+// Neither exists on a /31 (RFC 3021: both addresses are hosts) or a /32.
+TEST(Ipv4, NetworkAndBroadcastAddressesUpToASlash30) {
+  auto wide = *ParseIpv4Prefix("192.0.2.2/24");
+  EXPECT_TRUE(IsNetworkOrBroadcast(wide, *ParseIpv4("192.0.2.0")));
+  EXPECT_TRUE(IsNetworkOrBroadcast(wide, *ParseIpv4("192.0.2.255")));
+  EXPECT_FALSE(IsNetworkOrBroadcast(wide, *ParseIpv4("192.0.2.1")));
+  auto narrow = *ParseIpv4Prefix("192.0.2.1/30");
+  EXPECT_TRUE(IsNetworkOrBroadcast(narrow, *ParseIpv4("192.0.2.3")));
+  EXPECT_FALSE(IsNetworkOrBroadcast(narrow, *ParseIpv4("192.0.2.2")));
+  auto pair = *ParseIpv4Prefix("192.0.2.0/31");
+  EXPECT_FALSE(IsNetworkOrBroadcast(pair, *ParseIpv4("192.0.2.0")));
+  EXPECT_FALSE(IsNetworkOrBroadcast(pair, *ParseIpv4("192.0.2.1")));
+  EXPECT_FALSE(IsNetworkOrBroadcast(*ParseIpv4Prefix("192.0.2.7/32"), *ParseIpv4("192.0.2.7")));
+}
+
+TEST(NetRoute, GatewayProblemSaysWhyTheKernelWouldRefuseIt) {
+  auto address = *ParseIpv4Prefix("192.0.2.2/24");
+  EXPECT_EQ(GatewayProblem(address, *ParseIpv4("192.0.2.254")), "");
+  EXPECT_EQ(GatewayProblem(address, *ParseIpv4("192.0.2.2")), "192.0.2.2 is the interface's own address");
+  EXPECT_EQ(GatewayProblem(address, *ParseIpv4("192.0.2.0")),
+            "192.0.2.0 is the network address of 192.0.2.0/24");
+  EXPECT_EQ(GatewayProblem(address, *ParseIpv4("192.0.2.255")),
+            "192.0.2.255 is the broadcast address of 192.0.2.0/24");
+  EXPECT_EQ(GatewayProblem(address, *ParseIpv4("198.51.100.1")),
+            "198.51.100.1 is outside 192.0.2.2/24's subnet");
+  // An on-link route reaches a gateway outside the subnet; one through a gateway does not.
+  std::vector<NetRoute> on_link = {*ParseNetRoute("198.51.100.0/24")};
+  EXPECT_EQ(GatewayProblem(address, *ParseIpv4("198.51.100.1"), on_link), "");
+  std::vector<NetRoute> via = {*ParseNetRoute("198.51.100.0/24@192.0.2.9")};
+  EXPECT_EQ(GatewayProblem(address, *ParseIpv4("198.51.100.1"), via),
+            "198.51.100.1 is outside 192.0.2.2/24's subnet and no on-link route reaches it");
+  EXPECT_EQ(GatewayProblem(*ParseIpv4Prefix("192.0.2.0/31"), *ParseIpv4("192.0.2.1")), "");
+  EXPECT_EQ(GatewayProblem(*ParseIpv4Prefix("192.0.2.1/31"), *ParseIpv4("192.0.2.0")), "");
+}
+
 TEST(NetRoute, ParsesAllThreeForms) {
   auto via = ParseNetRoute("203.0.113.0/24 via 192.0.2.9");
   auto at = ParseNetRoute("203.0.113.0/24@192.0.2.9");

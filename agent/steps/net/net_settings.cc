@@ -1,12 +1,17 @@
 #include "agent/steps/net/net_settings.h"
 
+#include "agent/steps/net/route_checks.h"
 #include "common/strings.h"
 
 namespace umla::agent {
 namespace {
 
+Status Refused(const Settings& settings, const std::string& key, const std::string& why) {
+  return Status::Error(settings.Describe(key, *settings.Get(key)) + ": " + why);
+}
+
 Status Bad(const Settings& settings, const std::string& key, const std::string& expected) {
-  return Status::Error(settings.Describe(key, *settings.Get(key)) + ": expected " + expected);
+  return Refused(settings, key, "expected " + expected);
 }
 
 // For keys holding addresses: says so when the value was refused for a leading zero.
@@ -88,9 +93,6 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
   if (auto setting = settings.Get(kNetGatewayKey); setting && !setting->value.empty()) {
     auto gateway = ParseIpv4(setting->value);
     if (!gateway) return BadAddress(settings, kNetGatewayKey, "an IPv4 address");
-    if (!InSubnet(*address, *gateway) || *gateway == address->address) {
-      return Bad(settings, kNetGatewayKey, "another address in " + FormatIpv4Prefix(*address) + "'s subnet");
-    }
     config.gateway = *gateway;
   }
   auto mtu = settings.Unsigned(kNetMtuKey, 0, 65535);
@@ -102,6 +104,11 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
   }, "DEST/PREFIX, DEST/PREFIX@GATEWAY or \"DEST/PREFIX via GATEWAY\"", true);
   if (!routes.ok()) return routes.status();
   for (const auto& item : *routes) config.routes.push_back(*ParseNetRoute(item));
+  std::vector<std::string> dropped;
+  if (auto problem = CheckRoutes(&config, &dropped)) return Refused(settings, problem->key, problem->why);
+  for (const auto& note : dropped) {
+    net.notes.push_back(settings.Describe(kNetRoutesKey, *settings.Get(kNetRoutesKey)) + ": " + note);
+  }
   auto persist = settings.Bool(kNetPersistKey, true);
   if (!persist.ok()) return persist.status();
   net.persist = *persist;
