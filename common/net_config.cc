@@ -45,6 +45,23 @@ std::string DescribeNetRoute(const NetRoute& route) {
   return text;
 }
 
+std::string GatewayProblem(const Ipv4Prefix& address, Ipv4 gateway,
+                           const std::vector<NetRoute>& routes) {
+  std::string text = FormatIpv4(gateway);
+  std::string subnet = FormatIpv4Prefix({NetworkOf(address), address.length});
+  if (gateway == address.address) return text + " is the interface's own address";
+  if (IsNetworkOrBroadcast(address, gateway)) {
+    return text + " is the " + (gateway == NetworkOf(address) ? "network" : "broadcast") +
+           " address of " + subnet;
+  }
+  if (InSubnet(address, gateway)) return "";
+  for (const auto& route : routes) {
+    if (!route.gateway && InSubnet(route.destination, gateway)) return "";
+  }
+  return text + " is outside " + FormatIpv4Prefix(address) + "'s subnet" +
+         (routes.empty() ? "" : " and no on-link route reaches it");
+}
+
 std::string JoinComma(const std::vector<std::string>& items) {
   std::string joined;
   for (const auto& item : items) {

@@ -30,6 +30,13 @@ std::string FormatNetRoute(const NetRoute& route);
 // As `ip route` shows it, for messages: "default via GW", "DEST/LEN via GW", "DEST/LEN".
 std::string DescribeNetRoute(const NetRoute& route);
 
+// Why the kernel would refuse `gateway` as a next hop on an interface whose address is
+// `address`, or "" when it would take it: "192.0.2.255 is the broadcast address of
+// 192.0.2.0/24", "... is the interface's own address", "... is outside 192.0.2.2/24's
+// subnet". Outside the subnet is fine when one of `routes` is on-link and reaches it.
+std::string GatewayProblem(const Ipv4Prefix& address, Ipv4 gateway,
+                           const std::vector<NetRoute>& routes = {});
+
 struct ResolverConfig {
   std::vector<std::string> nameservers;  // IPv4 dotted quads
   std::vector<std::string> search;

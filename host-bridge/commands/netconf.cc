@@ -12,7 +12,10 @@ namespace {
 
 Result<MirrorPlan> PlanFromHost(const std::string& mirror, const std::string& guest_ip) {
   auto guest = ParseIpv4Prefix(guest_ip);
-  if (!guest) return Status::Error("--guest-ip " + guest_ip + ": expected ADDR/PREFIX, e.g. 192.0.2.2/24");
+  if (!guest) {
+    return Status::Error("--guest-ip " + guest_ip + ": expected ADDR/PREFIX, e.g. 192.0.2.2/24" +
+                         LeadingZeroNote(guest_ip));
+  }
   auto host = ReadHostNetwork();
   if (!host.ok()) return host.status();
   std::vector<std::string> notes;

@@ -2,6 +2,8 @@
 
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
+
 namespace umla::bridge {
 namespace {
 
@@ -34,44 +36,53 @@ Status CheckGuestAddress(const netlink::AddressInfo& host_address, const Ipv4Pre
   if (guest.address == subnet.address) {
     return Status::Error("guest address " + guest_text + " is the host's own address on " + iface);
   }
-  if (subnet.length < 31 &&
-      (guest.address == NetworkOf(subnet) || guest.address == BroadcastOf(subnet))) {
+  if (IsNetworkOrBroadcast(subnet, guest.address)) {
     return Status::Error("guest address " + guest_text + " is the network or broadcast address of " +
                          FormatIpv4Prefix(subnet));
   }
   return Status::Ok();
 }
 
-void PlanGateway(const HostNetwork& host, const Ipv4Prefix& subnet, const std::string& iface,
-                 MirrorPlan* plan) {
-  std::string elsewhere;
+// The guest's settings must pass the agent's checks (GatewayProblem): a gateway the
+// guest could not use is left out here, with a warning, rather than failing its net step.
+void PlanGateway(const HostNetwork& host, const Ipv4Prefix& guest, MirrorPlan* plan) {
+  std::string unusable;
   for (const auto& route : host.routes) {
     if (!IsMainUnicast(route) || route.route.destination.length != 0) continue;
-    if (route.route.gateway && InSubnet(subnet, *route.route.gateway)) {
-      plan->config.gateway = route.route.gateway;
+    const std::optional<Ipv4>& gateway = route.route.gateway;
+    std::string problem = gateway ? GatewayProblem(guest, *gateway) : "it has no gateway";
+    if (problem.empty()) {
+      plan->config.gateway = gateway;
       return;
     }
-    elsewhere = route.route.gateway ? "via " + FormatIpv4(*route.route.gateway) : "without a gateway";
+    unusable = problem;
   }
-  plan->warnings.push_back(
-      elsewhere.empty() ? "the host has no default route: the guest gets none"
-                        : "the host's default route (" + elsewhere + ") is not reachable from " +
-                              iface + "'s subnet: the guest gets no default route");
+  plan->warnings.push_back(unusable.empty() ? "the host has no default route: the guest gets none"
+                                            : "the host's default route is of no use to the guest (" +
+                                                  unusable + "): the guest gets no default route");
 }
 
-void PlanRoutes(const HostNetwork& host, const netlink::LinkInfo& link, const Ipv4Prefix& subnet,
+// One route per destination, as the agent takes them: of the host's routes to one
+// destination (with different metrics) the first, the one the host prefers, is kept.
+void PlanRoutes(const HostNetwork& host, const netlink::LinkInfo& link, const Ipv4Prefix& guest,
                 MirrorPlan* plan) {
-  Ipv4Prefix own{NetworkOf(subnet), subnet.length};
+  Ipv4Prefix own{NetworkOf(guest), guest.length};
   for (const auto& route : host.routes) {
     const NetRoute& r = route.route;
     if (!IsMainUnicast(route) || route.oif != link.index || r.destination.length == 0) continue;
     if (r.destination == own && !r.gateway) continue;  // the subnet route comes with the address
-    if (r.gateway && !InSubnet(subnet, *r.gateway)) {
-      plan->warnings.push_back("route " + FormatNetRoute(r) + " on " + link.name +
-                               ": gateway outside the guest's subnet, left out");
+    std::string problem = r.gateway ? GatewayProblem(guest, *r.gateway) : "";
+    auto& routes = plan->config.routes;
+    bool taken = r.destination == own ||
+                 std::any_of(routes.begin(), routes.end(),
+                             [&](const NetRoute& kept) { return kept.destination == r.destination; });
+    if (taken) problem = "the guest already has a route to " + FormatIpv4Prefix(r.destination);
+    if (!problem.empty()) {
+      plan->warnings.push_back("route " + FormatNetRoute(r) + " on " + link.name + ": " + problem +
+                               ", left out");
       continue;
     }
-    plan->config.routes.push_back(r);
+    routes.push_back(r);
   }
 }
 
@@ -80,7 +91,8 @@ void PlanResolver(const ResolverConfig& resolver, MirrorPlan* plan) {
   for (const auto& server : resolver.nameservers) {
     auto address = ParseIpv4(server);
     if (!address) {
-      plan->warnings.push_back("nameserver " + server + " is not IPv4: left out");
+      plan->warnings.push_back("nameserver " + server + " is not IPv4" + LeadingZeroNote(server) +
+                               ": left out");
     } else if ((*address >> 24) == 127) {
       plan->warnings.push_back("nameserver " + server + " is the host's loopback: left out");
     } else {
@@ -118,8 +130,8 @@ Result<MirrorPlan> PlanMirror(const HostNetwork& host, const ResolverConfig& res
   plan.config.broadcast =
       host_address->broadcast ? host_address->broadcast : DefaultBroadcastOf(subnet);
   plan.config.mtu = link->mtu;
-  PlanGateway(host, subnet, request.iface, &plan);
-  PlanRoutes(host, *link, subnet, &plan);
+  PlanGateway(host, request.guest, &plan);
+  PlanRoutes(host, *link, request.guest, &plan);
   PlanResolver(resolver, &plan);
   return plan;
 }

@@ -25,7 +25,9 @@ struct MirrorPlan {
 // Fails (naming IFACE and the addresses) when IFACE is missing or has no IPv4
 // address, or when the guest address is outside IFACE's subnet, has another prefix
 // length, or is the host's own, the network or the broadcast address.
-// No usable default route is a warning, and the guest gets none.
+// No usable default route is a warning, and the guest gets none; so is a route the
+// agent would refuse (a gateway the guest cannot use, a second route to a destination),
+// which is left out. Whatever the plan holds passes the agent's checks.
 Result<MirrorPlan> PlanMirror(const HostNetwork& host, const ResolverConfig& resolver,
                               const MirrorRequest& request);
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/steps/net/net_settings.h"
 #include "host-bridge/hostnet/mirror_render.h"
 #include "host-bridge/hostnet/resolv_conf.h"
 #include "tests/unit/golden.h"
@@ -90,20 +91,76 @@ TEST(PlanMirror, NoUsableDefaultRouteIsAWarning) {
   ASSERT_TRUE(plan.ok());
   EXPECT_FALSE(plan->config.gateway);
   EXPECT_EQ(plan->warnings[0],
-            "the host's default route (via 198.51.100.1) is not reachable from br0's subnet: "
-            "the guest gets no default route");
+            "the host's default route is of no use to the guest (198.51.100.1 is outside "
+            "192.0.2.2/24's subnet): the guest gets no default route");
+}
+
+// What the guest gets must pass the agent's checks (net_settings_test has the round
+// trip): the host's routers are often its neighbours, but the guest cannot route
+// through its own address, nor have two routes to one destination.
+TEST(PlanMirror, LeavesOutRoutesTheAgentWouldRefuse) {
+  HostNetwork host = ClassicHost();
+  host.routes.insert(host.routes.begin(), Route("0.0.0.0/0", "192.0.2.2", 3));
+  host.routes.push_back(Route("203.0.113.0/24", "192.0.2.10", 3));  // a higher metric
+  host.routes.push_back(Route("198.51.100.0/24", "192.0.2.2", 3));
+  host.routes.push_back(Route("192.0.2.0/24", "192.0.2.9", 3));
+  auto plan = PlanMirror(host, {}, {"br0", *ParseIpv4Prefix("192.0.2.2/24")});
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(FormatIpv4(*plan->config.gateway), "192.0.2.254");  // the next default route
+  ASSERT_EQ(plan->config.routes.size(), 1u);
+  EXPECT_EQ(FormatNetRoute(plan->config.routes[0]), "203.0.113.0/24@192.0.2.9");
+  EXPECT_EQ(plan->warnings,
+            (std::vector<std::string>{
+                "route 203.0.113.0/24@192.0.2.10 on br0: the guest already has a route to "
+                "203.0.113.0/24, left out",
+                "route 198.51.100.0/24@192.0.2.2 on br0: 192.0.2.2 is the interface's own "
+                "address, left out",
+                "route 192.0.2.0/24@192.0.2.9 on br0: the guest already has a route to "
+                "192.0.2.0/24, left out",
+                "no usable nameserver on the host: the guest's resolv.conf gets none"}));
+  host.routes.erase(host.routes.begin() + 1);  // the default via 192.0.2.254
+  plan = PlanMirror(host, {}, {"br0", *ParseIpv4Prefix("192.0.2.2/24")});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(plan->config.gateway);
+  EXPECT_EQ(plan->warnings[0],
+            "the host's default route is of no use to the guest (192.0.2.2 is the interface's own "
+            "address): the guest gets no default route");
+}
+
+// The round trip: the settings the mirror hands over pass the agent's checks whole,
+// with nothing for it to leave out, however many routes the host has.
+TEST(PlanMirror, TheAgentTakesWhatTheMirrorGives) {
+  HostNetwork host = ClassicHost();
+  host.routes.push_back(Route("198.51.100.0/24", nullptr, 3));
+  host.routes.push_back(Route("203.0.113.0/24", "192.0.2.10", 3));
+  host.routes.push_back(Route("198.51.100.0/24", nullptr, 3));
+  host.routes.push_back(Route("0.0.0.0/0", "192.0.2.253", 3));
+  auto plan = PlanMirror(host, {}, {"br0", *ParseIpv4Prefix("192.0.2.2/24")});
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  agent::Settings settings;
+  for (const auto& [key, value] : NetConfigSettings(plan->config)) settings.Set(key, value, "netconf");
+  auto net = agent::ReadNetSettings(settings);
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  ASSERT_TRUE(*net);
+  EXPECT_TRUE((*net)->notes.empty()) << (*net)->notes[0];
+  EXPECT_EQ((*net)->config.gateway, plan->config.gateway);
+  EXPECT_EQ((*net)->config.routes.size(), plan->config.routes.size());
 }
 
 TEST(PlanMirror, LeavesOutResolversTheGuestCannotUse) {
   ResolverConfig resolver;
-  resolver.nameservers = {"127.0.0.1", "2001:db8::53", "198.51.100.53"};
+  resolver.nameservers = {"127.0.0.1", "2001:db8::53", "198.51.100.053", "198.51.100.53"};
   resolver.search = {"example.test"};
   auto plan = PlanMirror(ClassicHost(), resolver, {"br0", *ParseIpv4Prefix("192.0.2.2/24")});
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->config.dns.nameservers, std::vector<std::string>{"198.51.100.53"});
-  ASSERT_EQ(plan->warnings.size(), 2u);
+  ASSERT_EQ(plan->warnings.size(), 3u);
   EXPECT_EQ(plan->warnings[0], "nameserver 127.0.0.1 is the host's loopback: left out");
   EXPECT_EQ(plan->warnings[1], "nameserver 2001:db8::53 is not IPv4: left out");
+  // The host's C library reads 053 as octal (43); the guest is not handed a guess.
+  EXPECT_EQ(plan->warnings[2],
+            "nameserver 198.51.100.053 is not IPv4; \"053\" has a leading zero, which inet_aton "
+            "and ip read as octal: left out");
 }
 
 TEST(ResolvConf, ParsesLikeTheCLibrary) {

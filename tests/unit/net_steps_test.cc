@@ -91,6 +91,39 @@ TEST_F(NetStepsTest, DryRunPrintsThePlanAndChangesNothing) {
             "+ route default via 192.0.2.254 dev eth0\n");
 }
 
+// Routes that repeat the subnet route, net.gateway or each other are left out before
+// anything is planned: each reaches the kernel and the distribution's files once.
+TEST_F(NetStepsTest, RedundantRoutesReachNeitherKernelNorFilesTwice) {
+  auto net = MakeNetStep();
+  std::string cmdline = std::string(kCmdline) +
+                        " uml_agent.net.routes=203.0.113.0/24@192.0.2.9,192.0.2.0/24,"
+                        "0.0.0.0/0@192.0.2.254,203.0.113.0/24@192.0.2.9";
+  StepOutcome outcome = Run(*net, cmdline);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(outcome.changes.size(), 9u);  // as without the repeats
+  umla::testing::ExpectGolden("net/route-eth0", files.files["/etc/sysconfig/network-scripts/route-eth0"]);
+  umla::testing::ExpectGolden("net/uml-agent-eth0", files.files["/etc/network/interfaces.d/uml-agent-eth0"]);
+}
+
+// A /32 (point to point): the on-link route to the peer goes first, in the kernel and in
+// the files, whatever the order in net.routes, so the default route via it is taken.
+TEST_F(NetStepsTest, PointToPointSlash32ReachesItsGatewayFirst) {
+  auto net = MakeNetStep();
+  const char* cmdline =
+      "uml_agent.net.address=203.0.113.5/32 uml_agent.net.routes=0.0.0.0/0@192.0.2.1,192.0.2.1/32";
+  StepOutcome outcome = Run(*net, cmdline, true);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(plan.substr(0, plan.find("+ write")),
+            "+ link eth0 up\n+ address 203.0.113.5/32 dev eth0\n+ route 192.0.2.1/32 dev eth0\n"
+            "+ route default via 192.0.2.1 dev eth0\n");
+  ASSERT_TRUE(Run(*net, cmdline).status.ok());
+  const std::string& stanza = files.files["/etc/network/interfaces.d/uml-agent-eth0"];
+  EXPECT_NE(stanza.find("    up ip route replace 192.0.2.1/32 dev eth0\n"
+                        "    up ip route replace 0.0.0.0/0 via 192.0.2.1 dev eth0\n"),
+            std::string::npos)
+      << stanza;
+}
+
 TEST_F(NetStepsTest, SkippedWithoutConfigAndFailsOnBadAddressNamingTheKey) {
   auto net = MakeNetStep();
   StepOutcome outcome = Run(*net, "root=/dev/ubda");

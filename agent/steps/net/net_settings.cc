@@ -1,23 +1,38 @@
 #include "agent/steps/net/net_settings.h"
 
+#include "agent/steps/net/route_checks.h"
 #include "common/strings.h"
 
 namespace umla::agent {
 namespace {
 
+Status Refused(const Settings& settings, const std::string& key, const std::string& why) {
+  return Status::Error(settings.Describe(key, *settings.Get(key)) + ": " + why);
+}
+
 Status Bad(const Settings& settings, const std::string& key, const std::string& expected) {
-  return Status::Error(settings.Describe(key, *settings.Get(key)) + ": expected " + expected);
+  return Refused(settings, key, "expected " + expected);
+}
+
+// For keys holding addresses: says so when the value was refused for a leading zero.
+Status BadAddress(const Settings& settings, const std::string& key, const std::string& expected) {
+  return Bad(settings, key, expected + LeadingZeroNote(settings.Get(key)->value));
 }
 
 // A comma list; every item must satisfy `valid`. Empty items (",,") are errors too.
+// `addresses`: the items hold IPv4 addresses (a leading zero is then named).
 Result<std::vector<std::string>> List(const Settings& settings, const std::string& key,
-                                      bool (*valid)(std::string_view), const std::string& expected) {
+                                      bool (*valid)(std::string_view), const std::string& expected,
+                                      bool addresses = false) {
   std::vector<std::string> items;
   auto setting = settings.Get(key);
   if (!setting || setting->value.empty()) return items;
   for (std::string_view item : Split(setting->value, ',')) {
     item = Trim(item);
-    if (!valid(item)) return Bad(settings, key, expected + " (bad item \"" + std::string(item) + "\")");
+    if (!valid(item)) {
+      std::string note = addresses ? LeadingZeroNote(item) : "";
+      return Bad(settings, key, expected + " (bad item \"" + std::string(item) + "\"" + note + ")");
+    }
     items.emplace_back(item);
   }
   return items;
@@ -64,21 +79,20 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
     return Status::Error(std::string(kNetAddressKey) + " is not set, but other net.* settings are");
   }
   auto address = ParseIpv4Prefix(address_setting->value);
-  if (!address || address->length == 0) return Bad(settings, kNetAddressKey, "ADDR/PREFIX such as 192.0.2.2/24");
+  if (!address || address->length == 0) {
+    return BadAddress(settings, kNetAddressKey, "ADDR/PREFIX such as 192.0.2.2/24");
+  }
   GuestNetConfig& config = net.config;
   config.address = *address;
   config.broadcast = DefaultBroadcastOf(*address);
   if (auto setting = settings.Get(kNetBroadcastKey)) {
     auto broadcast = ParseIpv4(setting->value);
-    if (!broadcast) return Bad(settings, kNetBroadcastKey, "an IPv4 address");
+    if (!broadcast) return BadAddress(settings, kNetBroadcastKey, "an IPv4 address");
     config.broadcast = *broadcast;
   }
   if (auto setting = settings.Get(kNetGatewayKey); setting && !setting->value.empty()) {
     auto gateway = ParseIpv4(setting->value);
-    if (!gateway) return Bad(settings, kNetGatewayKey, "an IPv4 address");
-    if (!InSubnet(*address, *gateway) || *gateway == address->address) {
-      return Bad(settings, kNetGatewayKey, "another address in " + FormatIpv4Prefix(*address) + "'s subnet");
-    }
+    if (!gateway) return BadAddress(settings, kNetGatewayKey, "an IPv4 address");
     config.gateway = *gateway;
   }
   auto mtu = settings.Unsigned(kNetMtuKey, 0, 65535);
@@ -87,9 +101,14 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
   config.mtu = static_cast<uint32_t>(*mtu);
   auto routes = List(settings, kNetRoutesKey, [](std::string_view item) {
     return ParseNetRoute(item).has_value();
-  }, "DEST/PREFIX, DEST/PREFIX@GATEWAY or \"DEST/PREFIX via GATEWAY\"");
+  }, "DEST/PREFIX, DEST/PREFIX@GATEWAY or \"DEST/PREFIX via GATEWAY\"", true);
   if (!routes.ok()) return routes.status();
   for (const auto& item : *routes) config.routes.push_back(*ParseNetRoute(item));
+  std::vector<std::string> dropped;
+  if (auto problem = CheckRoutes(&config, &dropped)) return Refused(settings, problem->key, problem->why);
+  for (const auto& note : dropped) {
+    net.notes.push_back(settings.Describe(kNetRoutesKey, *settings.Get(kNetRoutesKey)) + ": " + note);
+  }
   auto persist = settings.Bool(kNetPersistKey, true);
   if (!persist.ok()) return persist.status();
   net.persist = *persist;
@@ -98,7 +117,7 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
 
 Result<ResolverConfig> ReadDnsSettings(const Settings& settings) {
   ResolverConfig dns;
-  auto servers = List(settings, kDnsNameserversKey, IsIpv4, "IPv4 addresses separated by commas");
+  auto servers = List(settings, kDnsNameserversKey, IsIpv4, "IPv4 addresses separated by commas", true);
   if (!servers.ok()) return servers.status();
   auto search = List(settings, kDnsSearchKey, IsPlainListItem, "domains separated by commas");
   if (!search.ok()) return search.status();

@@ -1,5 +1,7 @@
 #include "agent/steps/net/net_step.h"
 
+#include <spdlog/spdlog.h>
+
 #include "agent/steps/net/net_plan.h"
 #include "agent/steps/net/net_settings.h"
 #include "agent/steps/net/persistent_plan.h"
@@ -25,6 +27,7 @@ class NetStep : public Step {
       return outcome;
     }
     NetSettings wanted = **net;
+    for (const std::string& note : wanted.notes) spdlog::warn("net: {}", note);
     // The distribution files also carry the resolvers, for resolvconf and resolved;
     // bad dns.* values are the dns step's to report.
     auto dns = ReadDnsSettings(context.settings);
