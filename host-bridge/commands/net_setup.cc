@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "common/net_config.h"
 #include "common/netlink.h"
 #include "common/strings.h"
 #include "host-bridge/hostnet/net_setup_state.h"
@@ -222,11 +223,25 @@ Status Down(netlink::Socket& socket, const NetSetupState& state) {
 
 }  // namespace
 
+Status CheckNetSetupOptions(const NetSetupOptions& options) {
+  for (const auto& [option, name] : {std::pair{"--bridge", &options.bridge},
+                                     std::pair{"--tap", &options.tap},
+                                     std::pair{"--uplink", &options.uplink}}) {
+    bool optional = name != &options.bridge;  // main.cc asks for --tap where it is needed
+    if ((optional && name->empty()) || IsInterfaceName(*name)) continue;
+    return Status::Error(std::string(option) + " \"" + SanitizeForTerminal(*name) +
+                         "\": expected " + kInterfaceNameRule);
+  }
+  return Status::Ok();
+}
+
 int RunNetSetup(const NetSetupOptions& options) {
   auto fail = [](const std::string& message) {
     std::cerr << "uml-bridge net-setup: " << message << "\n";
     return kExitUsage;
   };
+  Status names = CheckNetSetupOptions(options);
+  if (!names.ok()) return fail(names.message());
   auto owner = ResolveUser(options.user);
   if (!owner.ok()) return fail(owner.status().message());
   netlink::Socket socket;

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/net_config.h"
+#include "common/strings.h"
+
 namespace umla::bridge {
 
 std::string NetSetupStateToJson(const NetSetupState& state) {
@@ -30,6 +33,13 @@ Result<NetSetupState> NetSetupStateFromJson(std::string_view text, const std::st
     state.uplink_was_down = json.value("uplink_was_down", false);
   } catch (const nlohmann::json::exception& error) {
     return Status::Error(source + ": " + error.what());
+  }
+  // The names reach paths and messages again: held to the rule net-setup's options are.
+  for (const auto& [key, name] : {std::pair{"bridge", &state.bridge}, std::pair{"tap", &state.tap},
+                                  std::pair{"uplink", &state.uplink}}) {
+    if ((name->empty() && name != &state.bridge) || IsInterfaceName(*name)) continue;
+    return Status::Error(source + ": \"" + key + "\" is \"" + SanitizeForTerminal(*name) +
+                         "\": expected " + kInterfaceNameRule);
   }
   if (json.contains("moved_from_uplink")) {
     Result<UplinkConfig> moved = UplinkConfigFromJson(json["moved_from_uplink"], source);

@@ -22,6 +22,18 @@ TEST(NetSetupState, RoundTripsAndRejectsOtherFiles) {
   EXPECT_EQ(NetSetupStatePath(4026531840, "br0"), "/run/uml-bridge/net-setup.4026531840.br0.json");
 }
 
+// The names in a record reach paths and messages: held to the options' rule.
+TEST(NetSetupState, RejectsNamesTheOptionsWouldNot) {
+  auto bad = NetSetupStateFromJson(R"({"bridge": "br0", "tap": "../x"})", "/run/x.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "/run/x.json: \"tap\" is \"../x\": expected an interface name of 1 to 15 letters, "
+            "digits, _ . -");
+  EXPECT_FALSE(NetSetupStateFromJson(R"({"bridge": ".."})", "/run/x.json").ok());
+  EXPECT_FALSE(NetSetupStateFromJson(R"({"bridge": "br0", "uplink": "a b"})", "/run/x.json").ok());
+  EXPECT_TRUE(NetSetupStateFromJson(R"({"bridge": "br0"})", "/run/x.json").ok());
+}
+
 netlink::RouteInfo Route(const char* text, int oif, uint8_t protocol = RTPROT_BOOT,
                          uint32_t metric = 0, uint32_t table = RT_TABLE_MAIN) {
   netlink::RouteInfo route;
