@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 #include "common/net_config.h"
 #include "common/strings.h"
@@ -94,8 +95,16 @@ int RunNetSetup(const NetSetupOptions& options) {
                 << path << "); nothing to undo\n";
       return kExitReady;
     }
-    Status undone = TearDownBridge(links, *recorded, std::cout);
-    if (!undone.ok()) return fail(undone.message() + " (state kept in " + path + ")");
+    NetSetupState left = *recorded;
+    std::vector<std::string> warnings;
+    Status undone = TearDownBridge(links, &left, std::cout, &warnings);
+    for (const auto& warning : warnings) std::cerr << "uml-bridge net-setup: warning: " << warning << "\n";
+    if (!undone.ok()) {
+      // What is undone or left leaves the record; the rest stays for another --down.
+      Status saved = SaveState(path, left);
+      return fail(undone.message() + (saved.ok() ? " (what is still to undo is recorded in " + path + ")"
+                                                 : "; " + saved.message()));
+    }
     std::remove(path.c_str());
     return kExitReady;
   }

@@ -35,8 +35,13 @@ using SaveNetSetupState = std::function<Status(const NetSetupState& state)>;
 Status SetUpBridge(HostLinks& links, const NetSetupRequest& request, NetSetupState* state,
                    const SaveNetSetupState& save, std::ostream& out);
 
-// Undoes what `state` records, in reverse order; what is already gone is fine. A
-// failing part does not stop the others (each failure is in the error returned).
-Status TearDownBridge(HostLinks& links, const NetSetupState& state, std::ostream& out);
+// Undoes what `*state` records, in reverse order; what is already gone is fine. A
+// device net-setup created is deleted only while its name still has the recorded
+// ifindex and kind; one made since under that name (or one the record has no ifindex
+// for) is left, with a line in `warnings`. Either way it leaves `*state`, so a record
+// saved after a failure holds only what is still to undo. A failing part does not stop
+// the others (each failure is in the error returned).
+Status TearDownBridge(HostLinks& links, NetSetupState* state, std::ostream& out,
+                      std::vector<std::string>* warnings);
 
 }  // namespace umla::bridge

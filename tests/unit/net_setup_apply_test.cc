@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "tests/unit/golden.h"
 #include "tests/unit/host_links_fake.h"
 
 namespace umla::bridge {
@@ -21,7 +22,7 @@ class NetSetupApplyTest : public ::testing::Test {
     state.tap = request.tap;
     return SetUpBridge(host, request, &state, save, out);
   }
-  Status Down() { return TearDownBridge(host, state, out); }
+  Status Down() { return TearDownBridge(host, &state, out, &warnings); }
 
   FakeHostLinks host;
   NetSetupState state;
@@ -31,6 +32,7 @@ class NetSetupApplyTest : public ::testing::Test {
     return Status::Ok();
   };
   std::ostringstream out;
+  std::vector<std::string> warnings;
 };
 
 TEST_F(NetSetupApplyTest, CreatesWhatIsMissingOnceAndDownRemovesIt) {
@@ -43,8 +45,12 @@ TEST_F(NetSetupApplyTest, CreatesWhatIsMissingOnceAndDownRemovesIt) {
   EXPECT_TRUE(host.Find("br0")->up);
   EXPECT_TRUE(state.created_bridge);
   EXPECT_TRUE(state.created_tap);
-  ASSERT_FALSE(saved.empty());
-  EXPECT_TRUE(saved.back().created_tap);
+  EXPECT_EQ(state.bridge_ifindex, host.Find("br0")->index);
+  EXPECT_EQ(state.tap_ifindex, host.Find("tap0")->index);
+  ASSERT_EQ(saved.size(), 3u);  // after each creation, before the first other change
+  EXPECT_EQ(saved[0].bridge_ifindex, host.Find("br0")->index);
+  EXPECT_FALSE(saved[0].created_tap);
+  EXPECT_EQ(saved[1].tap_ifindex, host.Find("tap0")->index);
 
   out.str("");
   host.calls.clear();
@@ -54,6 +60,78 @@ TEST_F(NetSetupApplyTest, CreatesWhatIsMissingOnceAndDownRemovesIt) {
 
   ASSERT_TRUE(Down().ok());
   EXPECT_EQ(out.str(), "removed tap0\nremoved br0\n");
+  EXPECT_TRUE(host.links.empty());
+  EXPECT_EQ(warnings, Calls{});
+  EXPECT_FALSE(state.created_tap || state.created_bridge);
+}
+
+// Deleted and made again by someone else under the same name: the new device is not
+// net-setup's, --down leaves it, says so, and drops it from the record.
+TEST_F(NetSetupApplyTest, DownLeavesADeviceMadeSinceUnderTheSameName) {
+  ASSERT_TRUE(Up().ok());
+  int made = host.Find("tap0")->index;
+  ASSERT_TRUE(host.DeleteLink(*host.Find("tap0")).ok());
+  int theirs = host.Add("tap0", "tun");
+  host.calls.clear();
+  ASSERT_TRUE(Down().ok());
+  EXPECT_EQ(host.calls, Calls{"delete link br0 (index 10)"});
+  ASSERT_NE(host.Find("tap0"), nullptr);
+  EXPECT_EQ(host.Find("tap0")->index, theirs);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "tap0 not removed: net-setup created it as ifindex " + std::to_string(made) +
+                             " (kind tun), but tap0 is ifindex " + std::to_string(theirs) +
+                             " (kind tun) now, a device made since under that name, not "
+                             "net-setup's to delete");
+  EXPECT_EQ(out.str().find("removed tap0"), std::string::npos);
+  EXPECT_FALSE(state.created_tap);
+  EXPECT_EQ(state.tap_ifindex, 0);
+}
+
+// Same index, other kind (moved in from another namespace, say): not ours either.
+TEST_F(NetSetupApplyTest, DownLeavesADeviceOfAnotherKind) {
+  ASSERT_TRUE(Up().ok());
+  host.links.erase(host.links.begin());  // br0, index 10
+  host.links.push_back({10, "br0", 1500, true, 0, "dummy"});
+  ASSERT_TRUE(Down().ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("br0 is ifindex 10 (kind dummy) now"), std::string::npos) << warnings[0];
+  EXPECT_NE(host.Find("br0"), nullptr);
+  EXPECT_EQ(host.Find("tap0"), nullptr);
+}
+
+// A record from before indexes were kept cannot tell net-setup's device from another:
+// --down leaves it, says how to remove it, and drops it from the record.
+TEST_F(NetSetupApplyTest, DownLeavesDevicesOfARecordWithoutIndexes) {
+  host.Add("br0", "bridge");
+  host.Add("tap0", "tun");
+  auto old = NetSetupStateFromJson(
+      umla::testing::ReadGolden("net/net-setup-state-before-ifindex.json"), "old.json");
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  state = *old;
+  EXPECT_TRUE(state.created_bridge && state.created_tap);
+  EXPECT_EQ(state.bridge_ifindex, 0);
+  ASSERT_TRUE(Down().ok());
+  EXPECT_EQ(host.links.size(), 2u);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0], "tap0 not removed: the record (from an older uml-bridge) has no ifindex "
+                         "for it, so it cannot be told from a device made since under that name; "
+                         "if it is the one net-setup created, remove it with `ip link delete tap0`");
+  EXPECT_FALSE(state.created_tap || state.created_bridge);
+}
+
+// A deletion that fails keeps the device in the record (another --down tries again);
+// what was done or left leaves it.
+TEST_F(NetSetupApplyTest, DownKeepsOnlyWhatIsStillToUndo) {
+  ASSERT_TRUE(Up().ok());
+  host.fail.insert("delete link br0 (index 10)");
+  Status down = Down();
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.message(), "delete link br0 (index 10): Operation not permitted");
+  EXPECT_FALSE(state.created_tap);
+  EXPECT_TRUE(state.created_bridge);
+  EXPECT_EQ(state.bridge_ifindex, 10);
+  host.fail.clear();
+  ASSERT_TRUE(Down().ok());
   EXPECT_TRUE(host.links.empty());
 }
 
