@@ -11,7 +11,10 @@ constexpr const char* kTapKind = "tun";
 
 // Makes link `name` through `create` and records it in `*state` (`*created`, and
 // `*ifindex`: the index the kernel gave it), saved through `save` before anything
-// else changes.
+// else changes. When that save fails the link is deleted again: left unrecorded,
+// --down could never remove it. (Saving the intent before creating would leave a
+// record without an index after a failed second save, and such a device cannot be
+// told from another of its name; this way the link deleted is the one just made.)
 Status CreateRecorded(HostLinks& links, const std::string& name, const std::string& kind,
                       const std::function<Status()>& create, bool* created, int* ifindex,
                       NetSetupState* state, const SaveNetSetupState& save) {
@@ -19,7 +22,8 @@ Status CreateRecorded(HostLinks& links, const std::string& name, const std::stri
   if (!made.ok()) return made;
   auto link = LinkNamed(links, name);
   if (!link.ok()) {
-    return link.status().Annotate(name + " was created but cannot be looked up (not recorded)");
+    return link.status().Annotate(name + " was created but cannot be looked up (not recorded: " +
+                                  "remove it with `ip link delete " + name + "`)");
   }
   if (link->kind != kind) {
     return Status::Error(name + " was created, but is of kind \"" + link->kind + "\" now, not " +
@@ -27,7 +31,15 @@ Status CreateRecorded(HostLinks& links, const std::string& name, const std::stri
   }
   *created = true;
   *ifindex = link->index;
-  return save(*state);
+  Status saved = save(*state);
+  if (saved.ok()) return saved;
+  *created = false;
+  *ifindex = 0;
+  Status removed = links.DeleteLink(*link);
+  if (removed.ok()) return Status::Error(saved.message() + "; " + name + " deleted again");
+  return Status::Error(saved.message() + "; " + name + " could not be deleted again (" +
+                       removed.message() + "): not recorded, remove it with `ip link delete " +
+                       name + "`");
 }
 
 // "ifindex 12 (kind tun)": how a device is told from another of the same name.

@@ -27,7 +27,9 @@ class NetSetupApplyTest : public ::testing::Test {
   FakeHostLinks host;
   NetSetupState state;
   std::vector<NetSetupState> saved;
+  size_t fail_save = 0;  // the save (1: the first) that fails; 0: none
   SaveNetSetupState save = [this](const NetSetupState& s) {
+    if (saved.size() + 1 == fail_save) return Status::Error("write /run/x.json: No space left on device");
     saved.push_back(s);
     return Status::Ok();
   };
@@ -63,6 +65,41 @@ TEST_F(NetSetupApplyTest, CreatesWhatIsMissingOnceAndDownRemovesIt) {
   EXPECT_TRUE(host.links.empty());
   EXPECT_EQ(warnings, Calls{});
   EXPECT_FALSE(state.created_tap || state.created_bridge);
+}
+
+// A device whose record cannot be saved is deleted again: unrecorded, --down could
+// never remove it. What was recorded before stays.
+TEST_F(NetSetupApplyTest, ADeviceThatCannotBeRecordedIsDeletedAgain) {
+  fail_save = 1;
+  Status up = Up();
+  ASSERT_FALSE(up.ok());
+  EXPECT_EQ(up.message(), "write /run/x.json: No space left on device; br0 deleted again");
+  EXPECT_EQ(host.calls, (Calls{"create bridge br0", "delete link br0 (index 10)"}));
+  EXPECT_TRUE(host.links.empty());
+  EXPECT_FALSE(state.created_bridge);
+  EXPECT_EQ(out.str(), "");
+
+  fail_save = 2;
+  host.calls.clear();
+  up = Up();
+  ASSERT_FALSE(up.ok());
+  EXPECT_EQ(up.message(), "write /run/x.json: No space left on device; tap0 deleted again");
+  EXPECT_EQ(host.calls, (Calls{"create bridge br0", "create tap tap0", "delete link tap0 (index 12)"}));
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].bridge_ifindex, 11);  // the bridge stays, recorded
+  EXPECT_EQ(host.Find("tap0"), nullptr);
+  EXPECT_EQ(out.str(), "created bridge br0\n");
+}
+
+TEST_F(NetSetupApplyTest, ADeviceThatCannotBeRecordedNorDeletedIsNamed) {
+  fail_save = 1;
+  host.fail.insert("delete link br0 (index 10)");
+  Status up = Up();
+  ASSERT_FALSE(up.ok());
+  EXPECT_EQ(up.message(),
+            "write /run/x.json: No space left on device; br0 could not be deleted again (delete "
+            "link br0 (index 10): Operation not permitted): not recorded, remove it with `ip link "
+            "delete br0`");
 }
 
 // Deleted and made again by someone else under the same name: the new device is not
