@@ -3,11 +3,8 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
-#include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <vector>
 
 #include "common/net_config.h"
@@ -15,6 +12,7 @@
 #include "host-bridge/hostnet/host_links.h"
 #include "host-bridge/hostnet/net_setup_apply.h"
 #include "host-bridge/hostnet/net_setup_state.h"
+#include "host-bridge/hostnet/net_setup_state_file.h"
 #include "host-bridge/watch/exit_codes.h"
 
 namespace umla::bridge {
@@ -23,31 +21,6 @@ namespace {
 unsigned long NetnsInode() {
   struct stat st;
   return ::stat("/proc/self/ns/net", &st) == 0 ? static_cast<unsigned long>(st.st_ino) : 0;
-}
-
-std::optional<NetSetupState> LoadState(const std::string& path, Status* problem) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto state = NetSetupStateFromJson(text.str(), path);
-  if (!state.ok()) {
-    *problem = state.status();
-    return std::nullopt;
-  }
-  return *state;
-}
-
-Status SaveState(const std::string& path, const NetSetupState& state) {
-  ::mkdir(kNetSetupStateDir, 0755);
-  std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << NetSetupStateToJson(state);
-    if (!out.flush()) return Status::Error("cannot write " + temp);
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) return Status::FromErrno("rename " + temp, errno);
-  return Status::Ok();
 }
 
 Result<std::optional<uid_t>> ResolveUser(const std::string& user) {
@@ -85,10 +58,13 @@ int RunNetSetup(const NetSetupOptions& options) {
   Status opened = links.Open();
   if (!opened.ok()) return fail(opened.message());
 
-  std::string path = NetSetupStatePath(NetnsInode(), options.bridge);
-  Status problem;
-  std::optional<NetSetupState> recorded = LoadState(path, &problem);
-  if (!problem.ok()) return fail(problem.message());
+  // Held until the end: another net-setup waits, and cannot save over this one's record.
+  auto record = NetSetupStateFile::Open(kNetSetupStateDir, NetnsInode(), options.bridge, std::cerr);
+  if (!record.ok()) return fail(record.status().message());
+  const std::string& path = record->path();
+  auto loaded = record->Load();
+  if (!loaded.ok()) return fail(loaded.status().message());
+  const std::optional<NetSetupState>& recorded = *loaded;
   if (options.down) {
     if (!recorded) {
       std::cout << "nothing recorded for " << options.bridge << " in this network namespace ("
@@ -101,12 +77,12 @@ int RunNetSetup(const NetSetupOptions& options) {
     for (const auto& warning : warnings) std::cerr << "uml-bridge net-setup: warning: " << warning << "\n";
     if (!undone.ok()) {
       // What is undone or left leaves the record; the rest stays for another --down.
-      Status saved = SaveState(path, left);
+      Status saved = record->Save(left);
       return fail(undone.message() + (saved.ok() ? " (what is still to undo is recorded in " + path + ")"
                                                  : "; " + saved.message()));
     }
-    std::remove(path.c_str());
-    return kExitReady;
+    Status removed = record->Remove();
+    return removed.ok() ? kExitReady : fail(removed.message());
   }
   NetSetupState state = recorded.value_or(NetSetupState{});
   if (recorded && !recorded->tap.empty() && recorded->tap != options.tap) {
@@ -121,7 +97,7 @@ int RunNetSetup(const NetSetupOptions& options) {
   state.bridge = options.bridge;
   state.tap = options.tap;
   NetSetupRequest request{options.bridge, options.tap, *owner, options.uplink};
-  auto save = [&path](const NetSetupState& made) { return SaveState(path, made); };
+  auto save = [&record](const NetSetupState& made) { return record->Save(made); };
   Status done = SetUpBridge(links, request, &state, save, std::cout);
   if (!done.ok()) return fail(done.message() + " (what was made is recorded in " + path + ")");
   return kExitReady;

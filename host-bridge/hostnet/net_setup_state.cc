@@ -64,9 +64,8 @@ Result<NetSetupState> NetSetupStateFromJson(std::string_view text, const std::st
   return state;
 }
 
-std::string NetSetupStatePath(unsigned long netns_inode, const std::string& bridge) {
-  return std::string(kNetSetupStateDir) + "/net-setup." + std::to_string(netns_inode) + "." +
-         bridge + ".json";
+std::string NetSetupStateFileName(unsigned long netns_inode, const std::string& bridge) {
+  return "net-setup." + std::to_string(netns_inode) + "." + bridge + ".json";
 }
 
 }  // namespace umla::bridge

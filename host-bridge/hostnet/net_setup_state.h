@@ -32,8 +32,9 @@ struct NetSetupState {
 std::string NetSetupStateToJson(const NetSetupState& state);
 // Fails naming `source` (and the key) when the text is not a state file of ours.
 Result<NetSetupState> NetSetupStateFromJson(std::string_view text, const std::string& source);
-// "/run/uml-bridge/net-setup.<netns inode>.<bridge>.json": bridges of the same name
-// in different namespaces (tests, containers) keep separate records.
-std::string NetSetupStatePath(unsigned long netns_inode, const std::string& bridge);
+// "net-setup.<netns inode>.<bridge>.json", in kNetSetupStateDir: bridges of the same
+// name in different namespaces (tests, containers) keep separate records. `bridge`
+// must be an interface name (IsInterfaceName): the caller checks.
+std::string NetSetupStateFileName(unsigned long netns_inode, const std::string& bridge);
 
 }  // namespace umla::bridge

@@ -21,7 +21,7 @@ TEST(NetSetupState, RoundTripsAndRejectsOtherFiles) {
   EXPECT_TRUE(back->uplink_was_down);
   EXPECT_EQ(NetSetupStateFromJson("[1]", "/run/x.json").status().message(),
             "/run/x.json: not a net-setup state file");
-  EXPECT_EQ(NetSetupStatePath(4026531840, "br0"), "/run/uml-bridge/net-setup.4026531840.br0.json");
+  EXPECT_EQ(NetSetupStateFileName(4026531840, "br0"), "net-setup.4026531840.br0.json");
 }
 
 // The names in a record reach paths and messages: held to the options' rule.
