@@ -1,11 +1,18 @@
 // net-setup's changes on a fake host (host_links_fake.h): what it creates and records,
-// and what --down removes.
+// and what --down removes; one check against the kernel, in a namespace of its own.
 #include "host-bridge/hostnet/net_setup_apply.h"
+
+#include <sched.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <sstream>
+#include <thread>
 
+#include "host-bridge/hostnet/uplink_move.h"
 #include "tests/unit/golden.h"
 #include "tests/unit/host_links_fake.h"
 
@@ -207,6 +214,42 @@ TEST_F(NetSetupApplyTest, UplinkConfigMovesToTheBridgeAndBack) {
   ASSERT_EQ(host.routes.size(), 1u);
   EXPECT_EQ(host.routes[0].oif, eth0);
   EXPECT_EQ(host.Find("br0"), nullptr);
+}
+
+// The same against the kernel, in a network namespace of the test's own (root only):
+// a tap deleted and made again gets another index, and --down leaves it. The whole
+// test runs on one thread that owns the namespace: /dev/net/tun makes a tap in the
+// namespace of the thread that opens it. The namespace, and what is left in it, goes
+// when the thread ends.
+TEST(NetSetupApplyKernel, DownLeavesATapMadeAgainUnderItsName) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for a network namespace";
+  std::thread([] {
+    ASSERT_EQ(::unshare(CLONE_NEWNET), 0) << std::strerror(errno);
+    NetlinkHostLinks links;
+    ASSERT_TRUE(links.Open().ok());
+    NetSetupState state{"br0", "tap0"};
+    std::ostringstream out;
+    SaveNetSetupState save = [](const NetSetupState&) { return Status::Ok(); };
+    Status up = SetUpBridge(links, {"br0", "tap0", std::nullopt, ""}, &state, save, out);
+    ASSERT_TRUE(up.ok()) << up.message();
+    auto tap = LinkNamed(links, "tap0");
+    ASSERT_TRUE(tap.ok());
+    EXPECT_EQ(state.tap_ifindex, tap->index);
+    EXPECT_EQ(tap->kind, "tun");
+    ASSERT_TRUE(links.DeleteLink(*tap).ok());
+    ASSERT_TRUE(links.CreateTap("tap0", std::nullopt).ok());  // someone else's now
+    auto theirs = LinkNamed(links, "tap0");
+    ASSERT_TRUE(theirs.ok());
+    EXPECT_NE(theirs->index, state.tap_ifindex);
+
+    std::vector<std::string> warnings;
+    Status down = TearDownBridge(links, &state, out, &warnings);
+    ASSERT_TRUE(down.ok()) << down.message();
+    EXPECT_EQ(warnings.size(), 1u);
+    EXPECT_TRUE(LinkNamed(links, "tap0").ok());
+    EXPECT_FALSE(LinkNamed(links, "br0").ok());
+    EXPECT_TRUE(links.DeleteLink(*theirs).ok());
+  }).join();
 }
 
 }  // namespace
