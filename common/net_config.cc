@@ -4,6 +4,16 @@
 
 namespace umla {
 
+bool IsInterfaceName(std::string_view name) {
+  if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
+  for (char c : name) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '.' || c == '-';
+    if (!plain) return false;
+  }
+  return true;
+}
+
 std::optional<NetRoute> ParseNetRoute(std::string_view text) {
   text = Trim(text);
   std::string_view destination = text;

@@ -53,6 +53,16 @@ struct GuestNetConfig {
   ResolverConfig dns;
 };
 
+// Whether `name` is an interface name both programs accept: 1 to 15 (IFNAMSIZ - 1)
+// letters, digits, '_', '.', '-', and not "." or "..". Stricter than the kernel (which
+// takes anything but '/', ':' and whitespace) on purpose: the agent writes the name
+// into files that shells read (ifcfg's DEVICE=, ifupdown's "up ip route ... dev IFACE"),
+// where "$(...)", ';' or '#' would be code or a comment, and the bridge builds a path
+// from it (its net-setup record), where '/' or ".." would lead elsewhere.
+bool IsInterfaceName(std::string_view name);
+// What IsInterfaceName wants, for messages: "expected " + kInterfaceNameRule.
+inline constexpr const char* kInterfaceNameRule = "an interface name of 1 to 15 letters, digits, _ . -";
+
 // The interface the agent configures unless net.iface says otherwise.
 inline constexpr const char* kDefaultGuestIface = "eth0";
 

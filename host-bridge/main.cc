@@ -183,9 +183,10 @@ int NetSetupCommand(const std::vector<std::string>& args) {
       "       uml-bridge net-setup --bridge BR --down\n\n"
       "Creates (if missing) bridge BR and persistent tap TAP as its port, both up, through\n"
       "rtnetlink and /dev/net/tun; running it again changes nothing. What it created is\n"
-      "recorded in /run/uml-bridge/net-setup.NETNS.BR.json, and --down removes exactly\n"
-      "that (and takes the uplink out of the bridge, with its addresses and routes, if\n"
-      "net-setup put it there).\n\nOptions",
+      "recorded in /run/uml-bridge/net-setup.NETNS.BR.json with their interface index,\n"
+      "and --down removes exactly that (a device made since under the same name is left,\n"
+      "with a warning) and takes the uplink out of the bridge, with its addresses and\n"
+      "routes, if net-setup put it there.\n\nOptions",
       options, args, kNetExitHelp);
   if (parsed >= 0) return parsed;
   if (!setup.down && setup.tap.empty()) {

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "common/status.h"
+
 namespace umla::bridge {
 
 struct NetSetupOptions {
@@ -15,6 +17,11 @@ struct NetSetupOptions {
   std::string uplink;  // host interface to make a port of the bridge; empty: none
   bool down = false;
 };
+
+// Each interface name given (--bridge, --tap, --uplink) is one IsInterfaceName takes
+// (common/net_config.h); fails naming the option otherwise. Checked before anything
+// else: the bridge's name becomes part of the record's path.
+Status CheckNetSetupOptions(const NetSetupOptions& options);
 
 // Prints one line per change on stdout. Exit 0, or 2 naming what failed.
 int RunNetSetup(const NetSetupOptions& options);

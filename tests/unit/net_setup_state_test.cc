@@ -4,6 +4,8 @@
 
 #include <linux/rtnetlink.h>
 
+#include "tests/unit/golden.h"
+
 namespace umla::bridge {
 namespace {
 
@@ -19,7 +21,49 @@ TEST(NetSetupState, RoundTripsAndRejectsOtherFiles) {
   EXPECT_TRUE(back->uplink_was_down);
   EXPECT_EQ(NetSetupStateFromJson("[1]", "/run/x.json").status().message(),
             "/run/x.json: not a net-setup state file");
-  EXPECT_EQ(NetSetupStatePath(4026531840, "br0"), "/run/uml-bridge/net-setup.4026531840.br0.json");
+  EXPECT_EQ(NetSetupStateFileName(4026531840, "br0"), "net-setup.4026531840.br0.json");
+}
+
+// The names in a record reach paths and messages: held to the options' rule.
+TEST(NetSetupState, RejectsNamesTheOptionsWouldNot) {
+  auto bad = NetSetupStateFromJson(R"({"bridge": "br0", "tap": "../x"})", "/run/x.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "/run/x.json: \"tap\" is \"../x\": expected an interface name of 1 to 15 letters, "
+            "digits, _ . -");
+  EXPECT_FALSE(NetSetupStateFromJson(R"({"bridge": ".."})", "/run/x.json").ok());
+  EXPECT_FALSE(NetSetupStateFromJson(R"({"bridge": "br0", "uplink": "a b"})", "/run/x.json").ok());
+  EXPECT_TRUE(NetSetupStateFromJson(R"({"bridge": "br0"})", "/run/x.json").ok());
+}
+
+// What identifies the devices net-setup created: the index each got, next to its flag.
+TEST(NetSetupState, KeepsTheIndexOfEachCreatedDevice) {
+  NetSetupState state{"br0", "tap0", true, true, "eth0", false, {}};
+  state.moved.addresses = {{*ParseIpv4Prefix("192.0.2.1/24"), 0}};
+  state.moved.routes = {{*ParseNetRoute("0.0.0.0/0@192.0.2.254"), {RTPROT_BOOT, 0}}};
+  state.bridge_ifindex = 12;
+  state.tap_ifindex = 13;
+  umla::testing::ExpectGolden("net/net-setup-state.json", NetSetupStateToJson(state));
+  auto back = NetSetupStateFromJson(NetSetupStateToJson(state), "state.json");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->bridge_ifindex, 12);
+  EXPECT_EQ(back->tap_ifindex, 13);
+
+  // A record of an older uml-bridge has none: 0, "not known".
+  auto old = NetSetupStateFromJson(umla::testing::ReadGolden("net/net-setup-state-before-ifindex.json"),
+                                   "old.json");
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  EXPECT_TRUE(old->created_tap);
+  EXPECT_EQ(old->tap_ifindex, 0);
+
+  for (const char* bad : {R"({"bridge": "br0", "tap_ifindex": 0})", R"({"bridge": "br0", "tap_ifindex": -3})",
+                          R"({"bridge": "br0", "tap_ifindex": "7"})",
+                          R"({"bridge": "br0", "tap_ifindex": 4294967296})"}) {
+    auto parsed = NetSetupStateFromJson(bad, "/run/x.json");
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().message().rfind("/run/x.json: \"tap_ifindex\" is ", 0), 0u)
+        << parsed.status().message();
+  }
 }
 
 netlink::RouteInfo Route(const char* text, int oif, uint8_t protocol = RTPROT_BOOT,

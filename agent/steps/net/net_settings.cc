@@ -40,19 +40,6 @@ Result<std::vector<std::string>> List(const Settings& settings, const std::strin
 
 bool IsIpv4(std::string_view text) { return ParseIpv4(text).has_value(); }
 
-// Letters, digits, '_', '.', '-': the name goes into files that shells read (ifcfg's
-// DEVICE=, ifupdown's "up ip route ... dev IFACE"), where "$(...)", ';' or '#' would be
-// code or a comment.
-bool IsIfaceName(std::string_view name) {
-  if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
-  for (char c : name) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '_' || c == '.' || c == '-';
-    if (!plain) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::vector<std::string_view> NetKeys() {
@@ -69,9 +56,7 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
   NetSettings net;
   auto iface = settings.String(kNetIfaceKey, kDefaultGuestIface);
   if (!iface.ok()) return iface.status();
-  if (!IsIfaceName(*iface)) {
-    return Bad(settings, kNetIfaceKey, "an interface name of 1 to 15 letters, digits, _ . -");
-  }
+  if (!IsInterfaceName(*iface)) return Bad(settings, kNetIfaceKey, kInterfaceNameRule);
   net.iface = *iface;
 
   auto address_setting = settings.Get(kNetAddressKey);
