@@ -136,9 +136,18 @@ bridge_wait() {
 # The changes step STEP listed in run NAME's ready event, one JSON string per line
 # (empty when none). Relies on the agent's JSON keys being sorted (nlohmann's
 # default): {"changes":[...],"duration_us":N,"name":"STEP",...}.
+# A run without a ready event, or a ready event without step STEP, fails the test; in
+# a command substitution or a pipeline (a subshell, whose `fail` ends only itself) it
+# prints a line naming the problem instead of changes, so that no comparison with ""
+# or with an expected change can pass.
 ready_step_changes() {
-  ready_event "$1" |
-    grep -o "\"changes\":\[[^]]*\],\"duration_us\":[0-9]*,\"name\":\"$2\"" |
+  step_object=$(ready_event "$1" |
+    grep -o "\"changes\":\[[^]]*\],\"duration_us\":[0-9]*,\"name\":\"$2\"") || true
+  if [ -z "$step_object" ]; then
+    echo "(no step $2 in the ready event of $1)"
+    fail "$1: no step $2 in the ready event: $(ready_event "$1")"
+  fi
+  printf '%s\n' "$step_object" |
     sed 's/^"changes":\[//; s/\],"duration_us".*//; s/","/"\n"/g'
 }
 
