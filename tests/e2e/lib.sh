@@ -47,7 +47,16 @@ fail() {
 
 assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: expected [$2], got [$1]"; }
 assert_contains() { grep -q -- "$2" "$1" || fail "${3:-$1 lacks [$2]}"; }
-assert_not_contains() { ! grep -q -- "$2" "$1" || fail "${3:-$1 has [$2]}"; }
+# A file that cannot be read (missing, say) fails it: grep's status 2 is no "not found".
+assert_not_contains() {
+  search_status=0
+  grep -q -- "$2" "$1" || search_status=$?
+  case $search_status in
+    0) fail "${3:-$1 has [$2]}" ;;
+    1) ;;
+    *) fail "cannot search $1 for [$2] (grep exit $search_status)" ;;
+  esac
+}
 
 # busybox_image IMG [make-busybox-image options...]
 busybox_image() {
