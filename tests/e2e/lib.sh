@@ -19,6 +19,29 @@ e2e_begin() {
   trap 'exit 143' TERM
   trap 'exit 129' HUP
   echo "== $TEST_NAME (work dir $WORK)"
+  start_watchdog
+}
+
+# ctest's TIMEOUT (CMake 3.25) SIGKILLs the sh alone: no trap runs, and the test's
+# namespaces, taps and guests stay. $E2E_WATCHDOG seconds (set below the TIMEOUT in
+# tests/e2e/CMakeLists.txt) after the start, a watchdog sends SIGTERM to this shell,
+# whose TERM trap cleans up. A trap waits for the foreground command to end, so the
+# watchdog also sends SIGTERM to this shell's children (by their parent's pid: a
+# running uml-bridge stops its guest and exits). It is stopped at exit by its own pid,
+# and it kills its own sleep; it holds none of ctest's output pipes.
+start_watchdog() {
+  WATCHDOG_PID=""
+  [ -n "${E2E_WATCHDOG:-}" ] || return 0
+  (
+    trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+    sleep "$E2E_WATCHDOG" &
+    nap=$!
+    wait "$nap"
+    echo "$E2E_WATCHDOG" > "$WORK/watchdog-fired"
+    kill -TERM $$
+    pkill -TERM -P $$
+  ) </dev/null >/dev/null 2>&1 &
+  WATCHDOG_PID=$!
 }
 
 # Registers a shell command to run at exit (last registered runs first).
@@ -27,6 +50,11 @@ $CLEANUPS"; }
 
 e2e_cleanup() {
   status=$?
+  [ -z "${WATCHDOG_PID:-}" ] || kill "$WATCHDOG_PID" 2>/dev/null || true
+  if [ -f "$WORK/watchdog-fired" ]; then
+    echo "FAIL: $TEST_NAME still running after $(cat "$WORK/watchdog-fired") s (E2E_WATCHDOG): stopped, cleaning up" >&2
+    [ "$status" = 0 ] && status=143
+  fi
   echo "$CLEANUPS" | while IFS= read -r command; do
     [ -n "$command" ] && eval "$command" >/dev/null 2>&1 || true
   done
