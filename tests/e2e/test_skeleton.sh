@@ -41,7 +41,7 @@ printf 'sleep 600\n' > "$WORK/hang.sh"
 busybox_image "$WORK/hang.img" --before "$WORK/hang.sh"
 on_exit "stop_guest_of hang"
 mkdir -p "$WORK/umldir"
-bridge_run hang --timeout 4 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/hang.img" root=/dev/ubda rw init=/init \
+bridge_run hang --timeout 10 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/hang.img" root=/dev/ubda rw init=/init \
   "uml_dir=$WORK/umldir"
 assert_eq "$BRIDGE_STATUS" 3 "bridge exit status on timeout"
 assert_contains "$WORK/hang.log" "no agent yet"
