@@ -19,6 +19,29 @@ e2e_begin() {
   trap 'exit 143' TERM
   trap 'exit 129' HUP
   echo "== $TEST_NAME (work dir $WORK)"
+  start_watchdog
+}
+
+# ctest's TIMEOUT (CMake 3.25) SIGKILLs the sh alone: no trap runs, and the test's
+# namespaces, taps and guests stay. $E2E_WATCHDOG seconds (set below the TIMEOUT in
+# tests/e2e/CMakeLists.txt) after the start, a watchdog sends SIGTERM to this shell,
+# whose TERM trap cleans up. A trap waits for the foreground command to end, so the
+# watchdog also sends SIGTERM to this shell's children (by their parent's pid: a
+# running uml-bridge stops its guest and exits). It is stopped at exit by its own pid,
+# and it kills its own sleep; it holds none of ctest's output pipes.
+start_watchdog() {
+  WATCHDOG_PID=""
+  [ -n "${E2E_WATCHDOG:-}" ] || return 0
+  (
+    trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+    sleep "$E2E_WATCHDOG" &
+    nap=$!
+    wait "$nap"
+    echo "$E2E_WATCHDOG" > "$WORK/watchdog-fired"
+    kill -TERM $$
+    pkill -TERM -P $$
+  ) </dev/null >/dev/null 2>&1 &
+  WATCHDOG_PID=$!
 }
 
 # Registers a shell command to run at exit (last registered runs first).
@@ -27,6 +50,11 @@ $CLEANUPS"; }
 
 e2e_cleanup() {
   status=$?
+  [ -z "${WATCHDOG_PID:-}" ] || kill "$WATCHDOG_PID" 2>/dev/null || true
+  if [ -f "$WORK/watchdog-fired" ]; then
+    echo "FAIL: $TEST_NAME still running after $(cat "$WORK/watchdog-fired") s (E2E_WATCHDOG): stopped, cleaning up" >&2
+    [ "$status" = 0 ] && status=143
+  fi
   echo "$CLEANUPS" | while IFS= read -r command; do
     [ -n "$command" ] && eval "$command" >/dev/null 2>&1 || true
   done
@@ -47,7 +75,16 @@ fail() {
 
 assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: expected [$2], got [$1]"; }
 assert_contains() { grep -q -- "$2" "$1" || fail "${3:-$1 lacks [$2]}"; }
-assert_not_contains() { ! grep -q -- "$2" "$1" || fail "${3:-$1 has [$2]}"; }
+# A file that cannot be read (missing, say) fails it: grep's status 2 is no "not found".
+assert_not_contains() {
+  search_status=0
+  grep -q -- "$2" "$1" || search_status=$?
+  case $search_status in
+    0) fail "${3:-$1 has [$2]}" ;;
+    1) ;;
+    *) fail "cannot search $1 for [$2] (grep exit $search_status)" ;;
+  esac
+}
 
 # busybox_image IMG [make-busybox-image options...]
 busybox_image() {
@@ -136,9 +173,18 @@ bridge_wait() {
 # The changes step STEP listed in run NAME's ready event, one JSON string per line
 # (empty when none). Relies on the agent's JSON keys being sorted (nlohmann's
 # default): {"changes":[...],"duration_us":N,"name":"STEP",...}.
+# A run without a ready event, or a ready event without step STEP, fails the test; in
+# a command substitution or a pipeline (a subshell, whose `fail` ends only itself) it
+# prints a line naming the problem instead of changes, so that no comparison with ""
+# or with an expected change can pass.
 ready_step_changes() {
-  ready_event "$1" |
-    grep -o "\"changes\":\[[^]]*\],\"duration_us\":[0-9]*,\"name\":\"$2\"" |
+  step_object=$(ready_event "$1" |
+    grep -o "\"changes\":\[[^]]*\],\"duration_us\":[0-9]*,\"name\":\"$2\"") || true
+  if [ -z "$step_object" ]; then
+    echo "(no step $2 in the ready event of $1)"
+    fail "$1: no step $2 in the ready event: $(ready_event "$1")"
+  fi
+  printf '%s\n' "$step_object" |
     sed 's/^"changes":\[//; s/\],"duration_us".*//; s/","/"\n"/g'
 }
 

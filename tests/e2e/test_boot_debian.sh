@@ -9,7 +9,8 @@
 # Each guest also gets a swap disk and eth0 on a tap in a network namespace of this
 # test: the storage and network fixups must take effect in that same boot (swap on
 # through fstab, hostfs mounted, eth0 addressed, default route, resolv.conf), and the
-# namespace pings the guest.
+# namespace pings the guest. The agent's hostfs entry mounts a directory of the test's
+# own (hostfs.hostdir), not the host's whole /.
 . "$(dirname "$0")/lib.sh"
 e2e_begin boot_debian
 probe=$(probe_dir)
@@ -22,6 +23,9 @@ ip -n "$NS" link set lo up
 ip -n "$NS" tuntap add dev tap0 mode tap
 ip -n "$NS" addr add 192.0.2.1/24 dev tap0
 ip -n "$NS" link set tap0 up
+HOSTDIR=$WORK/hostshare
+mkdir -p "$HOSTDIR"
+echo "host side of hostfs $$" > "$HOSTDIR/marker"
 NETARGS="eth0=tuntap,tap0 uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=192.0.2.1
   uml_agent.dns.nameservers=198.51.100.53 uml_agent.dns.search=example.test"
 
@@ -43,6 +47,7 @@ setsid /bin/sh -c '
   readlink /proc/1/exe > /mnt/probe/\$name.init
   cat /proc/swaps > /mnt/probe/\$name.swaps
   grep " /mnt/host hostfs " /proc/mounts > /mnt/probe/\$name.hostfs
+  cat /mnt/host/marker > /mnt/probe/\$name.hostmarker 2>&1
   cat /etc/fstab > /mnt/probe/\$name.fstab
   cat /etc/resolv.conf > /mnt/probe/\$name.resolv
   cat /proc/net/route > /mnt/probe/\$name.route
@@ -75,7 +80,8 @@ CMDS
   truncate -s 32M "$WORK/$name.swap" && mkswap "$WORK/$name.swap" >/dev/null
   # shellcheck disable=SC2086 # KARGS, NETARGS: extra kernel arguments, split on purpose
   BRIDGE_WRAP="ip netns exec $NS" bridge_run "$name" --timeout 180 --detach -- "$UML_KERNEL" \
-    mem=256M "ubd0=$WORK/$name.img" "ubd1=$WORK/$name.swap" root=/dev/ubda rw $NETARGS ${KARGS:-}
+    mem=256M "ubd0=$WORK/$name.img" "ubd1=$WORK/$name.swap" root=/dev/ubda rw \
+    "uml_agent.hostfs.hostdir=$HOSTDIR" $NETARGS ${KARGS:-}
   assert_eq "$BRIDGE_STATUS" 0 "$name: bridge exit status"
   echo "$name: ready $(( $(date +%s) - boot_start )) s after the start of the guest"
   i=0
@@ -87,11 +93,14 @@ CMDS
   # Storage and network fixups took effect in this same boot.
   assert_contains "$probe/$name.swaps" "^/dev/ubdb "
   assert_contains "$probe/$name.fstab" "^/dev/ubdb none swap"
-  assert_contains "$probe/$name.fstab" "^none /mnt/host hostfs"
+  assert_contains "$probe/$name.fstab" "^none /mnt/host hostfs $HOSTDIR 0 0\$"
   assert_contains "$probe/$name.hostfs" "hostfs"
+  assert_eq "$(cat "$probe/$name.hostmarker")" "host side of hostfs $$" "$name: a host file read through /mnt/host"
   assert_contains "$probe/$name.resolv" "^nameserver 198.51.100.53"
   assert_contains "$probe/$name.resolv" "^search example.test"
-  assert_not_contains "$probe/$name.operstate" "down"  # UML reports "unknown" when up
+  # UML's network driver reports no carrier state: "unknown" when up.
+  grep -qxE 'up|unknown' "$probe/$name.operstate" ||
+    fail "$name: eth0 is not up (operstate: $(cat "$probe/$name.operstate" 2>&1))"
   # Default route (destination 0) via 192.0.2.1 (0100 02C0 in /proc/net/route's hex).
   assert_contains "$probe/$name.route" "^eth0	00000000	010200C0"
   assert_not_contains "$WORK/$name.ping" "ping failed"

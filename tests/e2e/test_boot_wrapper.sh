@@ -28,6 +28,7 @@ done
 echo "status exit $?" >> /mnt/$name.status
 grep " /lib/modules/" /proc/mounts > /mnt/$name.mounts
 grep "^/dev/root / " /proc/mounts > /mnt/$name.root
+cp /etc/fstab /mnt/$name.fstab
 ls /lib/modules/$(uname -r)/kernel > /mnt/$name.modules 2>&1
 poweroff -f
 OBSERVE
@@ -103,12 +104,17 @@ bridge_run gate --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/gate.img" root
 assert_eq "$BRIDGE_STATUS" 0 "bridge exit status with a TCP gate"
 ready_event gate | grep -q '"name":"gate:tcp:2222","status":"ok"' || fail "gate not ok: $(ready_event gate)"
 
-# 6. A gate that never holds: ready after the timeout, failed, naming the gate.
+# 6. Gates that never hold (a file never made; a TCP port nothing listens on: this
+#    image starts no listener): ready after the timeout, failed, naming each gate.
 boot_case nogate
 bridge_run nogate --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/nogate.img" root=/dev/ubda rw \
-  init=/sbin/uml-agent uml_agent.ready.file=/run/never uml_agent.ready.timeout_ms=1500
-assert_eq "$BRIDGE_STATUS" 1 "bridge exit status with a gate that never holds"
-ready_event nogate | grep -q '"name":"gate:file:/run/never".*did not hold within 1500 ms' || fail "gate failure not reported: $(ready_event nogate)"
+  init=/sbin/uml-agent uml_agent.ready.file=/run/never uml_agent.ready.tcp=2223 \
+  uml_agent.ready.timeout_ms=1500
+assert_eq "$BRIDGE_STATUS" 1 "bridge exit status with gates that never hold"
+ready_event nogate | grep -q '"name":"gate:file:/run/never","reason":"did not hold within 1500 ms[^}]*"status":"failed"' ||
+  fail "file gate failure not reported: $(ready_event nogate)"
+ready_event nogate | grep -q '"name":"gate:tcp:2223","reason":"did not hold within 1500 ms[^}]*"status":"failed"' ||
+  fail "TCP gate failure not reported: $(ready_event nogate)"
 
 # 7. Booted with `ro`: the fixups still write (the wrapper remounts / read-write for
 #    them) and the real init gets the root read-only, as the kernel mounted it.
@@ -116,6 +122,9 @@ boot_case readonly
 bridge_run readonly --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/readonly.img" root=/dev/ubda ro \
   init=/sbin/uml-agent
 assert_eq "$BRIDGE_STATUS" 0 "bridge exit status for a read-only root"
-ready_event readonly | grep -q '+ mount hostfs:/usr/lib/uml/modules/' || fail "no modules mount on a ro root: $(ready_event readonly)"
+# What the real init finds: the module tree mounted (on a directory the agent may have
+# had to make), the fstab the agent wrote on the root, and the root read-only again.
+assert_contains "$probe/readonly.mounts" " /lib/modules/[^ ]* hostfs ro,"
+assert_contains "$probe/readonly.fstab" '^none /mnt/host hostfs defaults 0 0$'
 assert_contains "$probe/readonly.root" " ro,"
 assert_contains "$probe/plain.root" " rw,"

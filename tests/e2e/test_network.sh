@@ -110,7 +110,8 @@ cat /etc/resolv.conf > \$P/resolv 2>&1
 cat /etc/network/interfaces > \$P/interfaces 2>&1
 cat /etc/network/interfaces.d/uml-agent-eth0 > \$P/interfaces.d 2>&1
 cat /etc/sysconfig/network-scripts/ifcfg-eth0 > \$P/ifcfg 2>&1
-/sbin/uml-agent boot --only net,dns --dry-run > \$P/replan 2>/dev/null
+/sbin/uml-agent boot --only net,dns --dry-run > \$P/replan 2> \$P/replan.log
+echo "exit \$?" >> \$P/replan.log
 ping -c 3 -W 2 192.0.2.1 > \$P/guest-ping 2>&1; echo "exit \$?" >> \$P/guest-ping
 touch \$P/collected
 i=0; while [ ! -e \$P/done ] && [ \$i -lt 60 ]; do sleep 1; i=\$((i+1)); done
@@ -147,6 +148,7 @@ assert_contains "$PROBE/resolv" "^search example.test lab.example.test$"
 assert_contains "$PROBE/resolv" "^options ndots:2$"
 assert_contains "$PROBE/guest-ping" "exit 0"
 assert_eq "$(cat "$PROBE/replan")" "" "a second run of net and dns plans nothing"
+assert_contains "$PROBE/replan.log" '^exit 0$'
 assert_contains "$PROBE/interfaces" "^source /etc/network/interfaces.d/\*"
 assert_contains "$PROBE/interfaces" "^#uml-agent: iface eth0 inet dhcp"
 assert_contains "$PROBE/interfaces" "^iface lo inet loopback"

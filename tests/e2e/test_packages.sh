@@ -8,7 +8,7 @@ e2e_begin packages
 : "${UMLA_BUILD_DIR:?set UMLA_BUILD_DIR to the build directory}"
 
 for pkg in uml-agent uml-bridge; do
-  if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q installed; then
+  if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed'; then
     fail "$pkg is already installed on this machine; remove it (dpkg -P $pkg) to run this test"
   fi
 done

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Walking skeleton: a busybox guest whose boot script runs the static agent reports
-# ready to `uml-bridge run` over the default console line; exit codes 0, 3 and 4.
+# ready to `uml-bridge run` over the default console line; exit codes 0, 1, 2, 3, 4
+# and 143 (SIGTERM).
 . "$(dirname "$0")/lib.sh"
 e2e_begin skeleton
 
@@ -41,13 +42,36 @@ printf 'sleep 600\n' > "$WORK/hang.sh"
 busybox_image "$WORK/hang.img" --before "$WORK/hang.sh"
 on_exit "stop_guest_of hang"
 mkdir -p "$WORK/umldir"
-bridge_run hang --timeout 4 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/hang.img" root=/dev/ubda rw init=/init \
+bridge_run hang --timeout 10 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/hang.img" root=/dev/ubda rw init=/init \
   "uml_dir=$WORK/umldir"
 assert_eq "$BRIDGE_STATUS" 3 "bridge exit status on timeout"
 assert_contains "$WORK/hang.log" "no agent yet"
 assert_contains "$WORK/hang.log" "kernel up (mconsole $WORK/umldir/umla-"
 assert_not_contains "$WORK/hang.log" "ignored the guest's mconsole socket"
 if guest_alive hang; then fail "the timed-out guest is still running"; fi
+
+# 3b. The bridge is sent SIGTERM while it waits (the same hanging guest, so ready never
+#     comes first): exit 128+15, and the bridge stops its guest before it goes.
+on_exit "stop_guest_of term"
+"$UML_BRIDGE" run --json --console-log "$WORK/term.console.log" --timeout 120 -- "$UML_KERNEL" \
+  mem=64M "ubd0=$WORK/hang.img" root=/dev/ubda rw init=/init "uml_dir=$WORK/umldir" \
+  >"$WORK/term.json" 2>"$WORK/term.log" &
+term_bridge=$!
+on_exit "kill -KILL $term_bridge"
+i=0
+until grep -q "kernel up" "$WORK/term.log"; do
+  i=$((i + 1))
+  [ "$i" -le 900 ] || fail "the SIGTERM case: no kernel up within 90 s"
+  kill -0 "$term_bridge" 2>/dev/null || fail "the SIGTERM case: the bridge ended before kernel up"
+  sleep 0.1
+done
+kill -TERM "$term_bridge"
+term_status=0
+wait "$term_bridge" || term_status=$?
+assert_eq "$term_status" 143 "bridge exit status on SIGTERM"
+assert_contains "$WORK/term.log" "interrupted by Terminated; stopping the guest"
+[ -n "$(guest_pid term)" ] || fail "the SIGTERM case: the bridge did not say which guest it started"
+if guest_alive term; then fail "the guest of the bridge sent SIGTERM is still running"; fi
 
 # 4. A guest that fails a step is ready with exit 1 (a broken config file).
 printf '{ "channel": \n' > "$WORK/broken.json"

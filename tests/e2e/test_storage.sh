@@ -4,13 +4,17 @@
 # devtmpfs.mount=0 ubd0=root ubd1=swap. After ready the nodes are right, the swap is
 # on, /mnt/host is a hostfs mount of the host's files and fstab says so (with a
 # backup); a second boot changes nothing; with devnodes.prune the stale nodes go.
+# The hostfs entry mounts a directory of the test's own (hostfs.hostdir), not the
+# host's whole /.
 # Then the same with devtmpfs on /dev and an fstab whose swap entry names a disk
 # that does not exist. A control run without devnodes shows the seed symptom.
 . "$(dirname "$0")/lib.sh"
 e2e_begin storage
 
 PROBE=$(probe_dir)
-echo "host side of hostfs $$" > "$WORK/marker"
+HOSTDIR=$WORK/hostshare
+mkdir -p "$HOSTDIR"
+echo "host side of hostfs $$" > "$HOSTDIR/marker"
 truncate -s 32M "$WORK/swap.img"
 mkswap -L umlswap "$WORK/swap.img" >/dev/null
 # A disk with an MBR holding two partitions (LBA 2048 and 6144, 4096 sectors each),
@@ -31,7 +35,7 @@ cat /proc/swaps > /probe/swaps
 grep -v ' /probe ' /proc/mounts > /probe/mounts
 cp /etc/fstab /probe/fstab
 [ -f /etc/fstab.uml-agent.bak ] && cp /etc/fstab.uml-agent.bak /probe/fstab.bak
-cat /mnt/host$WORK/marker > /probe/host-marker 2>&1
+cat /mnt/host/marker > /probe/host-marker 2>&1
 # A second run in the same boot plans nothing.
 /sbin/uml-agent boot --dry-run --only devnodes,fstab > /probe/second-plan 2> /probe/second-plan.log
 echo "exit \$?" >> /probe/second-plan.log
@@ -49,7 +53,7 @@ boot() {
   rm -rf "$PROBE"/* && mkdir -p "$PROBE"
   on_exit "stop_guest_of $name"
   bridge_run "$name" --timeout 90 -- "$UML_KERNEL" mem=64M "ubd0=$image" "ubd1=$WORK/swap.img" \
-    root=/dev/ubda rw init=/init "$@"
+    root=/dev/ubda rw init=/init "uml_agent.hostfs.hostdir=$HOSTDIR" "$@"
   assert_eq "$BRIDGE_STATUS" "${BOOT_STATUS:-0}" "bridge exit status of $name"
   [ "${BOOT_STATUS:-0}" != 0 ] || ready_event "$name" | grep -q '"ok":true' ||
     fail "$name: ready event not ok: $(ready_event "$name")"
@@ -71,7 +75,7 @@ check_guest() {
   assert_contains "$p/mounts" '^none /mnt/host hostfs '
   assert_eq "$(cat "$p/host-marker")" "host side of hostfs $$" "a host file read through /mnt/host"
   assert_contains "$p/fstab" '^# uml-agent: host files$'
-  assert_contains "$p/fstab" '^none /mnt/host hostfs defaults 0 0$'
+  assert_contains "$p/fstab" "^none /mnt/host hostfs $HOSTDIR 0 0\$"
   assert_eq "$(cat "$p/second-plan")" "" "second plan in the same boot"
   assert_contains "$p/second-plan.log" '^exit 0$'
   assert_contains "$p/legacy-swapon" '^ok$'
@@ -108,14 +112,14 @@ assert_contains "$WORK/seed1.devnodes" '"+ /dev/ubd/1 b 98:16 0660 0:0"'
 assert_contains "$WORK/seed1.devnodes" '"+ /dev/ubdb b 98:16 0660 0:0"'
 assert_not_contains "$WORK/seed1.devnodes" '/dev/ubd/0 '  # right already: left alone
 ready_step_changes seed1 fstab > "$WORK/seed1.fstab-changes"
-assert_contains "$WORK/seed1.fstab-changes" '"+ none /mnt/host hostfs defaults 0 0"'
+assert_contains "$WORK/seed1.fstab-changes" "\"+ none /mnt/host hostfs $HOSTDIR 0 0\""
 assert_contains "$WORK/seed1.fstab-changes" '"+ /mnt/host/ d 0755"'
 ready_step_changes seed1 activate > "$WORK/seed1.activate"
 assert_contains "$WORK/seed1.activate" '"+ swapon /dev/ubdb"'
-assert_contains "$WORK/seed1.activate" '"+ mount -t hostfs none /mnt/host"'
+assert_contains "$WORK/seed1.activate" "\"+ mount -t hostfs none /mnt/host -o $HOSTDIR\""
 # The swap entry named the right disk: it is kept byte for byte; the old file is the backup.
 cmp -s "$WORK/seed1.probe/fstab.bak" "$WORK/seed.fstab" || fail "seed1: the backup is not the original fstab"
-{ cat "$WORK/seed.fstab"; printf '# uml-agent: host files\nnone /mnt/host hostfs defaults 0 0\n'; } > "$WORK/seed.expected"
+{ cat "$WORK/seed.fstab"; printf '# uml-agent: host files\nnone /mnt/host hostfs %s 0 0\n' "$HOSTDIR"; } > "$WORK/seed.expected"
 cmp -s "$WORK/seed1.probe/fstab" "$WORK/seed.expected" || fail "seed1: fstab is not the original plus the hostfs entry"
 
 # 2. The same image again: nodes and fstab are right already.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Several guests from one image: examples/three-guests.sh starts three guests on COW
 # layers over one busybox image, each with its own address on a bridge in a network
-# namespace of the test's own; all three report ready, answer ping at their address,
+# namespace of the test's own; all three report ready with the agent's net step ok
+# (nothing else in the image configures eth0), answer ping at their address,
 # and the shared image is unchanged. A fourth run shows the preflight seeing the
 # running guests (memory sum, backing file shared, a COW layer in use refused).
 . "$(dirname "$0")/lib.sh"
@@ -11,14 +12,15 @@ e2e_begin three_guests
 export HOME="$WORK/home"
 mkdir -p "$HOME"
 
-# Stand-in for the agent's network step (another feature): the guest sets the address
-# it was given as uml_agent.net.address= on eth0, then stays up after the agent's ready.
-cat > "$WORK/net.sh" <<'NET'
-addr=$(sed -n 's/.*uml_agent\.net\.address=\([0-9.]*\/[0-9]*\).*/\1/p' /proc/cmdline)
-ip link set eth0 up && ip addr add "$addr" dev eth0
-NET
-printf 'echo "guest cmdline: $(cat /proc/cmdline)"\nsleep 600\n' > "$WORK/stay.sh"
-busybox_image "$WORK/shared.img" --before "$WORK/net.sh" --after "$WORK/stay.sh"
+# Nothing in the image configures eth0: the address given as uml_agent.net.address=
+# is set by the agent's net step alone. After the agent's ready the guest shows what
+# it has on eth0 and stays up.
+cat > "$WORK/stay.sh" <<'STAY'
+echo "guest cmdline: $(cat /proc/cmdline)"
+echo "guest eth0: $(ip -4 -o addr show dev eth0)"
+sleep 600
+STAY
+busybox_image "$WORK/shared.img" --after "$WORK/stay.sh"
 sum_before=$(md5sum < "$WORK/shared.img")
 
 ns=umla-e2e-3g-$$
@@ -53,6 +55,19 @@ for n in 1 2 3; do
   kill -0 "$(cat "$state/guest$n.pid")" || fail "guest$n is not running"
   [ -s "$state/guest$n.cow" ] || fail "no COW layer for guest$n"
   assert_contains "$state/guest$n.console" "uml_agent.net.address=192.0.2.1$n/24"
+  # The agent's net step ran (not skipped), changed something and did not fail, and the
+  # guest's ready said every step was ok; the address it set is on eth0.
+  grep -q ': step net ok ([1-9][0-9]* changes' "$state/guest$n.log" ||
+    fail "guest$n: the net step did not configure eth0: $(grep 'step net' "$state/guest$n.log")"
+  assert_contains "$state/guest$n.log" "ready: every step ok"
+  # (the guest prints it after ready, which is when the bridge returned)
+  i=0
+  until grep -q "guest eth0:" "$state/guest$n.console"; do
+    i=$((i + 1))
+    [ "$i" -le 300 ] || fail "guest$n did not show eth0 within 30 s after ready"
+    sleep 0.1
+  done
+  assert_contains "$state/guest$n.console" "guest eth0: .* inet 192.0.2.1$n/24 "
   in_ns ping -c 1 -W 5 "192.0.2.1$n" >/dev/null || fail "guest$n does not answer at 192.0.2.1$n"
 done
 
