@@ -23,8 +23,10 @@ class FakeFileSystem : public FileSystem {
   std::vector<std::string> hidden;  // paths HideFile took out of use
   std::vector<std::string> listed;  // directories ListDirectory was asked about
   std::string fail_write;  // a path whose write or hiding fails
+  std::string fail_read;   // a path that is there but cannot be read
 
   Result<std::string> ReadFile(const std::string& path) override {
+    if (path == fail_read) return Status::Error("read " + path + ": Input/output error");
     auto it = files.find(path);
     if (it == files.end()) return Status::Error("open " + path + ": No such file or directory");
     return it->second;

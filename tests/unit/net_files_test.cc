@@ -173,6 +173,22 @@ TEST_F(NetFilesTest, AnEarlierNameOfTheSameInterfacesPartFileGoes) {
   EXPECT_TRUE(files.files.count(HiddenPath(dotted)));
 }
 
+// An interfaces file that is there but cannot be read is not replaced by one made
+// from nothing; the step fails naming it, and the other files are still written.
+TEST_F(NetFilesTest, AnUnreadableInterfacesFileIsLeftAloneAndNamed) {
+  const std::string interfaces = "/etc/network/interfaces";
+  files.files[interfaces] = "auto lo\niface lo inet loopback\n";
+  files.fail_read = interfaces;
+  StepOutcome outcome = Run(*net, kNetCmdline);
+  EXPECT_FALSE(outcome.status.ok());
+  EXPECT_NE(outcome.status.message().find("read /etc/network/interfaces: Input/output error"),
+            std::string::npos)
+      << outcome.status.message();
+  EXPECT_EQ(files.files[interfaces], "auto lo\niface lo inet loopback\n");
+  EXPECT_EQ(std::count(files.writes.begin(), files.writes.end(), interfaces), 0);
+  EXPECT_EQ(std::count(files.writes.begin(), files.writes.end(), kPart0), 1);
+}
+
 TEST(IfupdownInterfaces, EveryEditIsUndoneFromTheFileAlone) {
   std::string adapted = umla::testing::ReadGolden("net/interfaces.out");
   std::string original = umla::testing::ReadGolden("net/interfaces.in");

@@ -1,5 +1,6 @@
 #include "agent/steps/net/persistent_plan.h"
 
+#include <algorithm>
 #include <set>
 
 #include "agent/steps/net/ifupdown_interfaces.h"
@@ -84,22 +85,32 @@ Status WriteFiles(FileSystem& files, const std::vector<FileWrite>& writes,
 
 DistributionFiles PlanDistributionFiles(FileSystem& files, const NetSettings& net) {
   NetworkLayout layout = DetectNetworkLayout(files);
-  Result<std::string> interfaces =
-      layout.ifupdown ? files.ReadFile(kIfupdownInterfaces) : std::string();
+  Result<std::optional<std::string>> interfaces =
+      layout.ifupdown ? files.ReadFileIfPresent(kIfupdownInterfaces)
+                      : Result<std::optional<std::string>>(std::nullopt);
+  DistributionFiles plan;
   std::vector<FileWrite> wanted;
   if (net.persist) {
-    wanted = PlanPersistentFiles(layout, net.iface, net.config, interfaces.ok() ? *interfaces : "");
-  } else if (layout.ifupdown && interfaces.ok()) {
-    wanted.push_back({kIfupdownInterfaces, RestoreIfupdownInterfaces(*interfaces, true)});
+    wanted = PlanPersistentFiles(layout, net.iface, net.config,
+                                 interfaces.ok() && *interfaces ? **interfaces : "");
+  } else if (interfaces.ok() && *interfaces) {
+    wanted.push_back({kIfupdownInterfaces, RestoreIfupdownInterfaces(**interfaces, true)});
   }
-  DistributionFiles plan;
+  // An interfaces file that is there but cannot be read is never replaced by one made
+  // from nothing: it is left alone and named; the other files still go ahead.
+  if (!interfaces.ok()) {
+    plan.errors.push_back(interfaces.status().message() + " (left alone)");
+    wanted.erase(std::remove_if(wanted.begin(), wanted.end(),
+                                [](const FileWrite& write) { return write.path == kIfupdownInterfaces; }),
+                 wanted.end());
+  }
   plan.writes = ChangedFiles(files, wanted);
   if (net.persist && plan.writes.empty()) return plan;
   std::set<std::string> kept;
   for (const auto& write : wanted) kept.insert(write.path);
   StaleFiles stale = FindStaleFiles(files, AgentFileDirectories(layout), kept);
   plan.removals = std::move(stale.removals);
-  plan.errors = std::move(stale.errors);
+  plan.errors.insert(plan.errors.end(), stale.errors.begin(), stale.errors.end());
   return plan;
 }
 

@@ -40,7 +40,8 @@ std::vector<AgentFileDirectory> AgentFileDirectories(const NetworkLayout& layout
 std::vector<FileWrite> ChangedFiles(FileSystem& files, const std::vector<FileWrite>& writes);
 
 // Writes each file atomically, creating its directory when missing (one level).
-// Appends "+ write PATH" to `changes` per file written; stops at the first failure.
+// Appends "+ write PATH" to `changes` per file written; a file that cannot be written
+// does not keep the others back (every failure is in the returned error).
 Status WriteFiles(FileSystem& files, const std::vector<FileWrite>& writes,
                   std::vector<std::string>* changes);
 
