@@ -105,7 +105,8 @@ class FakeNetworkControl : public NetworkControl {
         return Do("AddAddress", iface, [&](InterfaceSnapshot& s) {
           s.addresses.push_back(action.address);
           Ipv4Prefix subnet{NetworkOf(action.address.prefix), action.address.prefix.length};
-          s.routes.push_back({{subnet, std::nullopt}, true});
+          // As the kernel: no prefix route for a /32 (its prefix is the address).
+          if (subnet.length < 32) s.routes.push_back({{subnet, std::nullopt}, true});
         });
       case NetAction::kDeleteAddress:
         return Do("DeleteAddress", iface, [&](InterfaceSnapshot& s) {

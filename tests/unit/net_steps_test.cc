@@ -117,6 +117,9 @@ TEST_F(NetStepsTest, PointToPointSlash32ReachesItsGatewayFirst) {
             "+ link eth0 up\n+ address 203.0.113.5/32 dev eth0\n+ route 192.0.2.1/32 dev eth0\n"
             "+ route default via 192.0.2.1 dev eth0\n");
   ASSERT_TRUE(Run(*net, cmdline).status.ok());
+  plan.clear();  // a second run: nothing left to do on the interface
+  ASSERT_TRUE(Run(*net, cmdline, true).status.ok());
+  EXPECT_EQ(plan, "");
   const std::string& stanza = files.files["/etc/network/interfaces.d/uml-agent-eth0"];
   EXPECT_NE(stanza.find("    up ip route replace 192.0.2.1/32 dev eth0\n"
                         "    up ip route replace 0.0.0.0/0 via 192.0.2.1 dev eth0\n"),

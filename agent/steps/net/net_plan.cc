@@ -5,10 +5,17 @@
 namespace umla::agent {
 namespace {
 
+// A /32 has no subnet: the kernel adds no route with such an address (its prefix is
+// the address itself), so none is wanted, and a second run finds nothing to do.
+bool HasSubnetRoute(const GuestNetConfig& wanted) { return wanted.address.length < 32; }
+
 // Subnet route first, other on-link routes, gatewayed routes, the default route last:
 // a gateway must be reachable when its route is added.
 std::vector<NetRoute> WantedRoutes(const GuestNetConfig& wanted) {
-  std::vector<NetRoute> routes = {{{NetworkOf(wanted.address), wanted.address.length}, std::nullopt}};
+  std::vector<NetRoute> routes;
+  if (HasSubnetRoute(wanted)) {
+    routes.push_back({{NetworkOf(wanted.address), wanted.address.length}, std::nullopt});
+  }
   for (const auto& route : wanted.routes) {
     if (!route.gateway) routes.push_back(route);
   }
@@ -60,7 +67,8 @@ std::vector<NetAction> PlanInterface(const GuestNetConfig& wanted, const Interfa
 
   for (size_t i = 0; i < routes.size(); ++i) {
     const InterfaceRoute* present = RouteTo(now, routes[i].destination);
-    if (i == 0 && !has_address) continue;  // the kernel adds the subnet route with the address
+    // The kernel adds the subnet route with the address.
+    if (i == 0 && HasSubnetRoute(wanted) && !has_address) continue;
     bool same = present && present->route.gateway == routes[i].gateway;
     if (!same || address_changed) plan.push_back({NetAction::kReplaceRoute, 0, {}, routes[i]});
   }
