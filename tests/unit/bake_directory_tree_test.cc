@@ -11,18 +11,14 @@
 #include "host-bridge/bake/bake_apply.h"
 #include "host-bridge/bake/root_tree.h"
 #include "host-bridge/commands/bake.h"
+#include "tests/unit/slurp.h"
 
 namespace umla::bridge {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using umla::testing::Slurp;
 
 void Put(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());

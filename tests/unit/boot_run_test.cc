@@ -17,18 +17,14 @@
 #include "agent/commands/boot.h"
 #include "agent/commands/init.h"
 #include "agent/system/file_system.h"
+#include "tests/unit/slurp.h"
 
 namespace umla::agent {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using umla::testing::Slurp;
 
 // What the directory sync found when it ran (the fault hook sees it first).
 std::string g_tree;

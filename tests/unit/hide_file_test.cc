@@ -11,18 +11,14 @@
 #include <sstream>
 
 #include "agent/system/file_system.h"
+#include "tests/unit/slurp.h"
 
 namespace umla::agent {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using umla::testing::Slurp;
 
 class HideFileTest : public ::testing::Test {
  protected:
