@@ -144,7 +144,8 @@ TEST(NetSettings, LeadingZerosAreRefusedNamingKeyAndNumber) {
             "setting dns.nameservers=\"198.51.100.053\" (from kernel command line): expected IPv4 "
             "addresses separated by commas (bad item \"198.51.100.053\"; \"053\" " +
                 std::string(kOctal) + ")");
-  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.0/24"), "(accepted)");  // a single 0 is fine
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.10/24 uml_agent.net.gateway=192.0.2.1"),
+            "(accepted)");  // a single 0 is fine
 }
 
 // The kernel refuses a next hop that is the subnet's network or broadcast address, or
@@ -171,6 +172,18 @@ TEST(NetSettings, GatewayMustBeAnotherHostOfTheSubnet) {
             "203.0.113.5/32's subnet; net.gateway must be in it (a gateway elsewhere, as a /32 "
             "address needs, goes in net.routes after an on-link route to it: "
             "192.0.2.1/32,0.0.0.0/0@192.0.2.1)");
+}
+
+TEST(NetSettings, AddressMustBeAHostOfItsSubnet) {
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.0/24"),
+            "setting net.address=\"192.0.2.0/24\" (from kernel command line): 192.0.2.0 is the "
+            "network address of 192.0.2.0/24, not one a host can have");
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.3/30"),
+            "setting net.address=\"192.0.2.3/30\" (from kernel command line): 192.0.2.3 is the "
+            "broadcast address of 192.0.2.0/30, not one a host can have");
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.0/31"), "(accepted)");
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.1/31"), "(accepted)");
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.0/32"), "(accepted)");
 }
 
 // A route's gateway must be reachable when the route is added: in the subnet, or

@@ -67,6 +67,14 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
   if (!address || address->length == 0) {
     return BadAddress(settings, kNetAddressKey, "ADDR/PREFIX such as 192.0.2.2/24");
   }
+  // The kernel takes such an address, but nothing on the subnet can reach it.
+  if (IsNetworkOrBroadcast(*address, address->address)) {
+    bool network = address->address == NetworkOf(*address);
+    return Refused(settings, kNetAddressKey,
+                   FormatIpv4(address->address) + " is the " + (network ? "network" : "broadcast") +
+                       " address of " + FormatIpv4Prefix({NetworkOf(*address), address->length}) +
+                       ", not one a host can have");
+  }
   GuestNetConfig& config = net.config;
   config.address = *address;
   config.broadcast = DefaultBroadcastOf(*address);
