@@ -13,6 +13,7 @@
 #include <cstring>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <vector>
 
 namespace umla::agent {
@@ -160,16 +161,16 @@ Status ReplaceFile(const std::string& target, const std::string& content,
   return Status::Ok();
 }
 
-// Where the version a change replaces is kept: the first backup (`target` +
-// kBackupSuffix, the file before the agent first changed it) is never replaced, so
-// the original survives any number of runs; once it exists, each change keeps the
-// version it replaces as the previous one (kPreviousSuffix), so a hand edit made
-// since is not lost either. Moves `temp` (a fresh link, copy or symlink of that
+// Where the version a change replaces is kept: the first backup (BackupPath(target),
+// the file before the agent first changed it) is never replaced, so the original
+// survives any number of runs; once it exists, each change keeps the version it
+// replaces as the previous one (PreviousPath), so a hand edit made since is not lost
+// either. Moves `temp` (a fresh link, copy or symlink of that
 // version) into the first slot that applies.
 int PlaceOldVersion(const std::string& temp, const std::string& target) {
-  if (RenameIfStillMissing(temp, target + kBackupSuffix) == 0) return 0;
+  if (RenameIfStillMissing(temp, BackupPath(target)) == 0) return 0;
   if (errno != EEXIST) return -1;
-  return Injected("rename") ? -1 : ::rename(temp.c_str(), (target + kPreviousSuffix).c_str());
+  return Injected("rename") ? -1 : ::rename(temp.c_str(), PreviousPath(target).c_str());
 }
 
 // Replaces `target` (stat `st`) and keeps `old` as its old version, written first:
@@ -178,8 +179,8 @@ int PlaceOldVersion(const std::string& temp, const std::string& target) {
 Status ReplaceKeepingCopy(const std::string& target, const std::string& content,
                           const std::string& old, const struct stat& st, DeferredSyncs* later) {
   bool taken = false;
-  Status copied = ReplaceFile(target + kBackupSuffix, old, &st, Sync::kFile, nullptr, &taken);
-  if (taken) copied = ReplaceFile(target + kPreviousSuffix, old, &st, Sync::kFile);
+  Status copied = ReplaceFile(BackupPath(target), old, &st, Sync::kFile, nullptr, &taken);
+  if (taken) copied = ReplaceFile(PreviousPath(target), old, &st, Sync::kFile);
   if (!copied.ok()) return copied.Annotate("keeping a backup of " + target);
   return ReplaceFile(target, content, &st, Sync::kFileAndDirectory, later);
 }
@@ -194,9 +195,9 @@ Status ReplaceKeepingCopy(const std::string& target, const std::string& content,
 // link.
 Status ReplaceKeepingLink(const std::string& target, const std::string& content,
                           const struct stat& st, DeferredSyncs* later) {
-  int linked = Injected("link") ? -1 : ::link(target.c_str(), (target + kBackupSuffix).c_str());
+  int linked = Injected("link") ? -1 : ::link(target.c_str(), BackupPath(target).c_str());
   if (linked == 0) return ReplaceFile(target, content, &st, Sync::kFileAndDirectory, later);
-  std::string previous = target + kPreviousSuffix;
+  std::string previous = PreviousPath(target);
   std::string temp = previous + kTempSuffix;
   if (errno == EEXIST) {
     linked = Injected("link") ? -1 : CreateOverLeftover(temp, [&] {
@@ -230,7 +231,7 @@ Status KeepSymlink(const std::string& target) {
     return Status::FromErrno("readlink " + target, length < 0 ? errno : ENAMETOOLONG);
   }
   std::string points_to(link, static_cast<size_t>(length));
-  std::string temp = target + kBackupSuffix + kTempSuffix;
+  std::string temp = BackupPath(target) + kTempSuffix;
   if (Injected("link") || CreateOverLeftover(temp, [&] {
         return ::symlink(points_to.c_str(), temp.c_str());
       }) != 0) {
@@ -583,6 +584,17 @@ Status RealFileSystem::MakeDirectory(const std::string& path) {
 std::string HiddenPath(const std::string& path) {
   size_t slash = path.rfind('/');
   return path.substr(0, slash + 1) + "." + path.substr(slash + 1);
+}
+
+std::string OldVersionBase(const std::string& path) {
+  std::string dir = path.substr(0, path.rfind('/') + 1);
+  for (const char* scanned : {"/etc/network/interfaces.d/", "/etc/sysconfig/network-scripts/"}) {
+    std::string_view tail(scanned);
+    if (dir.size() >= tail.size() && dir.compare(dir.size() - tail.size(), tail.size(), tail) == 0) {
+      return HiddenPath(path);
+    }
+  }
+  return path;
 }
 
 }  // namespace umla::agent

@@ -190,6 +190,18 @@ int CreateOverLeftover(const std::string& path, Create create) {
 inline constexpr const char* kBackupSuffix = ".uml-agent.bak";
 inline constexpr const char* kPreviousSuffix = ".uml-agent.prev";
 
+// The name a changed file's old versions are kept under (+ kBackupSuffix or
+// kPreviousSuffix): the path itself, or its HiddenPath in a directory whose every
+// entry a distribution reads as configuration (ifupdown's `source
+// /etc/network/interfaces.d/*` would read a backup as a second stanza for the
+// interface; Red Hat's scripts read every ifcfg-* but a few suffixes, `.prev` not
+// among them). Works on guest and host paths alike (it looks at the path's end).
+std::string OldVersionBase(const std::string& path);
+inline std::string BackupPath(const std::string& path) { return OldVersionBase(path) + kBackupSuffix; }
+inline std::string PreviousPath(const std::string& path) {
+  return OldVersionBase(path) + kPreviousSuffix;
+}
+
 // Where FileSystem::HideFile keeps a file it takes out of use: DIR/.NAME, in the same
 // directory (a rename, no copy), a name that shell globs (ifupdown's "source DIR/*"),
 // run-parts and the distributions' "ifcfg-*" or "*.network" scans all pass over.

@@ -97,10 +97,21 @@ assert_eq "$outside" 2 "netconf exit status for an address outside the subnet"
 assert_contains "$WORK/netconf-out.err" "outside the subnet of br0"
 
 # 3. The guest: its image uses ifupdown (with a DHCP stanza for eth0 that must not
-#    win) and Red Hat network-scripts; the after-hook records what the guest sees.
+#    win) and Red Hat network-scripts (its own DHCP ifcfg-eth0); the after-hook
+#    records what the guest sees. interfaces.d holds what an earlier agent left: its
+#    file with another address, and that file's first backup under the visible name
+#    it gave backups then, which "source interfaces.d/*" reads as a second eth0.
+#    Backups there must end up hidden, none visible.
 PROBE=$(probe_dir)
-mkdir -p "$WORK/network-scripts"
+mkdir -p "$WORK/network-scripts" "$WORK/interfaces.d"
 printf 'auto lo\niface lo inet loopback\n\nallow-hotplug eth0\niface eth0 inet dhcp\n' > "$WORK/interfaces"
+printf 'DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n' > "$WORK/network-scripts/ifcfg-eth0"
+stanza() {
+  printf '# Written by uml-agent (net step) from its net.* and dns.* settings; replaced at each boot.\n'
+  printf 'auto eth0\niface eth0 inet static\n  address %s\n' "$1"
+}
+stanza 192.0.2.5/24 > "$WORK/interfaces.d/uml-agent-eth0.uml-agent.bak"
+stanza 192.0.2.6/24 > "$WORK/interfaces.d/uml-agent-eth0"
 cat > "$WORK/after.sh" <<HOOK
 mkdir -p /mnt/probe && mount -t hostfs none /mnt/probe -o $PROBE
 P=/mnt/probe
@@ -110,6 +121,10 @@ cat /etc/resolv.conf > \$P/resolv 2>&1
 cat /etc/network/interfaces > \$P/interfaces 2>&1
 cat /etc/network/interfaces.d/uml-agent-eth0 > \$P/interfaces.d 2>&1
 cat /etc/sysconfig/network-scripts/ifcfg-eth0 > \$P/ifcfg 2>&1
+ls -A /etc/network/interfaces.d /etc/sysconfig/network-scripts > \$P/net-dirs 2>&1
+cat /etc/network/interfaces.d/.uml-agent-eth0.uml-agent.bak > \$P/part-bak 2>&1
+cat /etc/network/interfaces.d/.uml-agent-eth0.uml-agent.prev > \$P/part-prev 2>&1
+cat /etc/sysconfig/network-scripts/.ifcfg-eth0.uml-agent.bak > \$P/ifcfg-bak 2>&1
 /sbin/uml-agent boot --only net,dns --dry-run > \$P/replan 2> \$P/replan.log
 echo "exit \$?" >> \$P/replan.log
 ping -c 3 -W 2 192.0.2.1 > \$P/guest-ping 2>&1; echo "exit \$?" >> \$P/guest-ping
@@ -118,7 +133,8 @@ i=0; while [ ! -e \$P/done ] && [ \$i -lt 60 ]; do sleep 1; i=\$((i+1)); done
 HOOK
 busybox_image "$WORK/root.img" --after "$WORK/after.sh" \
   --add "$WORK/interfaces=/etc/network/interfaces" \
-  --add "$WORK/network-scripts=/etc/sysconfig/network-scripts"
+  --add "$WORK/network-scripts=/etc/sysconfig/network-scripts" \
+  --add "$WORK/interfaces.d=/etc/network/interfaces.d"
 on_exit "stop_guest_of guest"
 BRIDGE_WRAP="ip netns exec $NS" bridge_run guest --timeout 60 --detach \
   --mirror br0 --guest-ip 192.0.2.2/24 -- \
@@ -156,6 +172,13 @@ assert_contains "$PROBE/interfaces.d" "address 192.0.2.2/24"
 assert_contains "$PROBE/interfaces.d" "gateway 192.0.2.254"
 assert_contains "$PROBE/ifcfg" "^IPADDR=192.0.2.2$"
 assert_contains "$PROBE/ifcfg" "^GATEWAY=192.0.2.254$"
+# The backups: hidden where the distributions read every file, each version kept.
+assert_not_contains "$PROBE/net-dirs" "^[^.].*uml-agent\.\(bak\|prev\)"
+assert_contains "$PROBE/net-dirs" "^\.ifcfg-eth0\.uml-agent\.bak$"
+assert_contains "$PROBE/part-bak" "address 192.0.2.5/24"
+assert_contains "$PROBE/part-prev" "address 192.0.2.6/24"
+assert_contains "$PROBE/ifcfg-bak" "^BOOTPROTO=dhcp$"
+assert_contains "$WORK/guest.json" 'remove /etc/network/interfaces.d/uml-agent-eth0.uml-agent.bak (kept as .uml-agent-eth0.uml-agent.bak)'
 
 pid=$(guest_pid guest)
 i=0

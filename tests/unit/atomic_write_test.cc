@@ -147,6 +147,40 @@ TEST_F(AtomicWriteTest, ASymlinkIsReplacedByAFileAndKeptAsTheBackup) {
   EXPECT_EQ(fs::read_symlink(dir_ + "/dangling" + kBackupSuffix), "tmp/resolv.conf");
 }
 
+// In a directory whose every entry a distribution reads as configuration, the backups
+// get hidden names (ifupdown's "source DIR/*" would read a visible one as a second
+// stanza for the interface); elsewhere they sit beside the file. Links and copies alike.
+TEST_F(AtomicWriteTest, BackupsWhereEveryFileIsReadAsConfigurationAreHidden) {
+  for (bool links : {true, false}) {
+    SCOPED_TRACE(links ? "hard links" : "copies");
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ + "/etc/network/interfaces.d");
+    fs::create_directories(dir_ + "/etc/sysconfig/network-scripts");
+    RealFileSystem files(dir_);
+    if (!links) SetFaultHookForTesting(FailLink);
+    for (const std::string path : {"/etc/network/interfaces.d/uml-agent-eth0",
+                                   "/etc/sysconfig/network-scripts/ifcfg-eth0", "/etc/fstab"}) {
+      SCOPED_TRACE(path);
+      for (const char* content : {"first\n", "second\n", "third\n"}) {
+        ASSERT_TRUE(files.WriteFileAtomic(path, content).ok());
+      }
+      bool hidden = path != "/etc/fstab";
+      std::string base = hidden ? HiddenPath(path) : path;
+      EXPECT_EQ(BackupPath(path), base + kBackupSuffix);
+      EXPECT_EQ(Slurp(dir_ + base + kBackupSuffix), "first\n");
+      EXPECT_EQ(Slurp(dir_ + base + kPreviousSuffix), "second\n");
+      EXPECT_EQ(fs::exists(dir_ + path + kBackupSuffix), !hidden);
+      EXPECT_EQ(fs::exists(dir_ + path + kPreviousSuffix), !hidden);
+    }
+    SetFaultHookForTesting(nullptr);
+  }
+  // Only those directories themselves, by the path's end (guest or host paths alike).
+  EXPECT_EQ(OldVersionBase("/etc/network/interfaces"), "/etc/network/interfaces");
+  EXPECT_EQ(OldVersionBase("/etc/network/interfaces.d/sub/x"), "/etc/network/interfaces.d/sub/x");
+  EXPECT_EQ(OldVersionBase("/tmp/root/etc/network/interfaces.d/x"),
+            "/tmp/root/etc/network/interfaces.d/.x");
+}
+
 // The first backup is the file before the agent first changed it, whatever runs come
 // after (other settings, a hand edit in between); the version each later change
 // replaces is kept as the previous one. Also where the backups are copies.

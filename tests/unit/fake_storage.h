@@ -26,8 +26,8 @@ class MemoryFileSystem : public FileSystem {
     auto it = files.find(path);
     if (it != files.end() && it->second == content) return Status::Ok();
     if (it != files.end()) {  // as the real one: the first backup stays
-      bool first = files.count(path + kBackupSuffix) == 0;
-      files[path + (first ? kBackupSuffix : kPreviousSuffix)] = it->second;
+      bool first = files.count(BackupPath(path)) == 0;
+      files[first ? BackupPath(path) : PreviousPath(path)] = it->second;
     }
     files[path] = content;
     writes.push_back(path);

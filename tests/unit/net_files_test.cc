@@ -24,11 +24,12 @@ class NetFilesTest : public NetStepFixture {
     NetStepFixture::SetUp();
     network.interfaces["eth1"] = {true, false, 1500, {}, {}};
   }
-  // A boot on eth0, a backup of an earlier version of its ifupdown file (the fake
-  // keeps none itself), and files the agent did not write beside them.
+  // A boot on eth0, a backup of an earlier version of its ifupdown file under the
+  // hidden name a backup gets there (the fake keeps none itself), and files the
+  // agent did not write beside them.
   void BootOnEth0() {
     ASSERT_TRUE(Run(*net, kNetCmdline).status.ok());
-    files.files[kPart0 + kBackupSuffix] = files.files[kPart0];
+    files.files[BackupPath(kPart0)] = files.files[kPart0];
     foreign = {{"/etc/network/interfaces.d/uml-agent-wlan0", "auto wlan0\niface wlan0 inet dhcp\n"},
                {"/etc/sysconfig/network-scripts/ifcfg-lo", "DEVICE=lo\nONBOOT=yes\n"},
                {"/etc/systemd/network/10-uml-agent-wlan0.network", "[Match]\nName=wlan0\n"},
@@ -58,8 +59,6 @@ TEST_F(NetFilesTest, ANewInterfaceTakesTheOldOnesFilesOutOfUseAndKeepsThem) {
             "- remove /etc/sysconfig/network-scripts/ifcfg-eth0 (kept as .ifcfg-eth0)\n"
             "- remove /etc/sysconfig/network-scripts/route-eth0 (kept as .route-eth0)\n"
             "- remove /etc/network/interfaces.d/uml-agent-eth0 (kept as .uml-agent-eth0)\n"
-            "- remove /etc/network/interfaces.d/uml-agent-eth0.uml-agent.bak"
-            " (kept as .uml-agent-eth0.uml-agent.bak)\n"
             "- remove /etc/systemd/network/10-uml-agent-eth0.network"
             " (kept as .10-uml-agent-eth0.network)\n"
             "+ write /etc/sysconfig/network-scripts/ifcfg-eth1\n"
@@ -71,10 +70,11 @@ TEST_F(NetFilesTest, ANewInterfaceTakesTheOldOnesFilesOutOfUseAndKeepsThem) {
 
   outcome = Run(*net, kOnEth1);
   ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
-  for (const std::string& old : {kIfcfg0, kRoute0, kPart0, kPart0 + kBackupSuffix, kUnit0}) {
+  for (const std::string& old : {kIfcfg0, kRoute0, kPart0, kUnit0}) {
     EXPECT_FALSE(files.files.count(old)) << old;
     EXPECT_EQ(files.files[HiddenPath(old)], before[old]) << old;
   }
+  EXPECT_EQ(files.files[BackupPath(kPart0)], before[BackupPath(kPart0)]);  // hidden already
   ExpectForeignFilesUntouched();
   EXPECT_NE(files.files["/etc/network/interfaces.d/uml-agent-eth1"].find("iface eth1 inet static"),
             std::string::npos);
@@ -105,14 +105,14 @@ TEST_F(NetFilesTest, WithoutPersistAllItsFilesGoAndTheImagesOwnComeBack) {
   const std::string original = "DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n";
   files.files[kIfcfg0] = original;
   BootOnEth0();
-  files.files[kIfcfg0 + kBackupSuffix] = original;  // as WriteFileAtomic keeps it
+  files.files[BackupPath(kIfcfg0)] = original;  // as WriteFileAtomic keeps it
   std::map<std::string, std::string> before = files.files;
 
   StepOutcome outcome = Run(*net, kNoPersist, true);
   ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
   EXPECT_NE(plan.find("- remove /etc/sysconfig/network-scripts/ifcfg-eth0 (kept as .ifcfg-eth0)\n"
                       "+ restore /etc/sysconfig/network-scripts/ifcfg-eth0 from "
-                      "ifcfg-eth0.uml-agent.bak\n"),
+                      ".ifcfg-eth0.uml-agent.bak\n"),
             std::string::npos)
       << plan;
   EXPECT_NE(plan.find("+ write /etc/network/interfaces\n"), std::string::npos) << plan;
@@ -121,9 +121,9 @@ TEST_F(NetFilesTest, WithoutPersistAllItsFilesGoAndTheImagesOwnComeBack) {
   outcome = Run(*net, kNoPersist);
   ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
   EXPECT_EQ(files.files[kIfcfg0], original);
-  EXPECT_EQ(files.files[kIfcfg0 + kBackupSuffix], original);
+  EXPECT_EQ(files.files[BackupPath(kIfcfg0)], original);
   EXPECT_EQ(files.files[HiddenPath(kIfcfg0)], before[kIfcfg0]);
-  for (const std::string& old : {kRoute0, kPart0, kPart0 + kBackupSuffix, kUnit0}) {
+  for (const std::string& old : {kRoute0, kPart0, kUnit0}) {
     EXPECT_FALSE(files.files.count(old)) << old;
     EXPECT_EQ(files.files[HiddenPath(old)], before[old]) << old;
   }
@@ -157,6 +157,63 @@ TEST_F(NetFilesTest, AFileThatCannotBeMovedAsideFailsTheStepNamingIt) {
   EXPECT_TRUE(files.files.count(kPart0));
   EXPECT_FALSE(files.files.count(kUnit0));
   EXPECT_TRUE(files.files.count("/etc/network/interfaces.d/uml-agent-eth1"));
+}
+
+// Backups an earlier agent kept under visible names where the distribution reads every
+// file (interfaces.d: "source DIR/*" read the old stanza as a second eth0; Red Hat's
+// scripts read ifcfg-eth0.uml-agent.prev) move to the hidden names backups get now, on
+// the next boot that writes a network file; a stale file is still put back from one.
+TEST_F(NetFilesTest, BackupsUnderVisibleNamesMoveToHiddenOnes) {
+  const std::string original = "DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n";
+  BootOnEth0();
+  files.files.erase(BackupPath(kPart0));
+  files.files[kPart0 + kBackupSuffix] = "auto eth0\niface eth0 inet static\n  address 192.0.2.7/24\n";
+  files.files[kPart0 + kPreviousSuffix] = "an earlier stanza\n";
+  files.files[kIfcfg0 + kBackupSuffix] = original;
+  files.files[kIfcfg0 + kPreviousSuffix] = files.files[kIfcfg0];
+  files.files["/etc/fstab" + std::string(kBackupSuffix)] = "kept where it is\n";
+  std::map<std::string, std::string> before = files.files;
+
+  // A boot that writes nothing does not look.
+  files.listed.clear();
+  ASSERT_TRUE(Run(*net, kNetCmdline).status.ok());
+  EXPECT_TRUE(files.listed.empty());
+  EXPECT_EQ(files.files, before);
+
+  const std::string kOtherAddress = std::string(kNetCmdline) + " uml_agent.net.address=192.0.2.3/24";
+  StepOutcome outcome = Run(*net, kOtherAddress, /*dry_run=*/true);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_NE(plan.find("- remove /etc/network/interfaces.d/uml-agent-eth0.uml-agent.bak"
+                      " (kept as .uml-agent-eth0.uml-agent.bak)\n"),
+            std::string::npos)
+      << plan;
+  EXPECT_EQ(files.files, before);
+
+  outcome = Run(*net, kOtherAddress);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  for (const std::string& file : {kPart0, kIfcfg0}) {
+    EXPECT_FALSE(files.files.count(file + kBackupSuffix)) << file;
+    EXPECT_FALSE(files.files.count(file + kPreviousSuffix)) << file;
+    EXPECT_EQ(files.files[BackupPath(file)], before[file + kBackupSuffix]) << file;
+  }
+  EXPECT_EQ(files.files["/etc/fstab" + std::string(kBackupSuffix)], "kept where it is\n");
+
+  // Without persist, the image's ifcfg-eth0 comes back from the moved backup.
+  outcome = Run(*net, kNoPersist);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(files.files[kIfcfg0], original);
+}
+
+// A visible backup whose hidden name is taken stays where it is, named: neither is lost.
+TEST_F(NetFilesTest, AVisibleBackupWhoseHiddenNameIsTakenStaysAndIsNamed) {
+  BootOnEth0();
+  files.files[kPart0 + kBackupSuffix] = "an older stanza\n";
+  StepOutcome outcome = Run(*net, std::string(kNetCmdline) + " uml_agent.net.address=192.0.2.3/24");
+  EXPECT_EQ(outcome.status.message(),
+            "/etc/network/interfaces.d/.uml-agent-eth0.uml-agent.bak is in the way (a backup is "
+            "not replaced): /etc/network/interfaces.d/uml-agent-eth0.uml-agent.bak is left in place");
+  EXPECT_EQ(files.files[kPart0 + kBackupSuffix], "an older stanza\n");
+  EXPECT_NE(files.files[kPart0].find("192.0.2.3/24"), std::string::npos);  // written all the same
 }
 
 // The name an earlier agent gave a VLAN interface's part file, which run-parts

@@ -21,19 +21,33 @@ bool Listed(const std::vector<std::string>& names, const std::string& name) {
   return std::binary_search(names.begin(), names.end(), name);
 }
 
+bool Prefixed(const AgentFileDirectory& dir, const std::string& name) {
+  for (const auto& prefix : dir.prefixes) {
+    if (StartsWith(name, prefix)) return true;
+  }
+  return false;
+}
+
+// NAME without a backup suffix.
+std::string BackedUpName(const std::string& name) {
+  for (const char* suffix : {kBackupSuffix, kPreviousSuffix}) {
+    if (EndsWith(name, suffix)) return name.substr(0, name.size() - std::string(suffix).size());
+  }
+  return name;
+}
+
 }  // namespace
+
+bool IsVisibleBackup(const AgentFileDirectory& dir, const std::string& name) {
+  std::string base = BackedUpName(name);
+  return base != name && Prefixed(dir, name) &&
+         OldVersionBase(Named(dir, base)) != Named(dir, base);
+}
 
 bool MayBeStale(const AgentFileDirectory& dir, const std::string& name,
                 const std::set<std::string>& wanted) {
-  bool prefixed = false;
-  for (const auto& prefix : dir.prefixes) prefixed = prefixed || StartsWith(name, prefix);
-  if (!prefixed) return false;
   // The backups of a file the agent still writes stay with it.
-  std::string base = name;
-  for (const char* suffix : {kBackupSuffix, kPreviousSuffix}) {
-    if (EndsWith(base, suffix)) base.resize(base.size() - std::string(suffix).size());
-  }
-  return !wanted.count(Named(dir, base));
+  return Prefixed(dir, name) && !wanted.count(Named(dir, BackedUpName(name)));
 }
 
 StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::string>& names,
@@ -45,17 +59,28 @@ StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::
     return it != contents.end() && IsNetStepFile(it->second);
   };
   for (const std::string& name : names) {
-    if (!MayBeStale(dir, name, wanted) || !ours(name)) continue;
+    bool stale_file = MayBeStale(dir, name, wanted) && ours(name);
+    if (!stale_file && !IsVisibleBackup(dir, name)) continue;
+    // A hidden name that is there already is replaced only when both are stale files
+    // of the agent's (a file taken out of use twice); a backup never replaces one.
     std::string hidden = "." + name;
-    if (Listed(names, hidden) && !ours(hidden)) {
-      stale.errors.push_back(Named(dir, hidden) + " is in the way (not a file of uml-agent's): " +
-                             Named(dir, name) + " is left in place");
+    if (Listed(names, hidden) && !(stale_file && ours(hidden))) {
+      const char* why = stale_file ? " (not a file of uml-agent's): " : " (a backup is not replaced): ";
+      stale.errors.push_back(Named(dir, hidden) + " is in the way" + why + Named(dir, name) +
+                             " is left in place");
       continue;
     }
     FileRemoval removal{Named(dir, name)};
-    auto original = contents.find(name + kBackupSuffix);
-    if (original != contents.end() && !IsNetStepFile(original->second)) {
-      removal.restore = original->second;
+    // The image's own file, as its first backup kept it: under the visible name an
+    // earlier agent gave backups (the older, so the original, when both are there).
+    for (std::string backup : {name + kBackupSuffix, "." + name + kBackupSuffix}) {
+      auto original = contents.find(backup);
+      if (original == contents.end()) continue;
+      if (!IsNetStepFile(original->second)) {
+        removal.restore = original->second;
+        removal.restore_from = backup;
+      }
+      break;
     }
     stale.removals.push_back(std::move(removal));
   }
@@ -92,8 +117,7 @@ std::vector<std::string> DescribeRemoval(const FileRemoval& removal) {
   std::vector<std::string> lines{"- remove " + removal.path + " (kept as " +
                                  hidden.substr(hidden.rfind('/') + 1) + ")"};
   if (removal.restore) {
-    std::string name = removal.path.substr(removal.path.rfind('/') + 1);
-    lines.push_back("+ restore " + removal.path + " from " + name + kBackupSuffix);
+    lines.push_back("+ restore " + removal.path + " from " + removal.restore_from);
   }
   return lines;
 }

@@ -4,7 +4,9 @@
 // the net step's marker on its first line; it is taken out of use and kept
 // (FileSystem::HideFile), never deleted. Where the agent had replaced a file of the
 // image's own (Red Hat's ifcfg-IFACE: its first backup FILE.uml-agent.bak has no
-// marker), that file is put back.
+// marker), that file is put back. Backups under the visible names an earlier agent
+// gave them there (NAME.uml-agent.bak, read as configuration by ifupdown's glob or
+// Red Hat's scripts) move to the hidden ones it gives them now (BackupPath).
 #pragma once
 
 #include <map>
@@ -26,6 +28,7 @@ struct AgentFileDirectory {
 struct FileRemoval {
   std::string path;                    // hidden, as HiddenPath(path)
   std::optional<std::string> restore;  // then written back with this: the image's own file
+  std::string restore_from;            // the backup's name that `restore` came from
 };
 
 struct StaleFiles {
@@ -38,9 +41,15 @@ struct StaleFiles {
 bool MayBeStale(const AgentFileDirectory& dir, const std::string& name,
                 const std::set<std::string>& wanted);
 
+// Whether entry `name` of `dir` is a backup of one of the agent's names under the
+// visible name (NAME.uml-agent.bak or .prev) in a directory whose backups are hidden
+// now (OldVersionBase): its HiddenPath is the name a backup gets there today.
+bool IsVisibleBackup(const AgentFileDirectory& dir, const std::string& name);
+
 // The removals in `dir`, from its entry names (sorted) and the contents of those read
-// (by name): every name that MayBeStale with the marker, unless its hidden name is
-// taken by a file that is not the agent's (an error, the file left in place). Pure.
+// (by name): every name that MayBeStale with the marker, and every IsVisibleBackup,
+// unless its hidden name is taken (an error, the file left in place), except by a
+// stale file of the agent's that a stale file replaces. Pure.
 StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::string>& names,
                           const std::map<std::string, std::string>& contents,
                           const std::set<std::string>& wanted);
@@ -52,7 +61,7 @@ StaleFiles FindStaleFiles(FileSystem& files, const std::vector<AgentFileDirector
                           const std::set<std::string>& wanted);
 
 // The plan lines of one removal: "- remove PATH (kept as .NAME)", and "+ restore
-// PATH from NAME.uml-agent.bak" when the image's file comes back.
+// PATH from BACKUP" when the image's file comes back.
 std::vector<std::string> DescribeRemoval(const FileRemoval& removal);
 
 // Hides each file, then writes back the image's own where there is one. Appends the
