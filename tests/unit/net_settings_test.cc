@@ -186,6 +186,24 @@ TEST(NetSettings, AddressMustBeAHostOfItsSubnet) {
   EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.0/32"), "(accepted)");
 }
 
+// A broadcast address elsewhere would send the guest's broadcasts where no neighbour
+// listens; 0.0.0.0 is "none".
+TEST(NetSettings, BroadcastMustBeInTheSubnet) {
+  const std::string kOnSlash24 = "uml_agent.net.address=192.0.2.2/24 uml_agent.net.broadcast=";
+  EXPECT_EQ(ErrorOf(kOnSlash24 + "198.51.100.255"),
+            "setting net.broadcast=\"198.51.100.255\" (from kernel command line): expected an "
+            "address of 192.0.2.0/24 other than net.address (its usual one is 192.0.2.255), or "
+            "0.0.0.0 for none");
+  EXPECT_NE(ErrorOf(kOnSlash24 + "192.0.2.2"), "(accepted)");
+  EXPECT_NE(ErrorOf("uml_agent.net.address=192.0.2.2/32 uml_agent.net.broadcast=192.0.2.255"),
+            "(accepted)");
+  EXPECT_EQ(ErrorOf(kOnSlash24 + "192.0.2.255"), "(accepted)");
+  EXPECT_EQ(ErrorOf(kOnSlash24 + "192.0.2.0"), "(accepted)");  // the old all-zeros kind
+  EXPECT_EQ(ErrorOf(kOnSlash24 + "0.0.0.0"), "(accepted)");
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.2/32 uml_agent.net.broadcast=0.0.0.0"),
+            "(accepted)");
+}
+
 // A route's gateway must be reachable when the route is added: in the subnet, or
 // through an on-link route of net.routes (listed anywhere: on-link routes go first).
 TEST(NetSettings, RouteGatewaysMustBeReachable) {
