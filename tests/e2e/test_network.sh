@@ -5,7 +5,9 @@
 # makes br0 with the tap and up0 as ports and moves up0's address and routes to br0;
 # a busybox UML guest booted with `uml-bridge run --mirror br0 --guest-ip 192.0.2.2/24`
 # gets the same subnet, gateway, route and resolvers, pings the host and is pinged.
-# `net-setup --down` then leaves the namespace as it was.
+# `net-setup --down` then leaves the namespace as it was. Also: backups in the
+# distribution's network directories are hidden, a bad address fails only the net
+# step, a vec0 guest, and /etc/resolv.conf as a resolver daemon's or another symlink.
 . "$(dirname "$0")/lib.sh"
 e2e_begin network
 command -v ip >/dev/null || fail "ip (iproute2) is needed on the host for this test"
@@ -204,6 +206,44 @@ BRIDGE_WRAP="ip netns exec $NS" bridge_run vec --timeout 60 --mirror br0 --guest
 assert_eq "$BRIDGE_STATUS" 0 "bridge exit status for a vec0 guest"
 assert_contains "$WORK/vec.json" '+ address 192.0.2.3/24 brd 192.0.2.255 dev vec0'
 assert_contains "$WORK/vec.json" '+ route default via 192.0.2.254 dev vec0'
+
+# 4c. /etc/resolv.conf as a symlink: into a resolver daemon's runtime directory it is
+#     the daemon's (the dns step is skipped saying why, the link stays); any other
+#     link is replaced by the agent's file and kept as the backup, still a link.
+mkdir -p "$WORK/probe-dns"
+for kind in daemon other; do
+  case $kind in
+    daemon) target=../run/systemd/resolve/stub-resolv.conf ;;
+    other) target=resolv.conf.static ;;
+  esac
+  printf 'nameserver 203.0.113.53\n' > "$WORK/resolv.conf.static"
+  ln -sfn "$target" "$WORK/resolv-$kind.link"
+  cat > "$WORK/after-$kind.sh" <<HOOK
+mkdir -p /mnt/probe && mount -t hostfs none /mnt/probe -o $WORK/probe-dns
+readlink /etc/resolv.conf > /mnt/probe/$kind.link 2>&1
+readlink /etc/resolv.conf.uml-agent.bak > /mnt/probe/$kind.bak 2>&1
+cat /etc/resolv.conf > /mnt/probe/$kind.resolv 2>&1
+cat /etc/resolv.conf.static > /mnt/probe/$kind.static 2>&1
+umount /mnt/probe
+HOOK
+  busybox_image "$WORK/dns-$kind.img" --after "$WORK/after-$kind.sh" \
+    --add "$WORK/resolv-$kind.link=/etc/resolv.conf" --add "$WORK/resolv.conf.static=/etc/resolv.conf.static"
+  bridge_run "dns-$kind" --timeout 60 -- \
+    "$UML_KERNEL" mem=64M "ubd0=$WORK/dns-$kind.img" root=/dev/ubda rw init=/init \
+    uml_agent.dns.nameservers=198.51.100.53
+  assert_eq "$BRIDGE_STATUS" 0 "bridge exit status, resolv.conf a symlink ($kind)"
+  wait_exit "$(guest_pid "dns-$kind")" 30 || fail "the dns-$kind guest did not power off"
+done
+grep '"type":"step"' "$WORK/dns-daemon.json" | grep '"name":"dns"' | grep '"status":"skipped"' \
+  | grep -q 'is a symlink to ../run/systemd/resolve/stub-resolv.conf, managed by a resolver daemon' \
+  || fail "dns step not skipped for the daemon's link: $(grep '"name":"dns"' "$WORK/dns-daemon.json")"
+assert_eq "$(cat "$WORK/probe-dns/daemon.link")" "../run/systemd/resolve/stub-resolv.conf" "the daemon's link"
+grep '"type":"step"' "$WORK/dns-other.json" | grep '"name":"dns"' | grep -q '"status":"ok"' \
+  || fail "dns step not ok for another link: $(grep '"name":"dns"' "$WORK/dns-other.json")"
+assert_eq "$(cat "$WORK/probe-dns/other.link")" "" "/etc/resolv.conf is a file now, not a link"
+assert_eq "$(cat "$WORK/probe-dns/other.bak")" "resolv.conf.static" "the replaced link, kept as the backup"
+assert_contains "$WORK/probe-dns/other.resolv" "^nameserver 198.51.100.53$"
+assert_eq "$(cat "$WORK/probe-dns/other.static")" "nameserver 203.0.113.53" "the link's old target, untouched"
 
 # 5. run --mirror refuses a guest address that cannot work, before starting anything.
 BRIDGE_WRAP="ip netns exec $NS" bridge_run own --timeout 60 --mirror br0 --guest-ip 192.0.2.1/24 -- \
