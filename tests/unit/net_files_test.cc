@@ -174,12 +174,6 @@ TEST_F(NetFilesTest, BackupsUnderVisibleNamesMoveToHiddenOnes) {
   files.files["/etc/fstab" + std::string(kBackupSuffix)] = "kept where it is\n";
   std::map<std::string, std::string> before = files.files;
 
-  // A boot that writes nothing does not look.
-  files.listed.clear();
-  ASSERT_TRUE(Run(*net, kNetCmdline).status.ok());
-  EXPECT_TRUE(files.listed.empty());
-  EXPECT_EQ(files.files, before);
-
   const std::string kOtherAddress = std::string(kNetCmdline) + " uml_agent.net.address=192.0.2.3/24";
   StepOutcome outcome = Run(*net, kOtherAddress, /*dry_run=*/true);
   ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
@@ -198,10 +192,28 @@ TEST_F(NetFilesTest, BackupsUnderVisibleNamesMoveToHiddenOnes) {
   }
   EXPECT_EQ(files.files["/etc/fstab" + std::string(kBackupSuffix)], "kept where it is\n");
 
+  // Once they are gone a boot that writes nothing looks no further.
+  files.listed.clear();
+  ASSERT_TRUE(Run(*net, kOtherAddress).changes.empty());
+  EXPECT_TRUE(files.listed.empty());
+
   // Without persist, the image's ifcfg-eth0 comes back from the moved backup.
   outcome = Run(*net, kNoPersist);
   ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
   EXPECT_EQ(files.files[kIfcfg0], original);
+}
+
+// An image whose settings do not change has them moved too (the boot writes nothing).
+TEST_F(NetFilesTest, AVisibleBackupMovesAlsoWhenNothingIsWritten) {
+  BootOnEth0();
+  files.files.erase(BackupPath(kPart0));
+  files.files[kPart0 + kBackupSuffix] = "an older stanza\n";
+  StepOutcome outcome = Run(*net, kNetCmdline);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(outcome.changes, std::vector<std::string>{"- remove " + kPart0 + kBackupSuffix +
+                                                       " (kept as .uml-agent-eth0.uml-agent.bak)"});
+  EXPECT_EQ(files.files[BackupPath(kPart0)], "an older stanza\n");
+  EXPECT_FALSE(files.files.count(kPart0 + kBackupSuffix));
 }
 
 // A visible backup whose hidden name is taken stays where it is, named: neither is lost.

@@ -83,6 +83,19 @@ Status WriteFiles(FileSystem& files, const std::vector<FileWrite>& writes,
   return JoinErrors(errors);
 }
 
+// Whether a file the agent writes still has a backup under the visible name an earlier
+// agent gave it where backups are hidden now (stale_files.h): one lstat a file there
+// (a .prev only comes after a .bak), so that an image whose settings do not change
+// has it moved too, and a boot that finds none looks no further.
+bool LeftVisibleBackups(FileSystem& files, const std::vector<FileWrite>& wanted) {
+  for (const auto& write : wanted) {
+    if (OldVersionBase(write.path) != write.path && files.Exists(write.path + kBackupSuffix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 DistributionFiles PlanDistributionFiles(FileSystem& files, const NetSettings& net) {
   NetworkLayout layout = DetectNetworkLayout(files);
   Result<std::optional<std::string>> interfaces =
@@ -105,7 +118,7 @@ DistributionFiles PlanDistributionFiles(FileSystem& files, const NetSettings& ne
                  wanted.end());
   }
   plan.writes = ChangedFiles(files, wanted);
-  if (net.persist && plan.writes.empty()) return plan;
+  if (net.persist && plan.writes.empty() && !LeftVisibleBackups(files, wanted)) return plan;
   std::set<std::string> kept;
   for (const auto& write : wanted) kept.insert(write.path);
   StaleFiles stale = FindStaleFiles(files, AgentFileDirectories(layout), kept);
