@@ -26,7 +26,8 @@ void AddWatchOptions(po::options_description& options, WatchOptions* watch) {
       ("timeout", po::value(&watch->timeout_s)->default_value(watch->timeout_s),
        "seconds to wait for ready")
       ("json", po::bool_switch(&watch->json), "print each event as a JSON object per line on stdout")
-      ("quiet,q", po::bool_switch(&watch->quiet), "no progress lines on stderr")
+      ("quiet,q", po::bool_switch(&watch->quiet),
+       "no progress lines on stderr (why a run ends with status 2 or more is still said)")
       ("line", po::value(&watch->line)->default_value(watch->line),
        "guest console line the agent reports on (/dev/ttyN)");
 }
@@ -71,7 +72,8 @@ int RunCommand(const std::vector<std::string>& args) {
   options.add_options()
       ("console-log", po::value(&run.console_log),
        "write the guest's main console (con0) to FILE, every byte, instead of stderr "
-       "(where a terminal gets control bytes made visible, e.g. ESC as ^[)")
+       "(where a terminal gets control bytes made visible, e.g. ESC as ^[); with --detach "
+       "the console is discarded unless this is given")
       ("detach", po::bool_switch(&run.detach),
        "return once the guest is ready and leave it running")
       ("pidfile", po::value(&run.pidfile), "with --detach: write the kernel's pid to F")

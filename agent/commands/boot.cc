@@ -14,6 +14,7 @@
 
 #include "agent/commands/state_file.h"
 #include "agent/core/boot_runner.h"
+#include "agent/core/init_choice.h"
 #include "agent/core/ready_gates.h"
 #include "agent/steps/crash_hook.h"
 #include "agent/system/gate_probe.h"
@@ -205,6 +206,7 @@ int RunBoot(const BootOptions& options) {
   }
   Result<uint64_t> budget = settings.Unsigned("channel.timeout_ms", 2000, 600000);
   if (!budget.ok()) config_problems.push_back(budget.status().message());
+  ParseWrapperKeys(settings, &config_problems);  // the wrapper's own, named here
 
   // A run continues what an earlier process of this boot recorded (wrapper -> ready).
   protocol::Hello hello{UMLA_VERSION, KernelRelease(), BootId(), options.mode,

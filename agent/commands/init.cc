@@ -48,28 +48,21 @@ void RunDetached(const std::function<int()>& work) {
       5000);
 }
 
-struct WrapperSettings {
+struct WrapperSettings : WrapperKeys {
   LoadedSettings loaded;  // all of them, for the guarded run
-  std::string init = kDefaultInit;
-  uint64_t timeout_ms = 10000;
-  bool ready_late = false;
   bool has_gates = false;
 };
 
 // What the wrapper itself needs; any bad value falls back to the default (the child's
-// run reports the same problem as a failed step, so nothing is lost).
+// run reports the same problem as a failed `config` step, so nothing is lost).
 WrapperSettings ReadWrapperSettings(const BootOptions& options) {
   WrapperSettings wrapper;
   try {
     RealFileSystem files(options.root);
     wrapper.loaded = LoadBootSettings(options, files);
     const Settings& settings = wrapper.loaded.settings;
-    Result<std::string> init = settings.Path("init.exec", kDefaultInit);
-    if (init.ok()) wrapper.init = *init;
-    Result<uint64_t> timeout = settings.Unsigned("init.timeout_ms", 10000, 3600000);
-    if (timeout.ok()) wrapper.timeout_ms = *timeout;
-    Result<bool> late = settings.Bool("ready.late", false);
-    if (late.ok()) wrapper.ready_late = *late;
+    std::vector<std::string> reported_by_the_run;
+    static_cast<WrapperKeys&>(wrapper) = ParseWrapperKeys(settings, &reported_by_the_run);
     Result<GatePlan> gates = ParseGates(settings);
     wrapper.has_gates = gates.ok() && !gates->gates.empty();
   } catch (const std::exception& error) {

@@ -4,6 +4,20 @@
 
 namespace umla::agent {
 
+WrapperKeys ParseWrapperKeys(const Settings& settings, std::vector<std::string>* problems) {
+  WrapperKeys keys;
+  Result<std::string> init = settings.Path("init.exec", kDefaultInit);
+  if (init.ok()) keys.init = *init;
+  else problems->push_back(init.status().message());
+  Result<uint64_t> timeout = settings.Unsigned("init.timeout_ms", keys.timeout_ms, 3600000);
+  if (timeout.ok()) keys.timeout_ms = *timeout;
+  else problems->push_back(timeout.status().message());
+  Result<bool> late = settings.Bool("ready.late", keys.ready_late);
+  if (late.ok()) keys.ready_late = *late;
+  else problems->push_back(late.status().message());
+  return keys;
+}
+
 std::vector<std::string> InitCandidates(const std::string& configured,
                                         const std::string& wrapper_path) {
   std::vector<std::string> candidates;

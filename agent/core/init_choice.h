@@ -2,13 +2,27 @@
 // through `is_executable`, so the fallback order is unit-tested.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "agent/core/settings.h"
+
 namespace umla::agent {
 
 inline constexpr const char* kDefaultInit = "/sbin/init";
+
+// The PID-1 wrapper's own settings (init.exec, init.timeout_ms, ready.late). A bad
+// value is replaced by its default and named in `problems`: the wrapper must exec an
+// init whatever the settings say, and the boot run it guards reports the problems as
+// its failed `config` step.
+struct WrapperKeys {
+  std::string init = kDefaultInit;
+  uint64_t timeout_ms = 10000;
+  bool ready_late = false;
+};
+WrapperKeys ParseWrapperKeys(const Settings& settings, std::vector<std::string>* problems);
 
 // The configured init first, then the kernel's own fallbacks in the kernel's order
 // (init/main.c: /sbin/init, /etc/init, /bin/init, /bin/sh), without repeats and never

@@ -21,11 +21,14 @@ namespace umla::bridge {
 namespace {
 
 // The agent installed beside this uml-bridge (PREFIX/bin -> PREFIX/sbin), else the
-// one in the same build tree (build/host-bridge -> build/agent).
+// one in the same build tree (build/host-bridge -> build/agent), else where the
+// uml-agent package puts it (/sbin, which is not /usr/bin/../sbin on a host without a
+// merged /usr).
 std::string DefaultAgentPath() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec).parent_path();
-  for (const fs::path& candidate : {self / "../sbin/uml-agent", self / "../agent/uml-agent"}) {
+  for (const fs::path& candidate :
+       {self / "../sbin/uml-agent", self / "../agent/uml-agent", fs::path("/sbin/uml-agent")}) {
     if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal().string();
   }
   return "";

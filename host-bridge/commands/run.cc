@@ -80,6 +80,23 @@ std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_
   return merged.added;
 }
 
+// Feeds the last 64 KiB of the file `path` to `tail` (nothing when it cannot be read).
+void FeedFileEnd(const std::string& path, ConsoleTail& tail) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  constexpr off_t kEnd = 64 << 10;
+  off_t size = lseek(fd, 0, SEEK_END);
+  if (size > 0 && lseek(fd, size > kEnd ? size - kEnd : 0, SEEK_SET) >= 0) {
+    char buffer[8192];
+    ssize_t n;
+    while ((n = read(fd, buffer, sizeof buffer)) > 0) {
+      tail.Feed(std::string_view(buffer, static_cast<size_t>(n)));
+    }
+    tail.Flush();
+  }
+  close(fd);
+}
+
 }  // namespace
 
 int RunGuest(const RunOptions& options) {
@@ -87,12 +104,12 @@ int RunGuest(const RunOptions& options) {
   RunNotifier systemd(session);
   ScratchDir scratch;
   if (scratch.path().empty()) {
-    session.Say("cannot create a scratch directory: " + std::string(strerror(errno)));
+    session.Fail("cannot create a scratch directory: " + std::string(strerror(errno)));
     return kExitUsage;
   }
   ConsoleSink console(options.detach ? "" : options.console_log);
   if (!console.ok()) {
-    session.Say("console log " + options.console_log + ": " + strerror(errno));
+    session.Fail("console log " + options.console_log + ": " + strerror(errno));
     return kExitUsage;
   }
   NotifySocket notify;
@@ -102,7 +119,7 @@ int RunGuest(const RunOptions& options) {
 
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-    session.Say(std::string("socketpair: ") + strerror(errno));
+    session.Fail(std::string("socketpair: ") + strerror(errno));
     return kExitUsage;
   }
   Wiring wiring;
@@ -122,8 +139,8 @@ int RunGuest(const RunOptions& options) {
   spec.kernel = options.kernel;
   spec.args = BuildKernelArgs(options.kernel_args, wiring);
   if (CommandLineLength(spec.args) >= kUmlCommandLineSize) {
-    session.Say("the kernel command line would be " + std::to_string(CommandLineLength(spec.args)) +
-                " bytes; UML accepts at most " + std::to_string(kUmlCommandLineSize - 1));
+    session.Fail("the kernel command line would be " + std::to_string(CommandLineLength(spec.args)) +
+                 " bytes; UML accepts at most " + std::to_string(kUmlCommandLineSize - 1));
     close(pair[0]);
     close(pair[1]);
     return kExitUsage;
@@ -137,7 +154,7 @@ int RunGuest(const RunOptions& options) {
   close(pair[1]);
   if (!started.ok()) {
     close(pair[0]);
-    session.Say(started.status().message());
+    session.Fail(started.status().message());
     return kExitUsage;
   }
   GuestProcess& guest = *started;
@@ -223,15 +240,15 @@ int RunGuest(const RunOptions& options) {
   }
 
   if (interrupted) {
-    session.Say(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
+    session.Fail(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
     systemd.Stopping();
     guest.Stop(mconsole_socket);
   } else if (poll_error) {
-    session.Say(std::string("poll: ") + strerror(poll_error) + "; stopping the guest");
+    session.Fail(std::string("poll: ") + strerror(poll_error) + "; stopping the guest");
     guest.Stop(mconsole_socket);
   } else if (timed_out) {
-    session.Say("timeout after " + ShortNumber(options.watch.timeout_s) + " s: no " +
-                MissingStageName(session.watch().stage()) + " yet; stopping the guest");
+    session.Fail("timeout after " + ShortNumber(options.watch.timeout_s) + " s: no " +
+                 MissingStageName(session.watch().stage()) + " yet; stopping the guest");
     guest.Stop(mconsole_socket);
   }
   // Drain what the guest wrote before it went (non-blocking: the guest is gone).
@@ -259,9 +276,11 @@ int RunGuest(const RunOptions& options) {
     return session.watch().ReadyExitCode();
   }
   guest.Exited();
-  session.Say("guest " + guest.DescribeExit() + " before " +
-              MissingStageName(session.watch().stage()) + "; its console ended with:\n" +
-              tail.LastLines());
+  // A detached guest writes its console itself (no pipe through us): its log's end.
+  if (options.detach && !options.console_log.empty()) FeedFileEnd(options.console_log, tail);
+  session.Fail("guest " + guest.DescribeExit() + " before " +
+               MissingStageName(session.watch().stage()) + "; its console ended with:\n" +
+               tail.LastLines());
   return kExitGuestGone;
 }
 

@@ -130,4 +130,9 @@ void Session::Say(const std::string& line) const {
   std::fprintf(stderr, "uml-bridge: %s\n", line.c_str());
 }
 
+void Session::Fail(const std::string& line) const {
+  if (progress_observer_) progress_observer_(line);
+  std::fprintf(stderr, "uml-bridge: %s\n", line.c_str());
+}
+
 }  // namespace umla::bridge

@@ -43,6 +43,9 @@ class Session {
   // Milliseconds left before the deadline (0 when passed).
   int RemainingMs() const;
   void Say(const std::string& line) const;  // a progress line on stderr
+  // Why the command ends with a status other than 0 or 1: on stderr also under --quiet,
+  // which silences progress, not the reason a script's wait failed.
+  void Fail(const std::string& line) const;
   const WatchOptions& options() const { return options_; }
   // Also called with each progress line, even with --quiet (systemd STATUS=, see
   // run_notify.h).

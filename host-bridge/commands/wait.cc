@@ -52,7 +52,7 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
       if (fd.ok() && *fd >= 0) {
         Status added = guests.Add(label, *fd);
         if (!added.ok()) {
-          session.Say(added.message());
+          session.Fail(added.message());
           return kExitUsage;
         }
         watched->push_back({name, false});
@@ -62,13 +62,13 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
       }
       // Only a guest named by umid may still be on its way; anything else is final.
       if (!fd.ok() && specs[i].kind != ChannelSpec::Kind::kUmid) {
-        session.Say(fd.status().message());
+        session.Fail(fd.status().message());
         return kExitUsage;
       }
       std::string problem = fd.ok() ? "not opened by the guest yet" : fd.status().message();
       if (liveness[i].Gone(attempt.mconsole)) {
-        session.Say(name + ": the guest is gone before ready (its mconsole answered earlier, "
-                    "now: " + problem + ")");
+        session.Fail(name + ": the guest is gone before ready (its mconsole answered earlier, "
+                     "now: " + problem + ")");
         guests.AddGone(label);
         watched->push_back({name, true});
         settled[i] = true;
@@ -80,14 +80,14 @@ int OpenAll(Session& session, const std::vector<ChannelSpec>& specs, GuestSet& g
     }
     if (missing == 0) return -1;
     if (session.RemainingMs() == 0) {
-      session.Say("timeout: a guest's line never became available (" + last_problem + ")");
+      session.Fail("timeout: a guest's line never became available (" + last_problem + ")");
       return any_gone ? kExitGuestGone : kExitTimeout;  // several guests: the worst
     }
     // Between attempts, a signal ends the wait (it is blocked for the signalfd).
     struct pollfd signal_poll = {session.signal_fd(), POLLIN, 0};
     if (poll(&signal_poll, 1, std::min(100, session.RemainingMs())) > 0) {
       int signo = session.ReadSignal();
-      session.Say(std::string("interrupted by ") + strsignal(signo));
+      session.Fail(std::string("interrupted by ") + strsignal(signo));
       return ExitForSignal(signo);
     }
   }
@@ -101,7 +101,7 @@ int WaitForGuest(const WaitOptions& options) {
   for (const std::string& text : options.channels) {
     Result<ChannelSpec> spec = ParseChannelSpec(text);
     if (!spec.ok()) {
-      session.Say(spec.status().message());
+      session.Fail(spec.status().message());
       return kExitUsage;
     }
     specs.push_back(*spec);
@@ -112,19 +112,19 @@ int WaitForGuest(const WaitOptions& options) {
   int early = OpenAll(session, specs, guests, &watched);
   if (early >= 0) return early;
   if (int signo = guests.Run()) {
-    session.Say(std::string("interrupted by ") + strsignal(signo));
+    session.Fail(std::string("interrupted by ") + strsignal(signo));
     return ExitForSignal(signo);
   }
   int code = guests.ExitCode();
   if (code == kExitGuestGone) {
     for (size_t i = 0; i < guests.size(); ++i) {
       if (!guests.gone(i) || watched[i].announced) continue;
-      session.Say(watched[i].name + ": the channel closed before its guest was ready");
+      session.Fail(watched[i].name + ": the channel closed before its guest was ready");
     }
   } else if (code == kExitTimeout) {
-    session.Say("timeout after " + ShortNumber(options.watch.timeout_s) + " s: " +
-                std::to_string(guests.size() - guests.ready_count()) + " of " +
-                std::to_string(guests.size()) + " guests not ready");
+    session.Fail("timeout after " + ShortNumber(options.watch.timeout_s) + " s: " +
+                 std::to_string(guests.size() - guests.ready_count()) + " of " +
+                 std::to_string(guests.size()) + " guests not ready");
   }
   return code;
 }

@@ -96,6 +96,10 @@ assert_contains "$WORK/crash.console.log" "uml-agent boot exited with 1"
 bridge_run nokernel -- "$WORK/no-such-kernel" mem=64M
 assert_eq "$BRIDGE_STATUS" 2 "missing kernel"
 assert_contains "$WORK/nokernel.log" "no-such-kernel: No such file or directory"
+# --quiet leaves out progress, not the reason for the exit status.
+bridge_run quietfault --quiet -- "$WORK/no-such-kernel" mem=64M
+assert_eq "$BRIDGE_STATUS" 2 "missing kernel, --quiet"
+assert_contains "$WORK/quietfault.log" "no-such-kernel: No such file or directory"
 printf '#!/bin/sh\n' > "$WORK/not-executable"
 bridge_run noexec -- "$WORK/not-executable" mem=64M
 assert_eq "$BRIDGE_STATUS" 2 "kernel not executable"

@@ -214,6 +214,29 @@ TEST_F(BootRunTest, OnlyThisBootsReadableReportCountsAsReadySent) {
   }
 }
 
+// The PID-1 wrapper falls back to the default on a bad value of its own keys; the run
+// names each as a failed config step (the other steps still run).
+TEST_F(BootRunTest, BadValuesOfTheWrappersKeysAreFailedConfigSteps) {
+  BootOptions options = Options();
+  options.settings.push_back("init.timeout_ms=10s");
+  options.settings.push_back("ready.late=maybe");
+  options.settings.push_back("init.exec=sbin/init");
+  EXPECT_EQ(RunBoot(options), 1);
+  std::string line = Slurp(tree_ + "/line");
+  for (const char* key : {"init.timeout_ms=\\\"10s\\\"", "ready.late=\\\"maybe\\\"",
+                          "init.exec=\\\"sbin/init\\\""}) {
+    EXPECT_NE(line.find(key), std::string::npos) << key << "\n" << line;
+  }
+  size_t config_steps = 0;  // step events (the ready event lists them again)
+  std::istringstream events(line);
+  for (std::string event; std::getline(events, event);) {
+    config_steps += event.find("\"type\":\"step\"") != std::string::npos &&
+                    event.find("\"name\":\"config\"") != std::string::npos;
+  }
+  EXPECT_EQ(config_steps, 3u) << line;
+  EXPECT_NE(Slurp(tree_ + "/etc/resolv.conf").find("nameserver 198.51.100.53"), std::string::npos);
+}
+
 TEST_F(BootRunTest, AFailedSyncAfterReadyIsInTheReportAndTheExitStatus) {
   g_sync_error = EIO;
   EXPECT_EQ(RunBoot(Options()), 1);
