@@ -34,10 +34,13 @@ Result<std::optional<uid_t>> ResolveUser(const std::string& user) {
 }  // namespace
 
 Status CheckNetSetupOptions(const NetSetupOptions& options) {
+  if (!options.down && options.tap.empty()) {
+    return Status::Error("--tap is required (except with --down)");
+  }
   for (const auto& [option, name] : {std::pair{"--bridge", &options.bridge},
                                      std::pair{"--tap", &options.tap},
                                      std::pair{"--uplink", &options.uplink}}) {
-    bool optional = name != &options.bridge;  // main.cc asks for --tap where it is needed
+    bool optional = name != &options.bridge;  // the tap only with --down, as above
     if ((optional && name->empty()) || IsInterfaceName(*name)) continue;
     return Status::Error(std::string(option) + " \"" + SanitizeForTerminal(*name) +
                          "\": expected " + kInterfaceNameRule);

@@ -18,9 +18,10 @@ struct NetSetupOptions {
   bool down = false;
 };
 
-// Each interface name given (--bridge, --tap, --uplink) is one IsInterfaceName takes
-// (common/net_config.h); fails naming the option otherwise. Checked before anything
-// else: the bridge's name becomes part of the record's path.
+// --tap is given unless --down, and each interface name given (--bridge, --tap,
+// --uplink) is one IsInterfaceName takes (common/net_config.h); fails naming the
+// option otherwise. Checked before anything else: the bridge's name becomes part of
+// the record's path, and the tap's is copied into a kernel request (tap.h).
 Status CheckNetSetupOptions(const NetSetupOptions& options);
 
 // Prints one line per change on stdout. Exit 0, or 2 naming what failed.

@@ -22,6 +22,7 @@ TEST(NetSetupOptions, InterfaceNamesAreCheckedNamingTheOption) {
       {{"br 0", "tap0"}, "--bridge \"br 0\": "},
       {{"br0", "a/b"}, "--tap \"a/b\": "},
       {{"br0", "tap0123456789abc"}, "--tap \"tap0123456789abc\": "},  // 16: IFNAMSIZ counts the NUL
+      {{"br0", ""}, "--tap is required (except with --down)"},
       {{"br0", "tap0", "", "eth\t0"}, "--uplink \"eth\t0\": "},
       {{"br0", "tap0", "", "eth\n0"}, "--uplink \"eth?0\": "},  // no line breaks in messages
   };
