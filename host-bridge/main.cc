@@ -191,10 +191,6 @@ int NetSetupCommand(const std::vector<std::string>& args) {
       "routes, if net-setup put it there.\n\nOptions",
       options, args, kNetExitHelp);
   if (parsed >= 0) return parsed;
-  if (!setup.down && setup.tap.empty()) {
-    std::cerr << "uml-bridge net-setup: --tap is required (except with --down)\n";
-    return kExitUsage;
-  }
   return RunNetSetup(setup);
 }
 

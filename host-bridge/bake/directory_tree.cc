@@ -17,27 +17,11 @@
 #include <utility>
 
 #include "host-bridge/bake/tree_impl.h"
+#include "host-bridge/files/durable_write.h"
+#include "host-bridge/files/fd.h"
 
 namespace umla::bridge {
 namespace {
-
-// A file descriptor, closed when it goes.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&&) = delete;
-  ~Fd() { reset(); }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-  int get() const { return fd_; }
-  bool ok() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
 
 // Opens `relative` (a directory) under `root` without ever resolving outside it.
 int OpenInRoot(int root, const std::string& relative) {
@@ -49,17 +33,6 @@ int OpenInRoot(int root, const std::string& relative) {
     // EAGAIN: a rename raced the lookup (the kernel will not guess); look again.
     if (fd >= 0 || errno != EAGAIN || attempt == 8) return static_cast<int>(fd);
   }
-}
-
-Status WriteAll(int fd, const std::string& data, const std::string& shown) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno("write " + shown, errno);
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
 }
 
 class DirectoryTree : public RootTree {
@@ -109,7 +82,8 @@ class DirectoryTree : public RootTree {
     }
     return Status::Ok();
   }
-  // Written under a temporary name, synced, then renamed over `path` (atomic).
+  // Written under a temporary name, synced, then renamed over `path` (atomic); the
+  // directory's sync is Commit's.
   Status WriteFile(const std::string& path, const std::string& content,
                    const std::string& host_source, uint32_t mode) override {
     std::string data = content;
@@ -122,30 +96,8 @@ class DirectoryTree : public RootTree {
     }
     Parent parent = OpenParent(path);
     if (!parent.dir.ok()) return ParentError("write ", path, parent.error);
-    int dir = parent.dir.get();
-    std::string temp = TempNameFor(parent.name), shown = Host(TempNameFor(path));
-    auto create = [&] {
-      return ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                      0600);
-    };
-    Fd out(create());
-    if (!out.ok() && errno == EEXIST) {
-      Status removed = RemoveLeftover(dir, temp, shown);
-      if (!removed.ok()) return removed;
-      out.reset(create());
-    }
-    if (!out.ok()) return Status::FromErrno("create " + shown, errno);
-    Status written = WriteAll(out.get(), data, shown);
-    if (written.ok() && ::fchmod(out.get(), mode & 07777) != 0) {
-      written = Status::FromErrno("chmod " + shown, errno);
-    }
-    if (written.ok() && ::fsync(out.get()) != 0) {
-      written = Status::FromErrno("fsync " + shown, errno);
-    }
-    out.reset();
-    if (written.ok()) written = RenameTemp(dir, temp, parent.name, Host(path));
-    if (!written.ok()) ::unlinkat(dir, temp.c_str(), 0);
-    return written;
+    return WriteFileDurably(parent.dir.get(), Host(path.substr(0, path.rfind('/'))), parent.name,
+                            data, mode, DirectorySync::kLeftToCaller);
   }
   // Made under a temporary name and renamed over `path`, like a file.
   Status MakeSymlink(const std::string& path, const std::string& target) override {
@@ -153,25 +105,24 @@ class DirectoryTree : public RootTree {
     if (!parent.dir.ok()) return ParentError("symlink ", path, parent.error);
     int dir = parent.dir.get();
     std::string temp = TempNameFor(parent.name), shown = Host(TempNameFor(path));
-    int made = ::symlinkat(target.c_str(), dir, temp.c_str());
-    if (made != 0 && errno == EEXIST) {
-      Status removed = RemoveLeftover(dir, temp, shown);
-      if (!removed.ok()) return removed;
-      made = ::symlinkat(target.c_str(), dir, temp.c_str());
+    Status removed = RemoveLeftoverTemp(dir, temp, shown);
+    if (!removed.ok()) return removed;
+    if (::symlinkat(target.c_str(), dir, temp.c_str()) != 0) {
+      return Status::FromErrno("symlink " + shown, errno);
     }
-    if (made != 0) return Status::FromErrno("symlink " + shown, errno);
-    Status renamed = RenameTemp(dir, temp, parent.name, Host(path));
-    if (!renamed.ok()) ::unlinkat(dir, temp.c_str(), 0);
-    return renamed;
+    if (::renameat(dir, temp.c_str(), dir, parent.name.c_str()) != 0) {
+      Status failed = Status::FromErrno("rename " + shown + " to " + Host(path), errno);
+      ::unlinkat(dir, temp.c_str(), 0);
+      return failed;
+    }
+    return Status::Ok();
   }
   Status Remove(const std::string& path) override {
     Status removed = Unlink(path, 0, "remove ");
     Parent parent = OpenParent(path);
-    std::string temp = TempNameFor(parent.name);
-    struct stat st;
-    if (removed.ok() && parent.dir.ok() &&
-        ::fstatat(parent.dir.get(), temp.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-      removed = RemoveLeftover(parent.dir.get(), temp, Host(TempNameFor(path)));
+    if (removed.ok() && parent.dir.ok()) {
+      removed = RemoveLeftoverTemp(parent.dir.get(), TempNameFor(parent.name),
+                                   Host(TempNameFor(path)));
     }
     return removed;
   }
@@ -221,27 +172,6 @@ class DirectoryTree : public RootTree {
     Parent parent = OpenParent(path);
     return parent.dir.ok() &&
            ::fstatat(parent.dir.get(), parent.name.c_str(), st, AT_SYMLINK_NOFOLLOW) == 0;
-  }
-  // A temporary name left by an interrupted bake (or planted) is removed when it is
-  // a file or a link (unlinkat removes the link itself, never what it points to);
-  // anything else stops the bake.
-  static Status RemoveLeftover(int dir, const std::string& temp, const std::string& shown) {
-    struct stat st;
-    if (::fstatat(dir, temp.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      return Status::FromErrno("stat " + shown, errno);
-    }
-    if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-      return Status::Error(shown + " exists and is not a file or a link: remove it to bake");
-    }
-    if (::unlinkat(dir, temp.c_str(), 0) != 0) return Status::FromErrno("remove " + shown, errno);
-    return Status::Ok();
-  }
-  static Status RenameTemp(int dir, const std::string& temp, const std::string& name,
-                           const std::string& shown) {
-    if (::renameat(dir, temp.c_str(), dir, name.c_str()) != 0) {
-      return Status::FromErrno("rename to " + shown, errno);
-    }
-    return Status::Ok();
   }
   // A path already gone (or whose directory is) is not an error: there is nothing to undo.
   Status Unlink(const std::string& path, int flags, const char* verb) {

@@ -7,12 +7,14 @@
 
 #include "host-bridge/bake/run_capture.h"
 #include "host-bridge/bake/tree_impl.h"
+#include "host-bridge/files/durable_write.h"
 
 namespace fs = std::filesystem;
 
 namespace umla::bridge {
 
-std::string TempNameFor(const std::string& path) { return path + ".uml-bridge.tmp"; }
+// The directory tree writes through WriteFileDurably, so both trees use its name.
+std::string TempNameFor(const std::string& path) { return DurableTempName(path); }
 
 Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec) {
   std::error_code ec;

@@ -33,11 +33,22 @@ Result<std::optional<uid_t>> ResolveUser(const std::string& user) {
 
 }  // namespace
 
+std::string RecordedForDownNote(const std::optional<NetSetupState>& record,
+                                const std::string& path) {
+  bool keeps_something = record && (record->created_bridge || record->created_tap ||
+                                     !record->uplink.empty());
+  return keeps_something ? " (what is left to undo is recorded in " + path + ")"
+                         : " (nothing is recorded for --down to undo)";
+}
+
 Status CheckNetSetupOptions(const NetSetupOptions& options) {
+  if (!options.down && options.tap.empty()) {
+    return Status::Error("--tap is required (except with --down)");
+  }
   for (const auto& [option, name] : {std::pair{"--bridge", &options.bridge},
                                      std::pair{"--tap", &options.tap},
                                      std::pair{"--uplink", &options.uplink}}) {
-    bool optional = name != &options.bridge;  // main.cc asks for --tap where it is needed
+    bool optional = name != &options.bridge;  // the tap only with --down, as above
     if ((optional && name->empty()) || IsInterfaceName(*name)) continue;
     return Status::Error(std::string(option) + " \"" + SanitizeForTerminal(*name) +
                          "\": expected " + kInterfaceNameRule);
@@ -78,8 +89,8 @@ int RunNetSetup(const NetSetupOptions& options) {
     if (!undone.ok()) {
       // What is undone or left leaves the record; the rest stays for another --down.
       Status saved = record->Save(left);
-      return fail(undone.message() + (saved.ok() ? " (what is still to undo is recorded in " + path + ")"
-                                                 : "; " + saved.message()));
+      return fail(undone.message() +
+                  (saved.ok() ? RecordedForDownNote(left, path) : "; " + saved.message()));
     }
     Status removed = record->Remove();
     return removed.ok() ? kExitReady : fail(removed.message());
@@ -97,9 +108,14 @@ int RunNetSetup(const NetSetupOptions& options) {
   state.bridge = options.bridge;
   state.tap = options.tap;
   NetSetupRequest request{options.bridge, options.tap, *owner, options.uplink};
-  auto save = [&record](const NetSetupState& made) { return record->Save(made); };
+  std::optional<NetSetupState> on_disk = recorded;  // what the record holds now
+  auto save = [&record, &on_disk](const NetSetupState& made) {
+    Status saved = record->Save(made);
+    if (saved.ok()) on_disk = made;
+    return saved;
+  };
   Status done = SetUpBridge(links, request, &state, save, std::cout);
-  if (!done.ok()) return fail(done.message() + " (what was made is recorded in " + path + ")");
+  if (!done.ok()) return fail(done.message() + RecordedForDownNote(on_disk, path));
   return kExitReady;
 }
 

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "common/net_config.h"
+#include "host-bridge/files/durable_write.h"
 
 namespace umla::bridge {
 namespace {
@@ -88,42 +89,16 @@ Result<std::optional<NetSetupState>> NetSetupStateFile::Load() const {
 }
 
 Status NetSetupStateFile::Save(const NetSetupState& state) const {
-  // Hidden, and a name of its own: a run killed mid-save leaves it behind (until /run
-  // is cleared at reboot), never a name another run would open.
-  std::string temp = dir_ + "/." + name_ + ".XXXXXX";
-  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("create " + temp, errno);
-  File out(::fdopen(fd, "w"), std::fclose);
-  Status status;
-  if (!out) {
-    status = Status::FromErrno("fdopen " + temp, errno);
-    ::close(fd);
-  }
-  std::string text = NetSetupStateToJson(state);
-  if (status.ok() && ::fchmod(fd, 0644) != 0) status = Status::FromErrno("chmod " + temp, errno);
-  if (status.ok() && (std::fwrite(text.data(), 1, text.size(), out.get()) != text.size() ||
-                      std::fflush(out.get()) != 0)) {
-    status = Status::FromErrno("write " + temp, errno);
-  }
-  if (status.ok() && ::fsync(fd) != 0) status = Status::FromErrno("fsync " + temp, errno);
-  if (out && std::fclose(out.release()) != 0 && status.ok()) {
-    status = Status::FromErrno("close " + temp, errno);
-  }
-  if (status.ok() && std::rename(temp.c_str(), path_.c_str()) != 0) {
-    status = Status::FromErrno("rename " + temp + " to " + path_, errno);
-  }
-  if (!status.ok()) {
-    ::unlink(temp.c_str());
-    return status;
-  }
-  if (::fsync(dir_fd_) != 0) return Status::FromErrno("fsync directory " + dir_, errno);
-  return Status::Ok();
+  return WriteFileDurably(dir_fd_, dir_, name_, NetSetupStateToJson(state), 0644);
 }
 
 Status NetSetupStateFile::Remove() const {
   if (std::remove(path_.c_str()) != 0 && errno != ENOENT) {
     return Status::FromErrno("remove " + path_, errno);
   }
+  // A temp file a killed save left goes with the record (its next save would replace it).
+  Status leftover = RemoveLeftoverTemp(dir_fd_, DurableTempName(name_), DurableTempName(path_));
+  if (!leftover.ok()) return leftover;
   if (::fsync(dir_fd_) != 0) return Status::FromErrno("fsync directory " + dir_, errno);
   return Status::Ok();
 }

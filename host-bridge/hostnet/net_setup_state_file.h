@@ -31,12 +31,13 @@ class NetSetupStateFile {
   // The record, or nullopt when there is none. Fails naming the file when it cannot
   // be read or is not a record of ours.
   Result<std::optional<NetSetupState>> Load() const;
-  // Replaces the record, atomically and durably: a temp file of a name of its own in
-  // the same directory (mkostemp, O_CLOEXEC), fsync, rename over the record, fsync of
-  // the directory. Readable by all (0644). On failure the old record is intact and
-  // the temp file gone; the error names the file and the call.
+  // Replaces the record, atomically and durably (WriteFileDurably: a temp file beside
+  // it, one left by a killed save replaced, fsync, rename, fsync of the directory).
+  // Readable by all (0644). On failure the old record is intact and the temp file
+  // gone; the error names the file and the call.
   Status Save(const NetSetupState& state) const;
-  // Removes the record; one that is gone already is fine.
+  // Removes the record, and a temp file a killed save left; one that is gone already
+  // is fine.
   Status Remove() const;
 
  private:

@@ -13,7 +13,9 @@
 namespace umla::bridge {
 
 // Creates tap `name` (IFF_TAP | IFF_NO_PI), owned by `owner` when given, and marks
-// it persistent. Fails naming the device and the ioctl.
+// it persistent. `name` must be an interface name (IsInterfaceName, common/net_config.h):
+// the caller checks, as net-setup does with its options (CheckNetSetupOptions).
+// Fails naming the device and the ioctl.
 Status CreatePersistentTap(const std::string& name, std::optional<uid_t> owner);
 
 }  // namespace umla::bridge

@@ -54,22 +54,26 @@ nlohmann::ordered_json UplinkConfigToJson(const UplinkConfig& config) {
 
 Result<UplinkConfig> UplinkConfigFromJson(const nlohmann::json& json, const std::string& source) {
   UplinkConfig config;
-  auto bad = [&](const nlohmann::json& entry) {
-    return Status::Error(source + ": not an uplink entry: " + entry.dump());
+  // `refused`: the text of the entry a parser refused, so that a leading zero is named.
+  auto bad = [&](const nlohmann::json& entry, const std::string& refused = "") {
+    return Status::Error(source + ": not an uplink entry: " + entry.dump() +
+                         LeadingZeroNote(refused));
   };
   if (!json.is_object()) return bad(json);
   for (const auto& entry : json.value("addresses", nlohmann::json::array())) {
-    if (!entry.is_object() || !entry.contains("address") || !entry["address"].is_string()) {
+    if (!entry.is_object() || !entry.contains("address") || !entry["address"].is_string() ||
+        (entry.contains("broadcast") && !entry["broadcast"].is_string())) {
       return bad(entry);
     }
-    auto prefix = ParseIpv4Prefix(entry["address"].get<std::string>());
-    std::optional<Ipv4> broadcast = Ipv4{0};
+    std::string address = entry["address"].get<std::string>();
+    auto prefix = ParseIpv4Prefix(address);
+    if (!prefix) return bad(entry, address);
+    std::optional<Ipv4> broadcast = Ipv4{0};  // none
     if (entry.contains("broadcast")) {
-      broadcast = entry["broadcast"].is_string()
-                      ? ParseIpv4(entry["broadcast"].get<std::string>())
-                      : std::nullopt;
+      std::string text = entry["broadcast"].get<std::string>();
+      broadcast = ParseIpv4(text);
+      if (!broadcast) return bad(entry, text);
     }
-    if (!prefix || !broadcast) return bad(entry);
     config.addresses.push_back({*prefix, *broadcast});
   }
   for (const auto& entry : json.value("routes", nlohmann::json::array())) {
@@ -78,10 +82,12 @@ Result<UplinkConfig> UplinkConfigFromJson(const nlohmann::json& json, const std:
         !entry.value("metric", nlohmann::json(0)).is_number_unsigned()) {
       return bad(entry);
     }
-    auto route = ParseNetRoute(entry["route"].get<std::string>());
+    std::string route_text = entry["route"].get<std::string>();
+    auto route = ParseNetRoute(route_text);
+    if (!route) return bad(entry, route_text);
     uint64_t protocol = entry.value("protocol", uint64_t{4});
     uint64_t metric = entry.value("metric", uint64_t{0});
-    if (!route || protocol > 255 || metric > UINT32_MAX) return bad(entry);
+    if (protocol > 255 || metric > UINT32_MAX) return bad(entry);
     config.routes.push_back(
         {*route, {static_cast<uint8_t>(protocol), static_cast<uint32_t>(metric)}});
   }

@@ -42,7 +42,8 @@ std::string DescribeAddress(const MovedAddress& address);
 std::string DescribeRoute(const MovedRoute& route);
 
 nlohmann::ordered_json UplinkConfigToJson(const UplinkConfig& config);
-// Fails naming `source` and the entry that is not one of ours.
+// Fails naming `source` and the entry that is not one of ours, and the number when
+// that is for a leading zero (LeadingZeroNote, common/ipv4.h).
 Result<UplinkConfig> UplinkConfigFromJson(const nlohmann::json& json, const std::string& source);
 
 }  // namespace umla::bridge

@@ -1,5 +1,5 @@
 // net-setup's record on disk, in a directory of the test's own: replaced atomically
-// under a name of its own, and only under the directory's lock.
+// (through WriteFileDurably, durable_write_test.cc), and only under the directory's lock.
 #include "host-bridge/hostnet/net_setup_state_file.h"
 
 #include <dirent.h>
@@ -98,9 +98,24 @@ TEST_F(NetSetupStateFileTest, AFailedSaveLeavesNothingBehind) {
   ASSERT_EQ(::mkdir((record->path() + "/x").c_str(), 0755), 0);
   Status saved = record->Save(NetSetupState{"br0", "tap0"});
   ASSERT_FALSE(saved.ok());
-  EXPECT_EQ(saved.message().rfind("rename " + dir + "/.net-setup.1.br0.json.", 0), 0u) << saved.message();
-  EXPECT_NE(saved.message().find(" to " + record->path() + ": "), std::string::npos) << saved.message();
+  EXPECT_EQ(saved.message().rfind("rename " + record->path() + ".uml-bridge.tmp to " +
+                                       record->path() + ": ", 0), 0u)
+      << saved.message();
   EXPECT_EQ(Entries(dir), std::vector<std::string>{"net-setup.1.br0.json"});
+}
+
+// A save killed before its rename leaves one temp file of a fixed name: the next save
+// replaces it, and removing the record removes it too.
+TEST_F(NetSetupStateFileTest, ATempFileOfAKilledSaveDoesNotPileUp) {
+  auto record = NetSetupStateFile::Open(dir, 1, "br0", waiting);
+  ASSERT_TRUE(record.ok()) << record.status().message();
+  std::string temp = record->path() + ".uml-bridge.tmp";
+  std::ofstream(temp) << "{\"bridge\": \"br";
+  ASSERT_TRUE(record->Save(NetSetupState{"br0", "tap0"}).ok());
+  EXPECT_EQ(Entries(dir), std::vector<std::string>{"net-setup.1.br0.json"});
+  std::ofstream(temp) << "{\"bridge\": \"br";
+  ASSERT_TRUE(record->Remove().ok());
+  EXPECT_TRUE(Entries(dir).empty());
 }
 
 TEST_F(NetSetupStateFileTest, ReadErrorsNameTheFile) {

@@ -130,5 +130,38 @@ TEST(NetSetupState, KeepsWhatMovedFromTheUplinkAndRejectsBadEntries) {
   EXPECT_FALSE(bad.ok());
 }
 
+// A number with a leading zero (which inet_aton and ip read as octal) is named, as
+// the guest's and netconf's messages name it, in whichever field it is.
+TEST(NetSetupState, NamesALeadingZeroInAnUplinkEntry) {
+  const char* note = "\"010\" has a leading zero, which inet_aton and ip read as octal";
+  struct Case {
+    const char* moved;
+    std::string message;
+  };
+  const Case cases[] = {
+      {R"({"addresses": [{"address": "192.0.2.010/24"}]})",
+       R"(/run/x.json: not an uplink entry: {"address":"192.0.2.010/24"}; )" + std::string(note)},
+      {R"({"addresses": [{"address": "192.0.2.1/24", "broadcast": "192.0.2.010"}]})",
+       R"(/run/x.json: not an uplink entry: {"address":"192.0.2.1/24","broadcast":"192.0.2.010"}; )" +
+           std::string(note)},
+      {R"({"routes": [{"route": "0.0.0.0/0@192.0.2.010", "protocol": 3, "metric": 0}]})",
+       R"(/run/x.json: not an uplink entry: {"metric":0,"protocol":3,"route":"0.0.0.0/0@192.0.2.010"}; )" +
+           std::string(note)},
+  };
+  for (const Case& c : cases) {
+    auto bad = NetSetupStateFromJson(
+        std::string(R"({"bridge": "br0", "moved_from_uplink": )") + c.moved + "}", "/run/x.json");
+    ASSERT_FALSE(bad.ok()) << c.moved;
+    EXPECT_EQ(bad.status().message(), c.message);
+  }
+  // Refused for another reason: no note.
+  auto bad = NetSetupStateFromJson(
+      R"({"bridge": "br0", "moved_from_uplink": {"addresses": [{"address": "192.0.2.300/24"}]}})",
+      "/run/x.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            R"(/run/x.json: not an uplink entry: {"address":"192.0.2.300/24"})");
+}
+
 }  // namespace
 }  // namespace umla::bridge
