@@ -78,8 +78,8 @@ Result<UplinkConfig> UplinkConfigFromJson(const nlohmann::json& json, const std:
   }
   for (const auto& entry : json.value("routes", nlohmann::json::array())) {
     if (!entry.is_object() || !entry.contains("route") || !entry["route"].is_string() ||
-        !entry.value("protocol", nlohmann::json(0)).is_number_unsigned() ||
-        !entry.value("metric", nlohmann::json(0)).is_number_unsigned()) {
+        !entry.value("protocol", nlohmann::json(0u)).is_number_unsigned() ||
+        !entry.value("metric", nlohmann::json(0u)).is_number_unsigned()) {
       return bad(entry);
     }
     std::string route_text = entry["route"].get<std::string>();

@@ -128,6 +128,14 @@ TEST(NetSetupState, KeepsWhatMovedFromTheUplinkAndRejectsBadEntries) {
       R"({"bridge": "br0", "moved_from_uplink": {"routes": [{"route": "0.0.0.0/0", "metric": -1}]}})",
       "/run/x.json");
   EXPECT_FALSE(bad.ok());
+  // A route without protocol and metric: static (4) and 0.
+  auto defaults = NetSetupStateFromJson(
+      R"({"bridge": "br0", "moved_from_uplink": {"routes": [{"route": "0.0.0.0/0@192.0.2.254"}]}})",
+      "/run/x.json");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().message();
+  ASSERT_EQ(defaults->moved.routes.size(), 1u);
+  EXPECT_EQ(defaults->moved.routes[0].origin.protocol, RTPROT_STATIC);
+  EXPECT_EQ(defaults->moved.routes[0].origin.metric, 0u);
 }
 
 // A number with a leading zero (which inet_aton and ip read as octal) is named, as
