@@ -20,6 +20,7 @@ cat > "$WORK/observe" <<'OBSERVE'
 i=0
 while [ ! -f /run/uml-agent/last-run.json ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
 /sbin/uml-agent status > /mnt/status 2>&1
+/sbin/uml-agent status --json > /mnt/status.json 2>&1; echo "exit $?" > /mnt/status.json.exit
 poweroff -f
 OBSERVE
 # A tree without the agent: the image builder's staging directory, agent removed.
@@ -50,6 +51,9 @@ ready_event baked | grep -q '"name":"devnodes","status":"ok"' ||
 [ "$(grep -c '"type":"hello"' "$WORK/baked.json")" = 1 ] || fail "not exactly one hello: $(cat "$WORK/baked.json")"
 assert_contains "$WORK/baked.console.log" "hidden by a filesystem mounted after the fixups ran"
 assert_contains "$probe/status" "last run: ok"
+assert_contains "$probe/status.json" '"ok": true'
+assert_contains "$probe/status.json" '"name": "devnodes"'
+assert_eq "$(cat "$probe/status.json.exit")" "exit 0" "uml-agent status --json exit status"
 
 "$UML_BRIDGE" bake --rootfs "$WORK/root" --uninstall > "$WORK/undo.log" 2>&1 || fail "uninstall: $(cat "$WORK/undo.log")"
 assert_contains "$WORK/undo.log" "~ /etc/inittab (restored)"

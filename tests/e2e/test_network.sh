@@ -87,6 +87,12 @@ nsx "$UML_BRIDGE" netconf --mirror br0 --guest-ip 192.0.2.2/24 > "$WORK/netconf.
 assert_contains "$WORK/netconf.json" '"gateway": "192.0.2.254"'
 assert_contains "$WORK/netconf.json" '"destination": "203.0.113.0/24"'
 assert_contains "$WORK/netconf.json" '"198.51.100.54"'
+nsx "$UML_BRIDGE" netconf --mirror br0 --guest-ip 192.0.2.2/24 --format cmdline > "$WORK/netconf.cmdline" \
+  || fail "netconf --format cmdline failed"
+for arg in uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=192.0.2.254 \
+  uml_agent.dns.nameservers=198.51.100.53,198.51.100.54; do
+  tr ' ' '\n' < "$WORK/netconf.cmdline" | grep -qx "$arg" || fail "netconf --format cmdline lacks $arg: $(cat "$WORK/netconf.cmdline")"
+done
 set +e
 nsx "$UML_BRIDGE" netconf --mirror br0 --guest-ip 192.0.2.1/24 2>"$WORK/netconf-own.err"
 own=$?

@@ -92,6 +92,13 @@ echo "$crash" | grep -q '"name":"devnodes","status":"ok"' || fail "steps before 
 [ "$(grep -c '"type":"hello"' "$WORK/crash.json")" = 1 ] || fail "not exactly one hello: $(cat "$WORK/crash.json")"
 assert_contains "$WORK/crash.console.log" "uml-agent boot exited with 1"
 
+# 4b. Another console line for the agent (--line 5): the bridge wires con5 and tells the
+#     agent (uml_agent.channel=/dev/tty5); ready comes over it.
+bridge_run line5 --line 5 --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/root.img" root=/dev/ubda rw init=/init
+assert_eq "$BRIDGE_STATUS" 0 "bridge exit status with --line 5"
+ready_event line5 | grep -q '"ok":true' || fail "no ready over line 5: $(cat "$WORK/line5.json")"
+assert_contains "$WORK/line5.console.log" "reporting on /dev/tty5"
+
 # 5. Host faults: a kernel that is missing or not executable is a usage error (2).
 bridge_run nokernel -- "$WORK/no-such-kernel" mem=64M
 assert_eq "$BRIDGE_STATUS" 2 "missing kernel"
