@@ -1,7 +1,9 @@
 #!/bin/sh
 # `uml-bridge wait` on guests started by a script of the user's own: over a FIFO, over a
 # pts named by path, and over a pts found through the guest's umid; exit 4 when the
-# guest goes before ready (also a guest named by umid), 3 on timeout, 2 for a bad channel.
+# guest goes before ready (also a guest named by umid), 3 on timeout, 2 for a bad channel,
+# 1 when a guest is ready but one of its agent's steps failed (alone, and beside a fine
+# guest), naming the step and the reason.
 . "$(dirname "$0")/lib.sh"
 e2e_begin wait
 
@@ -130,3 +132,43 @@ assert_eq "$(grep -c '"type":"ready"' "$WORK/pair.json")" 1 "the live guest stil
 assert_contains "$WORK/pair.json" "\"guest\":\"$live\""
 assert_contains "$WORK/pair.log" "umid:$gone: the guest is gone before ready"
 [ "$ELAPSED" -lt 40 ] || fail "the wait for two guests took $ELAPSED s"
+
+# 8. A guest whose agent reports a failed step: the user's start script has a typo in a
+#    setting (a mount point without its leading slash), which fails the fstab step
+#    alone. The guest still boots and reports ready; wait exits 1 and says which step
+#    failed and why; the other steps are ok. With a second guest that is fine, one wait
+#    for both also exits 1 (the worse of 0 and 1), with both ready events.
+#    (Images of their own, without the linger: nothing here polls mconsole.)
+typo=uml_agent.hostfs.mountpoint=mnt/host
+busybox_image "$WORK/quick-a.img"
+cp "$WORK/quick-a.img" "$WORK/quick-b.img"
+quick_a="mem=64M ubd0=$WORK/quick-a.img root=/dev/ubda rw init=/init"
+quick_b="mem=64M ubd0=$WORK/quick-b.img root=/dev/ubda rw init=/init"
+rm -f "$WORK/agent.fifo" && mkfifo "$WORK/agent.fifo"
+start_guest stepfail $quick_b con=null con0=fd:0,fd:1 con7=null,fd:3 "$typo" 3<>"$WORK/agent.fifo"
+bridge_wait stepfail --channel "fifo:$WORK/agent.fifo" --timeout 60
+assert_eq "$BRIDGE_STATUS" 1 "wait when a step failed"
+assert_contains "$WORK/stepfail.log" 'step fstab failed (0 changes, [0-9]* us): setting hostfs.mountpoint="mnt/host" (from kernel command line): expected an absolute path'
+assert_contains "$WORK/stepfail.log" 'ready: SOME STEPS FAILED'
+assert_eq "$(grep -c '"type":"ready"' "$WORK/stepfail.json")" 1 "ready events of the guest with a failed step"
+ready_event stepfail | grep -q '"ok":false' || fail "ready event claims ok: $(ready_event stepfail)"
+assert_eq "$(ready_step_status stepfail fstab)" failed "fstab status with a bad mount point"
+assert_eq "$(ready_step_status stepfail devnodes)" ok "devnodes status next to a failed step"
+assert_eq "$(ready_step_status stepfail activate)" ok "activate status next to a failed step"
+wait_exit "$GUEST_PID" 30 || fail "the guest with a failed step did not power off"
+# The boot went on past the agent: its init script saw the agent's own status.
+assert_contains "$WORK/stepfail.console.log" "uml-agent boot exited with 1"
+
+rm -f "$WORK/a.fifo" "$WORK/b.fifo" && mkfifo "$WORK/a.fifo" "$WORK/b.fifo"
+start_guest okfail-a $quick_a con=null con0=fd:0,fd:1 con7=null,fd:3 3<>"$WORK/a.fifo"
+pid_a=$GUEST_PID
+start_guest okfail-b $quick_b con=null con0=fd:0,fd:1 con7=null,fd:3 "$typo" 3<>"$WORK/b.fifo"
+pid_b=$GUEST_PID
+bridge_wait okfail --channel "fifo:$WORK/a.fifo" --channel "fifo:$WORK/b.fifo" --timeout 60
+assert_eq "$BRIDGE_STATUS" 1 "wait for a fine guest and one with a failed step"
+assert_eq "$(grep -c '"type":"ready"' "$WORK/okfail.json")" 2 "ready events of the two guests"
+grep '"type":"ready"' "$WORK/okfail.json" | grep "\"guest\":\"$WORK/a.fifo\"" | grep -q '"ok":true' ||
+  fail "the fine guest's ready is not ok: $(grep '"type":"ready"' "$WORK/okfail.json")"
+grep '"type":"ready"' "$WORK/okfail.json" | grep "\"guest\":\"$WORK/b.fifo\"" | grep -q '"ok":false' ||
+  fail "the failing guest's ready is not marked failed: $(grep '"type":"ready"' "$WORK/okfail.json")"
+wait_exit "$pid_a" 30 && wait_exit "$pid_b" 30 || fail "the two guests did not power off"
