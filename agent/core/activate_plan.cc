@@ -37,7 +37,45 @@ MountRequest HostfsRequest(const std::string& source, const std::string& target,
   return request;
 }
 
-std::string DescribeSwapon(const std::string& device) { return "+ swapon " + device; }
+SwapRequest SwapOnRequest(const std::string& device, const std::string& options,
+                          const std::string& where, std::vector<std::string>* problems) {
+  SwapRequest request{device};
+  for (std::string_view option : Split(options, ',')) {
+    if (StartsWith(option, "pri=")) {
+      std::string_view value = option.substr(4);
+      std::optional<uint64_t> number = ParseUnsigned(value, 32767);
+      if (value == "-1") {
+        request.priority = -1;
+      } else if (number) {
+        request.priority = static_cast<int>(*number);
+      } else {
+        problems->push_back(where + ": " + std::string(option) +
+                            ": expected a priority from -1 to 32767; " + device +
+                            " goes on with the kernel's own");
+      }
+    } else if (option == "discard") {
+      request.discard = "all";
+    } else if (StartsWith(option, "discard=")) {
+      std::string_view policy = option.substr(8);
+      if (policy == "once" || policy == "pages") {
+        request.discard = std::string(policy);
+      } else {
+        problems->push_back(where + ": " + std::string(option) +
+                            ": expected discard, discard=once or discard=pages; " + device +
+                            " goes on without discard");
+      }
+    }
+  }
+  return request;
+}
+
+std::string DescribeSwapon(const SwapRequest& request) {
+  std::string line = "+ swapon " + request.device;
+  if (request.priority >= 0) line += " -p " + std::to_string(request.priority);
+  if (request.discard == "all") line += " --discard";
+  if (request.discard == "once" || request.discard == "pages") line += " --discard=" + request.discard;
+  return line;
+}
 
 std::string DescribeMount(const MountRequest& request) {
   return "+ mount -t " + request.type + " " + request.source + " " + request.target +
@@ -55,14 +93,19 @@ ActivatePlan PlanActivate(const ActivateSnapshot& snapshot) {
   std::vector<std::string> targets;  // mounted now or planned
   for (const MountEntry& mount : snapshot.mounts) targets.push_back(mount.target);
 
+  size_t number = 0;
   for (const FstabLine& line : ParseFstab(snapshot.fstab_text).lines) {
+    ++number;
     if (!line.is_entry || HasOption(line, "noauto")) continue;
     if (line.type() == "swap") {
       SpecResolution found = ResolveSwapSpec(line.spec(), snapshot.swaps, snapshot.unprobed,
                                           snapshot.present);
       if (found.match != SpecMatch::kSwap || active[found.index]) continue;
       active[found.index] = true;
-      plan.swapon.push_back(snapshot.swaps[found.index].path);
+      plan.swapon.push_back(SwapOnRequest(snapshot.swaps[found.index].path,
+                                          line.fields.size() > 3 ? line.fields[3] : "defaults",
+                                          snapshot.fstab_path + " line " + std::to_string(number),
+                                          &plan.problems));
     } else if (line.type() == "hostfs") {
       std::string target = DecodeOctalEscapes(line.file());
       if (!IsPlainAbsolutePath(target)) continue;  // as the fstab step: never a relative one

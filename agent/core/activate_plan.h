@@ -13,6 +13,7 @@
 namespace umla::agent {
 
 struct ActivateSnapshot {
+  std::string fstab_path;                 // named in problems
   std::string fstab_text;                 // empty when there is no fstab
   std::vector<SwapDevice> swaps;          // ubd devices holding swap
   std::vector<UbdDevice> unprobed;        // ubd devices not read (see SwapProbe)
@@ -22,17 +23,27 @@ struct ActivateSnapshot {
 };
 
 struct ActivatePlan {
-  std::vector<std::string> swapon;  // canonical device nodes, e.g. /dev/ubdb
+  std::vector<SwapRequest> swapon;
   std::vector<MountRequest> mounts;
+  std::vector<std::string> problems;  // fstab options not understood: named, then left out
 };
 
 // Entries with the noauto option are left to the user, as mount -a / swapon -a do.
 // Swap entries that name no swap device are skipped (the fstab step reports those).
 ActivatePlan PlanActivate(const ActivateSnapshot& snapshot);
 
-// The plan lines: "+ swapon /dev/ubdb", "+ mount -t hostfs none /mnt/host -o /srv".
-std::string DescribeSwapon(const std::string& device);
+// The plan lines: "+ swapon /dev/ubdb -p 5 --discard=once",
+// "+ mount -t hostfs none /mnt/host -o /srv".
+std::string DescribeSwapon(const SwapRequest& request);
 std::string DescribeMount(const MountRequest& request);
+
+// A swap entry's options (the fourth fstab field) to a request, as swapon -a reads
+// them: pri=N (0-32767, or -1 for the kernel's own), discard, discard=once|pages; the
+// others (defaults, sw, nofail...) change nothing. A value it cannot take is left out
+// and named in `problems` (with `where`, e.g. "/etc/fstab line 3"): the swap still
+// goes on.
+SwapRequest SwapOnRequest(const std::string& device, const std::string& options,
+                          const std::string& where, std::vector<std::string>* problems);
 
 // mount(8)-style options to a request: "ro" sets read_only; generic options
 // (defaults, rw, auto, nofail...) are dropped; the rest become the data string.

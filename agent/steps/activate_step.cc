@@ -37,10 +37,10 @@ class ActivateStep : public Step {
       return outcome;
     }
     ActivatePlan plan = PlanActivate(*snapshot);
-    std::vector<std::string> errors;
     Mounts& mounts = *context.system->mounts;
+    std::vector<std::string> errors = plan.problems;
     ApplyEach(context, outcome, errors, plan.swapon,
-              [&](const std::string& device) { return mounts.Swapon(device); }, DescribeSwapon);
+              [&](const SwapRequest& request) { return mounts.Swapon(request); }, DescribeSwapon);
     ApplyEach(context, outcome, errors, plan.mounts,
               [&](const MountRequest& request) { return mounts.Mount(request); }, DescribeMount);
     outcome.status = JoinErrors(errors);
@@ -52,6 +52,7 @@ class ActivateStep : public Step {
     ActivateSnapshot snapshot;
     Result<std::optional<std::string>> text = system.files->ReadFileIfPresent(kFstabPath);
     if (!text.ok()) return text.status();
+    snapshot.fstab_path = kFstabPath;
     snapshot.fstab_text = text->value_or("");
     Result<std::string> swaps_text = system.mounts->ReadSwaps();
     if (!swaps_text.ok()) return swaps_text.status();

@@ -23,7 +23,7 @@ class Mounts {
   virtual Result<std::string> ReadSwaps() = 0;
   virtual Result<std::string> ReadMounts() = 0;
   // Turns swap on on a device node; the error names the device and errno text.
-  virtual Status Swapon(const std::string& device) = 0;
+  virtual Status Swapon(const SwapRequest& request) = 0;
   virtual Status Mount(const MountRequest& request) = 0;
   // mkdir -p with mode 0755; ok when the directory exists.
   virtual Status MakeMountPoint(const std::string& path) = 0;
@@ -34,7 +34,7 @@ class LinuxMounts : public Mounts, public ModuleMounts {
   explicit LinuxMounts(std::string root) : root_(std::move(root)) {}
   Result<std::string> ReadSwaps() override;
   Result<std::string> ReadMounts() override;
-  Status Swapon(const std::string& device) override;
+  Status Swapon(const SwapRequest& request) override;
   Status Mount(const MountRequest& request) override;
   Status MakeMountPoint(const std::string& path) override;
   Result<HostfsMount> MountHostfsReadOnly(const std::string& host_dir,

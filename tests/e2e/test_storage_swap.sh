@@ -3,7 +3,8 @@
 # the host with mkswap, one by UUID (-U) on a whole disk, one by label (-L) on a whole
 # disk, and one on partition 1 of a disk with an msdos partition table (ubdb1, block
 # 98:17).
-#  1. devtmpfs, fstab naming them UUID=, LABEL= and UUID= (the partition): fstab is
+#  1. devtmpfs, fstab naming them UUID=, LABEL= (with pri=7, which must reach
+#     swapon) and UUID= (the partition): fstab is
 #     left byte for byte (docs/storage.md: an entry that names a swap device is left
 #     alone), activate turns on exactly /dev/ubdb1, /dev/ubdc and /dev/ubdd, and the
 #     guest's /proc/swaps lists them (not the partitioned whole disk /dev/ubdb).
@@ -65,7 +66,8 @@ boot() {
   rm -rf "$WORK/$name.probe" && cp -a "$PROBE" "$WORK/$name.probe"
 }
 
-# Assertions common to every boot: the partition's node, and exactly the three swaps on.
+# Assertions common to every boot: the partition's node, and exactly the three swaps on
+# (check_swaps NAME [OPTIONS]: OPTIONS, the plan's options for /dev/ubdd's swapon).
 check_swaps() {
   p=$WORK/$1.probe
   # stat prints major/minor in hex: 98 is 0x62, minor 17 is 0x11.
@@ -77,7 +79,7 @@ check_swaps() {
   assert_not_contains "$p/swaps" '^/dev/ubdb '  # the partitioned disk itself holds no swap
   assert_eq "$(grep -c '^/dev/' "$p/swaps")" 3 "$1: swap areas in /proc/swaps"
   assert_eq "$(ready_step_changes "$1" activate | tr '\n' ' ')" \
-    '"+ swapon /dev/ubdb1" "+ swapon /dev/ubdc" "+ swapon /dev/ubdd" ' "$1: activate changes"
+    '"+ swapon /dev/ubdb1" "+ swapon /dev/ubdc" "+ swapon /dev/ubdd'"${2:-}"'" ' "$1: activate changes"
 }
 
 # 1. devtmpfs; every swap named by UUID or label.
@@ -85,14 +87,17 @@ cat > "$WORK/names.fstab" <<EOF
 /dev/ubda / ext4 defaults 0 1
 UUID=$UUID_PART none swap sw 0 0
 UUID=$UUID_DISK	none	swap	sw	0	0
-LABEL=$LABEL none swap sw 0 0
+LABEL=$LABEL none swap sw,pri=7 0 0
 EOF
 busybox_image "$WORK/names.img" --after "$WORK/after.sh" --add "$WORK/names.fstab=/etc/fstab"
 boot names "$WORK/names.img"
-check_swaps names
+check_swaps names " -p 7"
 assert_eq "$(ready_step_changes names fstab)" "" "names: fstab changes"
 cmp -s "$WORK/names.probe/fstab" "$WORK/names.fstab" || fail "names: fstab changed: $(cat "$WORK/names.probe/fstab")"
 [ ! -e "$WORK/names.probe/fstab.bak" ] || fail "names: a backup was made of an fstab that did not change"
+# pri=7 reached swapon(2): /proc/swaps' last column.
+awk '$1 == "/dev/ubdd" { print $5 }' "$WORK/names.probe/swaps" | grep -qx 7 ||
+  fail "names: /dev/ubdd is not on with priority 7: $(cat "$WORK/names.probe/swaps")"
 
 # 2. An old image's static /dev, without /dev/ubdb1; a stale label besides.
 cat > "$WORK/static.fstab" <<EOF

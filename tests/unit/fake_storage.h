@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/core/activate_plan.h"
 #include "agent/system/device_nodes.h"
 #include "agent/system/file_system.h"
 #include "agent/system/mounts.h"
@@ -111,10 +112,11 @@ class FakeMounts : public Mounts {
   explicit FakeMounts(FakeDeviceNodes* nodes) : nodes_(nodes) {}
   Result<std::string> ReadSwaps() override { return swaps; }
   Result<std::string> ReadMounts() override { return mounts; }
-  Status Swapon(const std::string& device) override {
+  Status Swapon(const SwapRequest& request) override {
+    const std::string& device = request.device;
     if (!fail_swapon.empty()) return Status::Error("swapon " + device + ": " + fail_swapon);
     swaps += device + "\tpartition\t32764\t0\t-2\n";
-    done.push_back("swapon " + device);
+    done.push_back(DescribeSwapon(request).substr(2));  // "swapon DEVICE [options]"
     return Status::Ok();
   }
   Status Mount(const MountRequest& request) override {

@@ -39,7 +39,7 @@ class FakeModuleMounts : public Mounts, public ModuleMounts {
     for (const std::string& target : mounted) table += "none " + target + " hostfs ro 0 0\n";
     return table;
   }
-  Status Swapon(const std::string&) override { return Status::Error("not here"); }
+  Status Swapon(const SwapRequest&) override { return Status::Error("not here"); }
   Status Mount(const MountRequest&) override { return Status::Error("not here"); }
   Status MakeMountPoint(const std::string&) override { return Status::Error("not here"); }
   Result<HostfsMount> MountHostfsReadOnly(const std::string& host_dir,

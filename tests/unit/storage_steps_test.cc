@@ -2,6 +2,7 @@
 // image, that a second boot does nothing, --dry-run, and bad settings.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "agent/steps/activate_step.h"
@@ -92,6 +93,44 @@ TEST_F(SeedGuest, TheRootFilesystemsDiskIsNotProbedForSwap) {
   for (const std::string& read : nodes.reads) EXPECT_EQ(read, "/dev/ubdb");
   EXPECT_EQ(mounts.done, (std::vector<std::string>{"mkdir /mnt/host", "swapon /dev/ubdb",
                                                    "mount hostfs none /mnt/host data="}));
+}
+
+// The swap entry's options reach swapon(2) as swapon -a takes them; one it cannot take
+// is named with the fstab line, and the swap goes on without it.
+TEST_F(SeedGuest, SwapOptionsReachSwaponAndABadOneIsNamed) {
+  struct Case {
+    const char* options;
+    const char* done;
+    const char* problem;
+  };
+  const Case cases[] = {
+      {"sw,pri=5,discard=once", "swapon /dev/ubdb -p 5 --discard=once", ""},
+      {"defaults,discard", "swapon /dev/ubdb --discard", ""},
+      {"pri=-1,discard=pages,nofail", "swapon /dev/ubdb --discard=pages", ""},
+      {"pri=high", "swapon /dev/ubdb",
+       "/etc/fstab line 2: pri=high: expected a priority from -1 to 32767; /dev/ubdb goes on "
+       "with the kernel's own"},
+      {"pri=32768,discard=always", "swapon /dev/ubdb",
+       "/etc/fstab line 2: pri=32768: expected a priority from -1 to 32767; /dev/ubdb goes on "
+       "with the kernel's own; /etc/fstab line 2: discard=always: expected discard, "
+       "discard=once or discard=pages; /dev/ubdb goes on without discard"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.options);
+    files.files["/etc/fstab"] = "/dev/ubd/0 / ext3 defaults 0 1\n/dev/ubdb none swap " +
+                                std::string(c.options) + " 0 0\nnone /mnt/host hostfs defaults 0 0\n";
+    mounts.done.clear();
+    mounts.swaps.clear();
+    std::vector<StepOutcome> outcomes = Boot();
+    auto swapon = std::find_if(mounts.done.begin(), mounts.done.end(),
+                               [](const std::string& done) { return done.rfind("swapon", 0) == 0; });
+    ASSERT_NE(swapon, mounts.done.end());
+    EXPECT_EQ(*swapon, c.done);
+    EXPECT_EQ(outcomes[2].status.ok() ? "" : outcomes[2].status.message(), c.problem);
+    if (*c.problem == '\0') {
+      EXPECT_EQ(outcomes[2].changes.at(0), "+ " + std::string(c.done));
+    }
+  }
 }
 
 TEST_F(SeedGuest, SecondBootChangesNothing) {
