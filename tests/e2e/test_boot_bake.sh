@@ -3,7 +3,8 @@
 # the agent and the busybox integration (inittab sysinit + once lines) from
 # `uml-bridge bake --init auto`; the image made from it reaches ready without any
 # kernel argument; baking again changes nothing; --uninstall gives back the original
-# tree exactly (paths, modes, sizes, link targets and contents).
+# tree exactly (paths, modes, sizes, link targets and contents). Then `--init wrapper`:
+# the image asks for init=/sbin/uml-agent, which `run` adds unless --no-image-args.
 . "$(dirname "$0")/lib.sh"
 e2e_begin boot_bake
 probe=$(probe_dir)
@@ -63,3 +64,22 @@ set +e
 "$UML_BRIDGE" bake --rootfs "$WORK/root" --uninstall > "$WORK/undo2.log" 2>&1
 assert_eq "$?" 1 "uninstall without a manifest"
 set -e
+
+# `bake --init wrapper`: only the PID-1 wrapper, recorded as a kernel argument the image
+# asks for; `run` adds it (the agent reports mode "init"), and with --no-image-args it
+# does not (no agent runs: the wait times out with 3).
+"$UML_BRIDGE" bake --rootfs "$WORK/root" --agent "$UML_AGENT" --init wrapper > "$WORK/wrap.log" 2>&1 ||
+  fail "bake --init wrapper: $(cat "$WORK/wrap.log")"
+assert_contains "$WORK/wrap.log" "init=/sbin/uml-agent"
+[ "$(head -n 1 "$WORK/root/etc/inittab")" = "::sysinit:/bin/mount -t hostfs none /mnt -o $probe" ] ||
+  fail "--init wrapper changed the inittab: $(head -n 3 "$WORK/root/etc/inittab")"
+mke2fs -q -F -t ext4 -d "$WORK/root" "$WORK/wrapper.img" 64M >/dev/null 2>&1
+rm -f "$probe/status"
+bridge_run wrapped --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/wrapper.img" root=/dev/ubda rw
+assert_eq "$BRIDGE_STATUS" 0 "bridge exit status for the wrapper-baked image"
+assert_contains "$WORK/wrapped.log" "the image asks for kernel argument init=/sbin/uml-agent"
+assert_contains "$WORK/wrapped.json" '"mode":"init"'
+bridge_run noargs --timeout 10 --no-image-args -- "$UML_KERNEL" mem=64M "ubd0=$WORK/wrapper.img" root=/dev/ubda rw
+assert_eq "$BRIDGE_STATUS" 3 "bridge exit status without the image's kernel arguments"
+assert_not_contains "$WORK/noargs.log" "the image asks for kernel argument"
+assert_not_contains "$WORK/noargs.console.log" "init=/sbin/uml-agent"
