@@ -118,6 +118,23 @@ bridge_run() {
   return 0
 }
 
+# probe_boot NAME IMAGE [kernel args...]: boots IMAGE as ubd0 (busybox init) under
+# `uml-bridge run` with the further kernel args; expects exit ${BOOT_STATUS:-0} (and,
+# for 0, a ready event that is ok) and the observations the guest writes into $PROBE,
+# which are then kept in $WORK/NAME.probe.
+probe_boot() {
+  name=$1 image=$2
+  shift 2
+  rm -rf "${PROBE:?}"/* && mkdir -p "$PROBE"
+  on_exit "stop_guest_of $name"
+  bridge_run "$name" --timeout 90 -- "$UML_KERNEL" mem=64M "ubd0=$image" root=/dev/ubda rw init=/init "$@"
+  assert_eq "$BRIDGE_STATUS" "${BOOT_STATUS:-0}" "bridge exit status of $name"
+  [ "${BOOT_STATUS:-0}" != 0 ] || ready_event "$name" | grep -q '"ok":true' ||
+    fail "$name: ready event not ok: $(ready_event "$name")"
+  [ -f "$PROBE/fstab" ] || fail "$name: the guest wrote no observations"
+  rm -rf "$WORK/$name.probe" && cp -a "$PROBE" "$WORK/$name.probe"
+}
+
 # The ready event (one JSON line) of a run, or empty.
 ready_event() { grep '"type":"ready"' "$WORK/$1.json" | tail -n 1; }
 

@@ -56,14 +56,8 @@ HOOK
 boot() {
   name=$1 image=$2
   shift 2
-  rm -rf "${PROBE:?}"/* && mkdir -p "$PROBE"
-  on_exit "stop_guest_of $name"
-  bridge_run "$name" --timeout 90 -- "$UML_KERNEL" mem=64M "ubd0=$image" "ubd1=$WORK/parts.img" \
-    "ubd2=$WORK/uuid.img" "ubd3=$WORK/label.img" root=/dev/ubda rw init=/init uml_agent.hostfs=no "$@"
-  assert_eq "$BRIDGE_STATUS" 0 "bridge exit status of $name"
-  ready_event "$name" | grep -q '"ok":true' || fail "$name: ready event not ok: $(ready_event "$name")"
-  [ -f "$PROBE/fstab" ] || fail "$name: the guest wrote no observations"
-  rm -rf "$WORK/$name.probe" && cp -a "$PROBE" "$WORK/$name.probe"
+  probe_boot "$name" "$image" "ubd1=$WORK/parts.img" "ubd2=$WORK/uuid.img" "ubd3=$WORK/label.img" \
+    uml_agent.hostfs=no "$@"
 }
 
 # Assertions common to every boot: the partition's node, and exactly the three swaps on
