@@ -210,7 +210,7 @@ int BakeCommand(const std::vector<std::string>& args) {
        "/etc/uml-agent/kernel-args for `uml-bridge run`)")
       ("agent", po::value(&bake.agent),
        "the static uml-agent to install (default: ../sbin/uml-agent beside uml-bridge, "
-       "or the build tree's)")
+       "or the build tree's, or /sbin/uml-agent)")
       ("modules", po::value(&modules)->implicit_value(""),
        "--modules[=VERSION]: also copy /usr/lib/uml/modules/VERSION into the image's "
        "/lib/modules (default: the only version there)")
