@@ -9,7 +9,9 @@
 # Each guest also gets a swap disk and eth0 on a tap in a network namespace of this
 # test: the storage and network fixups must take effect in that same boot (swap on
 # through fstab, hostfs mounted, eth0 addressed, default route, resolv.conf), and the
-# namespace pings the guest. The agent's hostfs entry mounts a directory of the test's
+# namespace pings the guest. The distribution's own network tools then work on what
+# the agent wrote: ifupdown's `ifup -a` at boot, ifdown and ifup (sysvinit image), and
+# systemd-networkd and `networkctl reconfigure` (systemd image). The agent's hostfs entry mounts a directory of the test's
 # own (hostfs.hostdir), not the host's whole /.
 . "$(dirname "$0")/lib.sh"
 e2e_begin boot_debian
@@ -52,6 +54,27 @@ setsid /bin/sh -c '
   cat /etc/resolv.conf > /mnt/probe/\$name.resolv
   cat /proc/net/route > /mnt/probe/\$name.route
   cat /sys/class/net/eth0/operstate > /mnt/probe/\$name.operstate
+  # The distribution's own tools on the files the agent wrote: ifupdown must have
+  # brought eth0 up at boot (ifup -a) and take it down and up again; networkd must
+  # have configured it and do so again.
+  if command -v ifquery > /dev/null; then
+    ifquery --state eth0 > /mnt/probe/\$name.ifstate 2>&1
+    ifdown eth0 > /mnt/probe/\$name.ifdown 2>&1; echo "ifdown exit \$?" >> /mnt/probe/\$name.ifdown
+    ip -4 addr show dev eth0 >> /mnt/probe/\$name.ifdown
+    ifup eth0 > /mnt/probe/\$name.ifup 2>&1; echo "ifup exit \$?" >> /mnt/probe/\$name.ifup
+    ip -4 addr show dev eth0 >> /mnt/probe/\$name.ifup
+    cat /proc/net/route > /mnt/probe/\$name.route-ifup
+  fi
+  if [ -d /run/systemd/netif/links ]; then
+    i=0
+    until networkctl status eth0 --no-pager 2>&1 | grep -q "(configured)" || [ \$i -ge 60 ]; do sleep 0.5; i=\$((i+1)); done
+    networkctl status eth0 --no-pager > /mnt/probe/\$name.networkd 2>&1
+    networkctl reconfigure eth0 > /mnt/probe/\$name.reconfigure 2>&1; echo "reconfigure exit \$?" >> /mnt/probe/\$name.reconfigure
+    sleep 1; i=0
+    until networkctl status eth0 --no-pager 2>&1 | grep -q "(configured)" || [ \$i -ge 60 ]; do sleep 0.5; i=\$((i+1)); done
+    networkctl status eth0 --no-pager >> /mnt/probe/\$name.reconfigure 2>&1
+    cat /proc/net/route > /mnt/probe/\$name.route-networkd
+  fi
   echo done > /mnt/probe/\$name.done
   umount /mnt/probe
 ' < /dev/null > /dev/null 2>&1 &
@@ -72,6 +95,7 @@ write $WORK/rc.local /etc/rc.local
 sif /etc/rc.local mode 0100755
 write $WORK/$name.name /etc/e2e-name
 CMDS
+  [ -z "${DEBUGFS_EXTRA:-}" ] || printf '%s\n' "$DEBUGFS_EXTRA" >> "$WORK/$name.debugfs"
   debugfs -w -f "$WORK/$name.debugfs" "$WORK/$name.img" >/dev/null 2>&1
   "$UML_BRIDGE" bake --rootfs "$WORK/$name.img" --init auto --agent "$UML_AGENT" "$@" > "$WORK/$name.bake.log" 2>&1 ||
     fail "bake $name failed: $(cat "$WORK/$name.bake.log")"
@@ -112,9 +136,20 @@ CMDS
 
 # systemd: auto means the PID-1 wrapper plus the units; ready comes from the late unit,
 # here gated on a unit being active (systemctl is-active).
+# systemd-networkd is enabled (as `systemctl enable` would) so that it reads the
+# agent's .network file; udev and dbus are what networkd and networkctl need.
 KARGS=uml_agent.ready.unit=systemd-journald.service
-debian_case systemd systemd-sysv,kmod
-KARGS=""
+DEBUGFS_EXTRA="mkdir /etc/systemd/system/multi-user.target.wants
+mkdir /etc/systemd/system/sockets.target.wants
+symlink /etc/systemd/system/multi-user.target.wants/systemd-networkd.service /lib/systemd/system/systemd-networkd.service
+symlink /etc/systemd/system/sockets.target.wants/systemd-networkd.socket /lib/systemd/system/systemd-networkd.socket"
+debian_case systemd systemd-sysv,kmod,iproute2,dbus,udev
+KARGS="" DEBUGFS_EXTRA=""
+assert_contains "$probe/systemd.networkd" "State: routable (configured)"
+assert_contains "$probe/systemd.networkd" "/etc/systemd/network/10-uml-agent-eth0.network"
+assert_contains "$probe/systemd.reconfigure" "reconfigure exit 0"
+assert_contains "$probe/systemd.reconfigure" "State: routable (configured)"
+assert_contains "$probe/systemd.route-networkd" "^eth0	00000000	010200C0"
 assert_contains "$WORK/systemd.bake.log" "detected init system: systemd"
 assert_contains "$WORK/systemd.log" "the image asks for kernel argument init=/sbin/uml-agent"
 assert_contains "$WORK/systemd.json" '"mode":"init"'
@@ -126,7 +161,16 @@ ready_event systemd | grep -q '"name":"gate:unit:systemd-journald.service","stat
 
 # sysvinit: the rcS script (before checkroot/mountall) and the late rc2 script; the
 # module tree is baked in, so the modules step has nothing to do.
-debian_case sysvinit sysvinit-core,kmod --modules
+debian_case sysvinit sysvinit-core,kmod,ifupdown --modules
+# ifupdown: `ifup -a` at boot took the agent's stanza (eth0 is marked up), and ifdown
+# and ifup work on it.
+assert_contains "$probe/sysvinit.ifstate" "^eth0=eth0"
+assert_contains "$probe/sysvinit.ifdown" "ifdown exit 0"
+assert_not_contains "$probe/sysvinit.ifdown" "192.0.2.2/24"
+assert_contains "$probe/sysvinit.ifup" "ifup exit 0"
+assert_contains "$probe/sysvinit.ifup" "inet 192.0.2.2/24 brd 192.0.2.255"
+assert_not_contains "$probe/sysvinit.ifup" "File exists"
+assert_contains "$probe/sysvinit.route-ifup" "^eth0	00000000	010200C0"
 assert_contains "$WORK/sysvinit.bake.log" "detected init system: sysvinit"
 assert_contains "$WORK/sysvinit.json" '"mode":"boot"'
 assert_contains "$probe/sysvinit.init" "/sbin/init"
@@ -141,7 +185,7 @@ assert_contains "$WORK/openrc.json" '"mode":"boot"'
 ready_event openrc | grep -q '+ mount hostfs:/usr/lib/uml/modules/' || fail "openrc: no modules mount: $(ready_event openrc)"
 
 # Baking twice changes nothing; --uninstall restores the original file list exactly.
-"$E2E_DIR/make-debian-image.sh" --packages sysvinit-core,kmod --out "$WORK/orig.img" --cache "$E2E_CACHE" >/dev/null
+"$E2E_DIR/make-debian-image.sh" --packages sysvinit-core,kmod,ifupdown --out "$WORK/orig.img" --cache "$E2E_CACHE" >/dev/null
 cp --sparse=always "$WORK/orig.img" "$WORK/undo.img"
 "$UML_BRIDGE" bake --rootfs "$WORK/undo.img" --agent "$UML_AGENT" --modules > "$WORK/bake1.log" 2>&1 || fail "bake: $(cat "$WORK/bake1.log")"
 "$UML_BRIDGE" bake --rootfs "$WORK/undo.img" --agent "$UML_AGENT" --modules > "$WORK/bake2.log" 2>&1 || fail "bake again: $(cat "$WORK/bake2.log")"

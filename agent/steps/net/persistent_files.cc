@@ -61,6 +61,12 @@ std::string RenderIfupdownStanza(const std::string& iface, const GuestNetConfig&
   std::string text = Header();
   text += "auto " + iface + "\niface " + iface + " inet static\n";
   text += "    address " + FormatIpv4Prefix(config.address) + "\n";
+  // The agent has already put the address on the interface at boot; without this,
+  // `ifup -a` from the image's networking service fails with "File exists" and leaves
+  // the interface marked down. Deleting the address also drops the routes through it,
+  // which ifup then adds back.
+  text += "    pre-up ip addr del " + FormatIpv4Prefix(config.address) + " dev " + iface +
+          " 2>/dev/null || true\n";
   if (config.broadcast) text += "    broadcast " + FormatIpv4(config.broadcast) + "\n";
   if (config.gateway) text += "    gateway " + FormatIpv4(*config.gateway) + "\n";
   if (config.mtu) text += "    mtu " + std::to_string(config.mtu) + "\n";
