@@ -72,6 +72,21 @@ std::string GatewayProblem(const Ipv4Prefix& address, Ipv4 gateway,
          (routes.empty() ? "" : " and no on-link route reaches it");
 }
 
+std::string BroadcastProblem(const Ipv4Prefix& address, Ipv4 broadcast) {
+  constexpr Ipv4 kLimitedBroadcast = 0xffffffffu;
+  if (broadcast == 0 || broadcast == kLimitedBroadcast) return "";
+  if (InSubnet(address, broadcast) && broadcast != address.address) return "";
+  std::string text = FormatIpv4(broadcast);
+  std::string alternatives = "0.0.0.0 for none or 255.255.255.255";
+  if (broadcast == address.address) text += " is the interface's own address";
+  else text += " is outside " + FormatIpv4Prefix({NetworkOf(address), address.length});
+  // A /31 or /32 has no broadcast address of its own to offer (RFC 3021).
+  if (DefaultBroadcastOf(address) == 0) return text + ": expected " + alternatives;
+  return text + ": expected another address of " +
+         FormatIpv4Prefix({NetworkOf(address), address.length}) + " (the usual one is " +
+         FormatIpv4(BroadcastOf(address)) + "), " + alternatives;
+}
+
 std::string JoinComma(const std::vector<std::string>& items) {
   std::string joined;
   for (const auto& item : items) {

@@ -37,6 +37,13 @@ std::string DescribeNetRoute(const NetRoute& route);
 std::string GatewayProblem(const Ipv4Prefix& address, Ipv4 gateway,
                            const std::vector<NetRoute>& routes = {});
 
+// Why `broadcast` is no broadcast address for an interface whose address is `address`,
+// or "" when it is one: 0.0.0.0 (none), 255.255.255.255 (the limited broadcast, which
+// some hosts set), or an address of the subnet other than the interface's own. Another
+// address would send the broadcasts where no neighbour listens (the kernel takes it
+// all the same).
+std::string BroadcastProblem(const Ipv4Prefix& address, Ipv4 broadcast);
+
 struct ResolverConfig {
   std::vector<std::string> nameservers;  // IPv4 dotted quads
   std::vector<std::string> search;

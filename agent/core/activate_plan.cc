@@ -1,5 +1,7 @@
 #include "agent/core/activate_plan.h"
 
+#include <sys/swap.h>
+
 #include <algorithm>
 
 #include "agent/core/fstab_text.h"
@@ -77,6 +79,22 @@ std::string DescribeSwapon(const SwapRequest& request) {
   return line;
 }
 
+// The discard policies (the kernel's include/linux/swap.h; glibc's sys/swap.h has only
+// SWAP_FLAG_DISCARD, which alone means both).
+constexpr int kSwapFlagDiscardOnce = 0x20000;
+constexpr int kSwapFlagDiscardPages = 0x40000;
+
+int SwapFlags(const SwapRequest& request) {
+  int flags = 0;
+  if (request.priority >= 0) {
+    flags |= SWAP_FLAG_PREFER | ((request.priority << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+  }
+  if (!request.discard.empty()) flags |= SWAP_FLAG_DISCARD;
+  if (request.discard == "once") flags |= kSwapFlagDiscardOnce;
+  if (request.discard == "pages") flags |= kSwapFlagDiscardPages;
+  return flags;
+}
+
 std::string DescribeMount(const MountRequest& request) {
   return "+ mount -t " + request.type + " " + request.source + " " + request.target +
          (request.read_only ? " -r" : "") + (request.data.empty() ? "" : " -o " + request.data);
@@ -104,7 +122,7 @@ ActivatePlan PlanActivate(const ActivateSnapshot& snapshot) {
       active[found.index] = true;
       plan.swapon.push_back(SwapOnRequest(snapshot.swaps[found.index].path,
                                           line.fields.size() > 3 ? line.fields[3] : "defaults",
-                                          snapshot.fstab_path + " line " + std::to_string(number),
+                                          snapshot.fstab_path + ":" + std::to_string(number),
                                           &plan.problems));
     } else if (line.type() == "hostfs") {
       std::string target = DecodeOctalEscapes(line.file());

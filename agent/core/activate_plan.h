@@ -37,10 +37,13 @@ ActivatePlan PlanActivate(const ActivateSnapshot& snapshot);
 std::string DescribeSwapon(const SwapRequest& request);
 std::string DescribeMount(const MountRequest& request);
 
+// The flags swapon(2) takes for `request`, as swapon(8) computes them.
+int SwapFlags(const SwapRequest& request);
+
 // A swap entry's options (the fourth fstab field) to a request, as swapon -a reads
 // them: pri=N (0-32767, or -1 for the kernel's own), discard, discard=once|pages; the
 // others (defaults, sw, nofail...) change nothing. A value it cannot take is left out
-// and named in `problems` (with `where`, e.g. "/etc/fstab line 3"): the swap still
+// and named in `problems` (with `where`, e.g. "/etc/fstab:3"): the swap still
 // goes on.
 SwapRequest SwapOnRequest(const std::string& device, const std::string& options,
                           const std::string& where, std::vector<std::string>* problems);

@@ -119,7 +119,9 @@ int RenameIfStillMissing(const std::string& from, const std::string& to) {
 Status ReplaceFile(const std::string& target, const std::string& content,
                    const struct stat* like, Sync sync, DeferredSyncs* later = nullptr,
                    bool* appeared = nullptr) {
-  std::string temp = target + kTempSuffix;
+  // Named like the old versions, hidden where every entry is read as configuration:
+  // a temp left by a crash must not be taken for a second stanza.
+  std::string temp = OldVersionBase(target) + kTempSuffix;
   mode_t mode = like ? (like->st_mode & 07777) : 0644;
   bool as_wanted = !like || CreatesAs(mode, like->st_uid, like->st_gid);
   // A file created as wanted needs only its data durable: the write itself waits for

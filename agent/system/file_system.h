@@ -33,12 +33,12 @@ class FileSystem {
     if (!text.ok()) return text.status();
     return std::optional<std::string>(std::move(*text));
   }
-  // Temp file in the same directory, its content made durable (a synchronous write, or
-  // an fsync where owner or mode are set after it), rename over `path`, fsync the
-  // directory (or, where the directory syncs are deferred, leave that to
-  // SyncDirectories).
-  // When the old content differs it is kept: as `path` + ".uml-agent.bak" the first
-  // time, never replaced after; later as `path` + ".uml-agent.prev" (a hard link to
+  // Temp file in the same directory (OldVersionBase(path) + ".uml-agent.tmp"), its
+  // content made durable (a synchronous write, or an fsync where owner or mode are set
+  // after it), rename over `path`, fsync the directory (or, where the directory syncs
+  // are deferred, leave that to SyncDirectories).
+  // When the old content differs it is kept: as BackupPath(path) the first time,
+  // never replaced after; later as PreviousPath(path) (a hard link to
   // the old file, or where that is not possible an atomically written copy; a symlink
   // is kept as a symlink).
   // Keeps the old file's mode, owner and group. `current`: the file's content as the

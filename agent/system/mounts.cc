@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "agent/core/activate_plan.h"
 #include "agent/system/file_system.h"
 
 namespace umla::agent {
@@ -47,21 +48,9 @@ void LinuxMounts::Added(const MountEntry& entry) {
   if (after_mount_) after_mount_();
 }
 
-// The discard policies (the kernel's include/linux/swap.h; glibc's sys/swap.h has only
-// SWAP_FLAG_DISCARD, which alone means both).
-constexpr int kSwapFlagDiscardOnce = 0x20000;
-constexpr int kSwapFlagDiscardPages = 0x40000;
-
 Status LinuxMounts::Swapon(const SwapRequest& request) {
   std::string host = root_.HostPath(request.device);
-  int flags = 0;
-  if (request.priority >= 0) {
-    flags |= SWAP_FLAG_PREFER | ((request.priority << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
-  }
-  if (!request.discard.empty()) flags |= SWAP_FLAG_DISCARD;
-  if (request.discard == "once") flags |= kSwapFlagDiscardOnce;
-  if (request.discard == "pages") flags |= kSwapFlagDiscardPages;
-  if (::swapon(host.c_str(), flags) != 0) return Status::FromErrno("swapon " + host, errno);
+  if (::swapon(host.c_str(), SwapFlags(request)) != 0) return Status::FromErrno("swapon " + host, errno);
   return Status::Ok();
 }
 

@@ -129,6 +129,8 @@ int RunBake(const BakeOptions& options) {
         (request.agent_path.empty() ? std::string("none beside uml-bridge") : request.agent_path) +
         "): give --agent PATH"));
   }
+  // Which of the candidates was taken is not obvious (an installed one, or a build's).
+  if (options.agent.empty()) std::cout << "agent binary: " << request.agent_path << "\n";
   if (options.modules) {
     Result<std::string> version = ModulesVersion(options.modules_dir, *options.modules);
     if (!version.ok()) return Fail(version.status());

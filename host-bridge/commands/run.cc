@@ -4,8 +4,10 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -80,19 +82,31 @@ std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_
   return merged.added;
 }
 
-// Feeds the last 64 KiB of the file `path` to `tail` (nothing when it cannot be read).
-void FeedFileEnd(const std::string& path, ConsoleTail& tail) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+// The size of the regular file `path` (0 when there is none, or it is something else).
+off_t RegularFileSize(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+}
+
+// Feeds what this guest appended to the regular file `path` (from offset `start`, at
+// most its last 64 KiB) to `tail`: the log is opened for appending, so what is before
+// `start` is an earlier guest's. Nothing when it cannot be read; never blocks (a FIFO
+// or device there is left alone).
+void FeedFileEnd(const std::string& path, off_t start, ConsoleTail& tail) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return;
+  struct stat st;
   constexpr off_t kEnd = 64 << 10;
-  off_t size = lseek(fd, 0, SEEK_END);
-  if (size > 0 && lseek(fd, size > kEnd ? size - kEnd : 0, SEEK_SET) >= 0) {
-    char buffer[8192];
-    ssize_t n;
-    while ((n = read(fd, buffer, sizeof buffer)) > 0) {
-      tail.Feed(std::string_view(buffer, static_cast<size_t>(n)));
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > start) {
+    off_t from = std::max(start, st.st_size - kEnd);
+    if (lseek(fd, from, SEEK_SET) >= 0) {
+      char buffer[8192];
+      ssize_t n;
+      while ((n = read(fd, buffer, sizeof buffer)) > 0) {
+        tail.Feed(std::string_view(buffer, static_cast<size_t>(n)));
+      }
+      tail.Flush();
     }
-    tail.Flush();
   }
   close(fd);
 }
@@ -149,6 +163,7 @@ int RunGuest(const RunOptions& options) {
   spec.agent_fd_number = wiring.agent_fd;
   spec.console_to_pipe = !options.detach;
   spec.console_file = options.console_log;
+  off_t console_log_start = options.detach ? RegularFileSize(options.console_log) : 0;
   spec.inherit_stdin = !options.detach && options.console_log.empty() && isatty(0);
   Result<GuestProcess> started = GuestProcess::Start(spec);
   close(pair[1]);
@@ -277,7 +292,7 @@ int RunGuest(const RunOptions& options) {
   }
   guest.Exited();
   // A detached guest writes its console itself (no pipe through us): its log's end.
-  if (options.detach && !options.console_log.empty()) FeedFileEnd(options.console_log, tail);
+  if (options.detach && !options.console_log.empty()) FeedFileEnd(options.console_log, console_log_start, tail);
   session.Fail("guest " + guest.DescribeExit() + " before " +
                MissingStageName(session.watch().stage()) + "; its console ended with:\n" +
                tail.LastLines());

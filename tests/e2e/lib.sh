@@ -144,12 +144,20 @@ probe_dir() { mkdir -p "$WORK/probe" && echo "$WORK/probe"; }
 # The kernel pid the bridge reported for run NAME ("started ... as pid N").
 guest_pid() { sed -n 's/.*started .* as pid \([0-9]*\).*/\1/p' "$WORK/$1.log" | head -n 1; }
 
-# Stops a guest a run left behind, by its own process group (never by name).
-stop_guest_of() {
-  pid=$(guest_pid "$1")
+# kill_guest_group PID: kills the process group a guest kernel PID leads (never by
+# name), unless PID now runs another program: a guest long gone may have left its pid
+# to someone else. (A zombie's or a gone leader's group is still the guest's: its pid
+# is not reused while the group lives.)
+kill_guest_group() {
+  [ -n "$1" ] || return 0
+  exe=$(readlink -f "/proc/$1/exe" 2>/dev/null) || exe=""
+  [ -z "$exe" ] || [ "$exe" = "$(readlink -f "$(command -v "$UML_KERNEL")")" ] || return 0
   # No "--": dash's kill (sh on Debian) rejects it and would leave the guest running.
-  [ -n "$pid" ] && kill -KILL "-$pid" 2>/dev/null || true
+  kill -KILL "-$1" 2>/dev/null || true
 }
+
+# Stops a guest a run left behind, by its own process group.
+stop_guest_of() { kill_guest_group "$(guest_pid "$1")"; }
 
 guest_alive() {
   pid=$(guest_pid "$1")
@@ -164,7 +172,7 @@ start_guest() {
   shift
   setsid "$UML_KERNEL" "$@" </dev/null >"$WORK/$name.console.log" 2>&1 &
   GUEST_PID=$!
-  on_exit "kill -KILL -$GUEST_PID"
+  on_exit "kill_guest_group $GUEST_PID"
 }
 
 # wait_exit PID SECONDS: true once PID is gone, false if it is still there after SECONDS.

@@ -34,6 +34,13 @@ bridge_run die --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/die.img" root=/
 assert_eq "$BRIDGE_STATUS" 4 "bridge exit status when the guest dies before ready"
 assert_contains "$WORK/die.log" "before agent"
 assert_contains "$WORK/die.log" "about to die before the agent"
+# Detached, the guest writes its console log itself (appending): the bridge quotes
+# this guest's lines from it, not an earlier guest's.
+echo "a line an earlier guest wrote" > "$WORK/diedetached.console.log"
+bridge_run diedetached --detach --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/die.img" root=/dev/ubda rw init=/init
+assert_eq "$BRIDGE_STATUS" 4 "bridge exit status when a detached guest dies before ready"
+assert_contains "$WORK/diedetached.log" "about to die before the agent"
+assert_not_contains "$WORK/diedetached.log" "a line an earlier guest wrote"
 
 # 3. The agent never runs: exit 3 after the timeout, the guest is stopped, and the
 #    message names the stage that never came. The user's uml_dir= moves the kernel's

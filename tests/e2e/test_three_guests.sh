@@ -38,9 +38,8 @@ done
 
 state=$WORK/guests
 mkdir -p "$state"
-# dash's kill takes no "--": the group as "-PID", as stop_guest_of does.
 for n in 1 2 3; do
-  on_exit "[ -s $state/guest$n.pid ] && kill -KILL \"-\$(cat $state/guest$n.pid)\""
+  on_exit "[ -s $state/guest$n.pid ] && kill_guest_group \"\$(cat $state/guest$n.pid)\""
 done
 set +e
 in_ns env UML_BRIDGE="$UML_BRIDGE" KERNEL="$UML_KERNEL" MEM=96M SUBNET=192.0.2 TIMEOUT=90 \

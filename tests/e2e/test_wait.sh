@@ -92,7 +92,7 @@ start_umid_guest() {
   setsid sh -c 'sleep 1; exec "$0" "$@"' "$UML_KERNEL" mem=64M "ubd0=$2" root=/dev/ubda rw \
     init=/init umid=$1 con=null con7=pts </dev/null >"$WORK/$1.console.log" 2>&1 &
   GUEST_PID=$!
-  on_exit "kill -KILL -$GUEST_PID"
+  on_exit "kill_guest_group $GUEST_PID"
 }
 # timed_wait NAME [wait options...]: bridge_wait, and the seconds it took in ELAPSED.
 timed_wait() {

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
@@ -68,6 +69,32 @@ class AtomicWriteTest : public ::testing::Test {
   std::string old_content_, new_content_;
   bool mounted_ = false;
 };
+
+// ifupdown's `source /etc/network/interfaces.d/*` reads every name there: the temp file
+// of a write the power cut short must be one it passes over, like the backups.
+TEST_F(AtomicWriteTest, TempFileInAScannedDirectoryIsHidden) {
+  static std::string scanned;
+  static std::vector<std::string> seen;
+  scanned = dir_ + "/etc/network/interfaces.d";
+  seen.clear();
+  fs::create_directories(scanned);
+  RealFileSystem files(dir_);
+  ASSERT_TRUE(files.WriteFileAtomic("/etc/network/interfaces.d/uml-agent-eth0", "old\n").ok());
+  SetFaultHookForTesting([](const char* point) {
+    if (std::strcmp(point, "write") == 0) {
+      for (const auto& entry : fs::directory_iterator(scanned)) {
+        seen.push_back(entry.path().filename().string());
+      }
+    }
+    return 0;
+  });
+  ASSERT_TRUE(files.WriteFileAtomic("/etc/network/interfaces.d/uml-agent-eth0", "new\n").ok());
+  SetFaultHookForTesting(nullptr);
+  EXPECT_NE(std::find(seen.begin(), seen.end(), ".uml-agent-eth0.uml-agent.tmp"), seen.end());
+  for (const auto& name : seen) {
+    EXPECT_TRUE(name == "uml-agent-eth0" || name[0] == '.') << name << " would be read by ifupdown";
+  }
+}
 
 TEST_F(AtomicWriteTest, WritesKeepsABackupAndIsIdempotent) {
   RealFileSystem files(dir_);

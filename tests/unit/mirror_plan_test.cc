@@ -147,6 +147,32 @@ TEST(PlanMirror, TheAgentTakesWhatTheMirrorGives) {
   EXPECT_EQ((*net)->config.routes.size(), plan->config.routes.size());
 }
 
+// The host's broadcast is copied when the agent takes it (255.255.255.255 included, as
+// some hosts have it); one it would refuse gives way to the subnet's usual one.
+TEST(PlanMirror, CopiesTheHostsBroadcastWhenTheAgentTakesIt) {
+  HostNetwork host = ClassicHost();
+  auto mirrored = [&](const char* broadcast) {
+    host.addresses[1].broadcast = *ParseIpv4(broadcast);
+    auto plan = PlanMirror(host, {}, {"br0", *ParseIpv4Prefix("192.0.2.2/24")});
+    EXPECT_TRUE(plan.ok());
+    agent::Settings settings;
+    for (const auto& [key, value] : NetConfigSettings(plan->config)) settings.Set(key, value, "netconf");
+    auto net = agent::ReadNetSettings(settings);
+    EXPECT_TRUE(net.ok()) << net.status().message();
+    std::string seen = FormatIpv4(plan->config.broadcast);
+    for (const auto& warning : plan->warnings) {
+      if (warning.find("broadcast") != std::string::npos) seen += "; " + warning;
+    }
+    return seen;
+  };
+  EXPECT_EQ(mirrored("255.255.255.255"), "255.255.255.255");
+  EXPECT_EQ(mirrored("192.0.2.127"), "192.0.2.127");
+  EXPECT_EQ(mirrored("192.0.2.2"),
+            "192.0.2.255; host broadcast address 192.0.2.2 is the interface's own address: "
+            "expected another address of 192.0.2.0/24 (the usual one is 192.0.2.255), 0.0.0.0 "
+            "for none or 255.255.255.255; the guest gets 192.0.2.255 instead");
+}
+
 TEST(PlanMirror, LeavesOutResolversTheGuestCannotUse) {
   ResolverConfig resolver;
   resolver.nameservers = {"127.0.0.1", "2001:db8::53", "198.51.100.053", "198.51.100.53"};

@@ -216,16 +216,39 @@ TEST_F(NetFilesTest, AVisibleBackupMovesAlsoWhenNothingIsWritten) {
   EXPECT_FALSE(files.files.count(kPart0 + kBackupSuffix));
 }
 
-// A visible backup whose hidden name is taken stays where it is, named: neither is lost.
+// A visible backup goes over a hidden one of the agent's own (the net step writes that
+// content again from its settings): ifupdown stops reading it.
+TEST_F(NetFilesTest, AVisibleBackupReplacesAHiddenOneOfTheAgents) {
+  BootOnEth0();
+  ASSERT_TRUE(IsNetStepFile(files.files[BackupPath(kPart0)]));
+  files.files[kPart0 + kBackupSuffix] = "an older stanza\n";
+  StepOutcome outcome = Run(*net, std::string(kNetCmdline) + " uml_agent.net.address=192.0.2.3/24");
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(files.files[BackupPath(kPart0)], "an older stanza\n");
+  EXPECT_FALSE(files.files.count(kPart0 + kBackupSuffix));
+  EXPECT_NE(files.files[kPart0].find("192.0.2.3/24"), std::string::npos);
+}
+
+// One whose hidden name holds a file that is not the agent's, with other content,
+// stays where it is, named: neither is lost. With the same content it moves.
 TEST_F(NetFilesTest, AVisibleBackupWhoseHiddenNameIsTakenStaysAndIsNamed) {
   BootOnEth0();
+  files.files[BackupPath(kPart0)] = "the image's own stanza\n";
   files.files[kPart0 + kBackupSuffix] = "an older stanza\n";
   StepOutcome outcome = Run(*net, std::string(kNetCmdline) + " uml_agent.net.address=192.0.2.3/24");
   EXPECT_EQ(outcome.status.message(),
-            "/etc/network/interfaces.d/.uml-agent-eth0.uml-agent.bak is in the way (a backup is "
-            "not replaced): /etc/network/interfaces.d/uml-agent-eth0.uml-agent.bak is left in place");
+            "/etc/network/interfaces.d/.uml-agent-eth0.uml-agent.bak is in the way (not a file "
+            "of uml-agent's): /etc/network/interfaces.d/uml-agent-eth0.uml-agent.bak is left in "
+            "place");
   EXPECT_EQ(files.files[kPart0 + kBackupSuffix], "an older stanza\n");
+  EXPECT_EQ(files.files[BackupPath(kPart0)], "the image's own stanza\n");
   EXPECT_NE(files.files[kPart0].find("192.0.2.3/24"), std::string::npos);  // written all the same
+
+  files.files[kPart0 + kBackupSuffix] = "the image's own stanza\n";
+  outcome = Run(*net, std::string(kNetCmdline) + " uml_agent.net.address=192.0.2.3/24");
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_FALSE(files.files.count(kPart0 + kBackupSuffix));
+  EXPECT_EQ(files.files[BackupPath(kPart0)], "the image's own stanza\n");
 }
 
 // The name an earlier agent gave a VLAN interface's part file, which run-parts

@@ -187,20 +187,29 @@ TEST(NetSettings, AddressMustBeAHostOfItsSubnet) {
 }
 
 // A broadcast address elsewhere would send the guest's broadcasts where no neighbour
-// listens; 0.0.0.0 is "none".
+// listens; 0.0.0.0 is "none", and 255.255.255.255 (which some hosts set, and
+// `run --mirror` copies) is taken.
 TEST(NetSettings, BroadcastMustBeInTheSubnet) {
   const std::string kOnSlash24 = "uml_agent.net.address=192.0.2.2/24 uml_agent.net.broadcast=";
   EXPECT_EQ(ErrorOf(kOnSlash24 + "198.51.100.255"),
-            "setting net.broadcast=\"198.51.100.255\" (from kernel command line): expected an "
-            "address of 192.0.2.0/24 other than net.address (its usual one is 192.0.2.255), or "
-            "0.0.0.0 for none");
-  EXPECT_NE(ErrorOf(kOnSlash24 + "192.0.2.2"), "(accepted)");
-  EXPECT_NE(ErrorOf("uml_agent.net.address=192.0.2.2/32 uml_agent.net.broadcast=192.0.2.255"),
-            "(accepted)");
+            "setting net.broadcast=\"198.51.100.255\" (from kernel command line): "
+            "198.51.100.255 is outside 192.0.2.0/24: expected another address of 192.0.2.0/24 "
+            "(the usual one is 192.0.2.255), 0.0.0.0 for none or 255.255.255.255");
+  EXPECT_EQ(ErrorOf(kOnSlash24 + "192.0.2.2"),
+            "setting net.broadcast=\"192.0.2.2\" (from kernel command line): 192.0.2.2 is the "
+            "interface's own address: expected another address of 192.0.2.0/24 (the usual one "
+            "is 192.0.2.255), 0.0.0.0 for none or 255.255.255.255");
+  // A /32 has nothing else in its subnet to suggest.
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.2/32 uml_agent.net.broadcast=192.0.2.255"),
+            "setting net.broadcast=\"192.0.2.255\" (from kernel command line): 192.0.2.255 is "
+            "outside 192.0.2.2/32: expected 0.0.0.0 for none or 255.255.255.255");
   EXPECT_EQ(ErrorOf(kOnSlash24 + "192.0.2.255"), "(accepted)");
   EXPECT_EQ(ErrorOf(kOnSlash24 + "192.0.2.0"), "(accepted)");  // the old all-zeros kind
   EXPECT_EQ(ErrorOf(kOnSlash24 + "0.0.0.0"), "(accepted)");
+  EXPECT_EQ(ErrorOf(kOnSlash24 + "255.255.255.255"), "(accepted)");
   EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.2/32 uml_agent.net.broadcast=0.0.0.0"),
+            "(accepted)");
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.2/32 uml_agent.net.broadcast=255.255.255.255"),
             "(accepted)");
 }
 

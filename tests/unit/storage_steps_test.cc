@@ -1,10 +1,13 @@
 // The devnodes, fstab and activate steps on fake seams: what they do to the seed
 // image, that a second boot does nothing, --dry-run, and bad settings.
+#include <sys/swap.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <sstream>
 
+#include "agent/core/activate_plan.h"
 #include "agent/steps/activate_step.h"
 #include "agent/steps/devnodes_step.h"
 #include "agent/steps/fstab_step.h"
@@ -108,11 +111,11 @@ TEST_F(SeedGuest, SwapOptionsReachSwaponAndABadOneIsNamed) {
       {"defaults,discard", "swapon /dev/ubdb --discard", ""},
       {"pri=-1,discard=pages,nofail", "swapon /dev/ubdb --discard=pages", ""},
       {"pri=high", "swapon /dev/ubdb",
-       "/etc/fstab line 2: pri=high: expected a priority from -1 to 32767; /dev/ubdb goes on "
+       "/etc/fstab:2: pri=high: expected a priority from -1 to 32767; /dev/ubdb goes on "
        "with the kernel's own"},
       {"pri=32768,discard=always", "swapon /dev/ubdb",
-       "/etc/fstab line 2: pri=32768: expected a priority from -1 to 32767; /dev/ubdb goes on "
-       "with the kernel's own; /etc/fstab line 2: discard=always: expected discard, "
+       "/etc/fstab:2: pri=32768: expected a priority from -1 to 32767; /dev/ubdb goes on "
+       "with the kernel's own; /etc/fstab:2: discard=always: expected discard, "
        "discard=once or discard=pages; /dev/ubdb goes on without discard"},
   };
   for (const Case& c : cases) {
@@ -251,6 +254,23 @@ TEST_F(SeedGuest, AlreadyActiveSwapUnderALegacyNameIsNotTurnedOnAgain) {
   std::vector<StepOutcome> outcomes = Boot();
   EXPECT_TRUE(outcomes[2].changes.empty());
   EXPECT_EQ(mounts.done, (std::vector<std::string>{"mkdir /mnt/host"}));
+}
+
+}  // namespace
+}  // namespace umla::agent
+
+namespace umla::agent {
+namespace {
+
+// The flags swapon(8) would pass (util-linux: SWAP_FLAG_PREFER with the priority in the
+// low bits; discard=once and =pages as the kernel's SWAP_FLAG_DISCARD_ONCE/_PAGES).
+TEST(SwapFlags, AsSwaponComputesThem) {
+  EXPECT_EQ(SwapFlags({"/dev/ubdb"}), 0);
+  EXPECT_EQ(SwapFlags({"/dev/ubdb", 5}), SWAP_FLAG_PREFER | 5);
+  EXPECT_EQ(SwapFlags({"/dev/ubdb", 32767}), SWAP_FLAG_PREFER | 32767);
+  EXPECT_EQ(SwapFlags({"/dev/ubdb", 0, "all"}), SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD);
+  EXPECT_EQ(SwapFlags({"/dev/ubdb", -1, "once"}), SWAP_FLAG_DISCARD | 0x20000);
+  EXPECT_EQ(SwapFlags({"/dev/ubdb", -1, "pages"}), SWAP_FLAG_DISCARD | 0x40000);
 }
 
 }  // namespace

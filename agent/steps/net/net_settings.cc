@@ -81,15 +81,8 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
   if (auto setting = settings.Get(kNetBroadcastKey)) {
     auto broadcast = ParseIpv4(setting->value);
     if (!broadcast) return BadAddress(settings, kNetBroadcastKey, "an IPv4 address");
-    // 0.0.0.0 is "none"; any other outside the subnet would send the guest's
-    // broadcasts where no neighbour listens (the kernel takes it all the same).
-    if (*broadcast != 0 && (!InSubnet(*address, *broadcast) || *broadcast == address->address)) {
-      return Refused(settings, kNetBroadcastKey,
-                     "expected an address of " +
-                         FormatIpv4Prefix({NetworkOf(*address), address->length}) +
-                         " other than net.address (its usual one is " +
-                         FormatIpv4(DefaultBroadcastOf(*address)) + "), or 0.0.0.0 for none");
-    }
+    std::string problem = BroadcastProblem(*address, *broadcast);
+    if (!problem.empty()) return Refused(settings, kNetBroadcastKey, problem);
     config.broadcast = *broadcast;
   }
   if (auto setting = settings.Get(kNetGatewayKey); setting && !setting->value.empty()) {

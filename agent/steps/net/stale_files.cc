@@ -58,16 +58,22 @@ StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::
     auto it = contents.find(name);
     return it != contents.end() && IsNetStepFile(it->second);
   };
+  auto same = [&](const std::string& a, const std::string& b) {
+    auto first = contents.find(a), second = contents.find(b);
+    return first != contents.end() && second != contents.end() && first->second == second->second;
+  };
   for (const std::string& name : names) {
     bool stale_file = MayBeStale(dir, name, wanted) && ours(name);
-    if (!stale_file && !IsVisibleBackup(dir, name)) continue;
-    // A hidden name that is there already is replaced only when both are stale files
-    // of the agent's (a file taken out of use twice); a backup never replaces one.
+    bool visible_backup = IsVisibleBackup(dir, name);
+    if (!stale_file && !visible_backup) continue;
+    // A hidden name that is there already is replaced only where nothing is lost: it
+    // holds a file of the agent's (which the net step writes again from its settings),
+    // or, for a backup moving there, the same content. Otherwise both stay, and a
+    // visible backup would be read as configuration at every boot, hence the error.
     std::string hidden = "." + name;
-    if (Listed(names, hidden) && !(stale_file && ours(hidden))) {
-      const char* why = stale_file ? " (not a file of uml-agent's): " : " (a backup is not replaced): ";
-      stale.errors.push_back(Named(dir, hidden) + " is in the way" + why + Named(dir, name) +
-                             " is left in place");
+    if (Listed(names, hidden) && !ours(hidden) && !(visible_backup && same(name, hidden))) {
+      stale.errors.push_back(Named(dir, hidden) + " is in the way (not a file of uml-agent's): " +
+                             Named(dir, name) + " is left in place");
       continue;
     }
     FileRemoval removal{Named(dir, name)};
@@ -98,8 +104,8 @@ StaleFiles FindStaleFiles(FileSystem& files, const std::vector<AgentFileDirector
     }
     std::map<std::string, std::string> contents;
     for (const std::string& name : *names) {
-      bool hidden = StartsWith(name, ".");
-      if (!MayBeStale(dir, hidden ? name.substr(1) : name, wanted)) continue;
+      std::string visible = StartsWith(name, ".") ? name.substr(1) : name;
+      if (!MayBeStale(dir, visible, wanted) && !IsVisibleBackup(dir, visible)) continue;
       // One that cannot be read (a directory, a dangling symlink) is not known to be
       // the agent's: it stays where it is.
       Result<std::string> content = files.ReadFile(Named(dir, name));

@@ -48,14 +48,14 @@ bool IsVisibleBackup(const AgentFileDirectory& dir, const std::string& name);
 
 // The removals in `dir`, from its entry names (sorted) and the contents of those read
 // (by name): every name that MayBeStale with the marker, and every IsVisibleBackup,
-// unless its hidden name is taken (an error, the file left in place), except by a
-// stale file of the agent's that a stale file replaces. Pure.
+// unless its hidden name is taken (an error, the file left in place) by a file that is
+// not the agent's (no marker) and, for a backup, holds other content. Pure.
 StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::string>& names,
                           const std::map<std::string, std::string>& contents,
                           const std::set<std::string>& wanted);
 
-// Lists each directory and reads what may be stale (and the hidden names those would
-// take), then plans. A directory that cannot be listed is an error naming it; an entry
+// Lists each directory and reads what may be stale or is a visible backup (and the
+// hidden names those would take), then plans. A directory that cannot be listed is an error naming it; an entry
 // that cannot be read is not known to be the agent's and stays.
 StaleFiles FindStaleFiles(FileSystem& files, const std::vector<AgentFileDirectory>& dirs,
                           const std::set<std::string>& wanted);
