@@ -75,13 +75,17 @@ std::string GatewayProblem(const Ipv4Prefix& address, Ipv4 gateway,
 std::string BroadcastProblem(const Ipv4Prefix& address, Ipv4 broadcast) {
   constexpr Ipv4 kLimitedBroadcast = 0xffffffffu;
   if (broadcast == 0 || broadcast == kLimitedBroadcast) return "";
-  if (InSubnet(address, broadcast) && broadcast != address.address) return "";
+  // A /31 or /32 has no broadcast address of its own (RFC 3021: on a /31 the other
+  // address is the peer, which as a broadcast the kernel would no longer reach).
+  bool has_one = DefaultBroadcastOf(address) != 0;
+  if (has_one && InSubnet(address, broadcast) && broadcast != address.address) return "";
   std::string text = FormatIpv4(broadcast);
+  std::string subnet = FormatIpv4Prefix({NetworkOf(address), address.length});
   std::string alternatives = "0.0.0.0 for none or 255.255.255.255";
   if (broadcast == address.address) text += " is the interface's own address";
-  else text += " is outside " + FormatIpv4Prefix({NetworkOf(address), address.length});
-  // A /31 or /32 has no broadcast address of its own to offer (RFC 3021).
-  if (DefaultBroadcastOf(address) == 0) return text + ": expected " + alternatives;
+  else if (!InSubnet(address, broadcast)) text += " is outside " + subnet;
+  else text += " is the peer's address on " + subnet;
+  if (!has_one) return text + ": expected " + alternatives;
   return text + ": expected another address of " +
          FormatIpv4Prefix({NetworkOf(address), address.length}) + " (the usual one is " +
          FormatIpv4(BroadcastOf(address)) + "), " + alternatives;

@@ -39,9 +39,10 @@ std::string GatewayProblem(const Ipv4Prefix& address, Ipv4 gateway,
 
 // Why `broadcast` is no broadcast address for an interface whose address is `address`,
 // or "" when it is one: 0.0.0.0 (none), 255.255.255.255 (the limited broadcast, which
-// some hosts set), or an address of the subnet other than the interface's own. Another
-// address would send the broadcasts where no neighbour listens (the kernel takes it
-// all the same).
+// some hosts set), or, on a subnet wider than /31, an address of the subnet other than
+// the interface's own. Another address would send the broadcasts where no neighbour
+// listens (the kernel takes it all the same). The caller also refuses the gateway's
+// address: as a broadcast, the kernel would send nothing to the gateway itself.
 std::string BroadcastProblem(const Ipv4Prefix& address, Ipv4 broadcast);
 
 struct ResolverConfig {

@@ -563,14 +563,14 @@ Result<std::vector<std::string>> RealFileSystem::ListDirectory(const std::string
   return ListHostDirectory(root_.FollowPath(path));
 }
 
-Status RealFileSystem::HideFile(const std::string& path) {
+Status RealFileSystem::HideFile(const std::string& path, const std::string& hidden) {
   std::string host = HostPath(path);
-  std::string hidden = HostPath(HiddenPath(path));
-  if (Injected("rename") || ::rename(host.c_str(), hidden.c_str()) != 0) {
-    return Status::FromErrno("rename " + host + " to " + hidden, errno);
+  std::string host_hidden = HostPath(hidden);
+  if (Injected("rename") || ::rename(host.c_str(), host_hidden.c_str()) != 0) {
+    return Status::FromErrno("rename " + host + " to " + host_hidden, errno);
   }
   Remember(path, std::nullopt);
-  if (remembered_) remembered_->erase(HiddenPath(path));
+  if (remembered_) remembered_->erase(hidden);
   symlinks_read_.erase(path);
   if (!deferred_syncs_) return SyncDirectory(DirName(host));
   deferred_syncs_->insert(DirName(host));

@@ -68,11 +68,11 @@ class FileSystem {
   virtual Result<std::vector<std::string>> ListDirectory(const std::string& path) {
     return Status::Error("opendir " + path + ": not supported here");
   }
-  // Takes file `path` out of use and keeps it as its backup: renames it to
-  // HiddenPath(path), replacing what is there (the caller makes sure that may go).
-  // Made durable like WriteFileAtomic's rename (its directory fsync deferred the same
-  // way). Fails naming both paths.
-  virtual Status HideFile(const std::string& path) {
+  // Takes file `path` out of use and keeps it: renames it to `hidden`, a dot name in
+  // the same directory (HiddenPath(path), as a rule), replacing what is there (the
+  // caller makes sure that may go). Made durable like WriteFileAtomic's rename (its
+  // directory fsync deferred the same way). Fails naming both paths.
+  virtual Status HideFile(const std::string& path, const std::string& /*hidden*/) {
     return Status::Error("rename " + path + ": not supported here");
   }
   // Makes the renames of the replacements whose directory fsync was deferred durable:
@@ -93,7 +93,7 @@ class RealFileSystem : public FileSystem {
   Result<std::string> ReadLink(const std::string& path) override;
   Status MakeDirectory(const std::string& path) override;
   Result<std::vector<std::string>> ListDirectory(const std::string& path) override;
-  Status HideFile(const std::string& path) override;
+  Status HideFile(const std::string& path, const std::string& hidden) override;
   // From now on WriteFileAtomic leaves the directory fsync to SyncDirectories: a boot
   // that replaces /etc/fstab and /etc/resolv.conf syncs /etc once (an fsync and two
   // more syscalls, each ~0.1 ms inside UML), and a rename is durable once the run

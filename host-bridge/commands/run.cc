@@ -4,10 +4,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +16,7 @@
 #include "host-bridge/bake/bake_plan.h"
 #include "host-bridge/bake/image_args.h"
 #include "host-bridge/bake/root_tree.h"
+#include "host-bridge/commands/console_log_end.h"
 #include "host-bridge/commands/console_sink.h"
 #include "host-bridge/commands/run_notify.h"
 #include "host-bridge/guest/guest_process.h"
@@ -82,35 +81,6 @@ std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_
   return merged.added;
 }
 
-// The size of the regular file `path` (0 when there is none, or it is something else).
-off_t RegularFileSize(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
-}
-
-// Feeds what this guest appended to the regular file `path` (from offset `start`, at
-// most its last 64 KiB) to `tail`: the log is opened for appending, so what is before
-// `start` is an earlier guest's. Nothing when it cannot be read; never blocks (a FIFO
-// or device there is left alone).
-void FeedFileEnd(const std::string& path, off_t start, ConsoleTail& tail) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) return;
-  struct stat st;
-  constexpr off_t kEnd = 64 << 10;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > start) {
-    off_t from = std::max(start, st.st_size - kEnd);
-    if (lseek(fd, from, SEEK_SET) >= 0) {
-      char buffer[8192];
-      ssize_t n;
-      while ((n = read(fd, buffer, sizeof buffer)) > 0) {
-        tail.Feed(std::string_view(buffer, static_cast<size_t>(n)));
-      }
-      tail.Flush();
-    }
-  }
-  close(fd);
-}
-
 }  // namespace
 
 int RunGuest(const RunOptions& options) {
@@ -163,7 +133,7 @@ int RunGuest(const RunOptions& options) {
   spec.agent_fd_number = wiring.agent_fd;
   spec.console_to_pipe = !options.detach;
   spec.console_file = options.console_log;
-  off_t console_log_start = options.detach ? RegularFileSize(options.console_log) : 0;
+  off_t console_log_start = options.detach ? ConsoleLogStart(options.console_log) : 0;
   spec.inherit_stdin = !options.detach && options.console_log.empty() && isatty(0);
   Result<GuestProcess> started = GuestProcess::Start(spec);
   close(pair[1]);
@@ -292,7 +262,7 @@ int RunGuest(const RunOptions& options) {
   }
   guest.Exited();
   // A detached guest writes its console itself (no pipe through us): its log's end.
-  if (options.detach && !options.console_log.empty()) FeedFileEnd(options.console_log, console_log_start, tail);
+  if (options.detach && !options.console_log.empty()) FeedConsoleLogEnd(options.console_log, console_log_start, tail);
   session.Fail("guest " + guest.DescribeExit() + " before " +
                MissingStageName(session.watch().stage()) + "; its console ended with:\n" +
                tail.LastLines());

@@ -127,17 +127,20 @@ Result<MirrorPlan> PlanMirror(const HostNetwork& host, const ResolverConfig& res
   MirrorPlan plan;
   const Ipv4Prefix& subnet = host_address->prefix;
   plan.config.address = request.guest;
+  plan.config.mtu = link->mtu;
+  PlanGateway(host, request.guest, &plan);
   plan.config.broadcast = DefaultBroadcastOf(subnet);
   if (Ipv4 host_broadcast = host_address->broadcast; host_broadcast) {
     // The agent refuses the same broadcasts (one rule for both), so a host's odd one
     // (the guest's own address, say) must not make the guest's whole net step fail.
     std::string problem = BroadcastProblem(request.guest, host_broadcast);
+    if (problem.empty() && plan.config.gateway == host_broadcast) {
+      problem = FormatIpv4(host_broadcast) + " is the guest's gateway";
+    }
     if (problem.empty()) plan.config.broadcast = host_broadcast;
     else plan.warnings.push_back("host broadcast address " + problem + "; the guest gets " +
                                  FormatIpv4(plan.config.broadcast) + " instead");
   }
-  plan.config.mtu = link->mtu;
-  PlanGateway(host, request.guest, &plan);
   PlanRoutes(host, *link, request.guest, &plan);
   PlanResolver(resolver, &plan);
   return plan;

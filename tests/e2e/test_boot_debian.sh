@@ -11,8 +11,9 @@
 # through fstab, hostfs mounted, eth0 addressed, default route, resolv.conf), and the
 # namespace pings the guest. The distribution's own network tools then work on what
 # the agent wrote: ifupdown's `ifup -a` at boot, ifdown and ifup (sysvinit image), and
-# systemd-networkd and `networkctl reconfigure` (systemd image). The agent's hostfs entry mounts a directory of the test's
-# own (hostfs.hostdir), not the host's whole /.
+# systemd-networkd and `networkctl reconfigure` (systemd image), the extra route
+# included. The agent's hostfs entry mounts a directory of the test's own
+# (hostfs.hostdir), not the host's whole /.
 . "$(dirname "$0")/lib.sh"
 e2e_begin boot_debian
 probe=$(probe_dir)
@@ -29,12 +30,14 @@ HOSTDIR=$WORK/hostshare
 mkdir -p "$HOSTDIR"
 echo "host side of hostfs $$" > "$HOSTDIR/marker"
 NETARGS="eth0=tuntap,tap0 uml_agent.net.address=192.0.2.2/24 uml_agent.net.gateway=192.0.2.1
+  uml_agent.net.routes=198.51.100.0/24@192.0.2.9
   uml_agent.dns.nameservers=198.51.100.53 uml_agent.dns.search=example.test"
 
 # What the guest reports once the agent said ready: started from /etc/rc.local
 # (sysvinit's rc.local script, systemd's rc-local generator) in a session of its own,
 # as startpar hangs up the scripts' terminal when they end.
 cat > "$WORK/rc.local" <<RCLOCAL
+sh -n "$WORK/rc.local" || fail "the guest's rc.local is not valid sh"
 #!/bin/sh
 setsid /bin/sh -c '
   trap "" HUP
@@ -54,9 +57,9 @@ setsid /bin/sh -c '
   cat /etc/resolv.conf > /mnt/probe/\$name.resolv
   cat /proc/net/route > /mnt/probe/\$name.route
   cat /sys/class/net/eth0/operstate > /mnt/probe/\$name.operstate
-  # The distribution's own tools on the files the agent wrote: ifupdown must have
-  # brought eth0 up at boot (ifup -a) and take it down and up again; networkd must
-  # have configured it and do so again.
+  # The distribution tools on the files the agent wrote: ifupdown must have brought
+  # eth0 up at boot (ifup -a) and take it down and up again; networkd must have
+  # configured it and do so again. (No apostrophes in here: this is one quoted string.)
   if command -v ifquery > /dev/null; then
     ifquery --state eth0 > /mnt/probe/\$name.ifstate 2>&1
     ifdown eth0 > /mnt/probe/\$name.ifdown 2>&1; echo "ifdown exit \$?" >> /mnt/probe/\$name.ifdown
@@ -127,6 +130,8 @@ CMDS
     fail "$name: eth0 is not up (operstate: $(cat "$probe/$name.operstate" 2>&1))"
   # Default route (destination 0) via 192.0.2.1 (0100 02C0 in /proc/net/route's hex).
   assert_contains "$probe/$name.route" "^eth0	00000000	010200C0"
+  # The extra route 198.51.100.0/24 via 192.0.2.9.
+  assert_contains "$probe/$name.route" "^eth0	006433C6	090200C0"
   assert_not_contains "$WORK/$name.ping" "ping failed"
   ready_event "$name" | grep -q '"ok":true' || fail "$name: ready not ok: $(ready_event "$name")"
   assert_contains "$probe/$name.status" "last run: ok"
@@ -150,6 +155,7 @@ assert_contains "$probe/systemd.networkd" "/etc/systemd/network/10-uml-agent-eth
 assert_contains "$probe/systemd.reconfigure" "reconfigure exit 0"
 assert_contains "$probe/systemd.reconfigure" "State: routable (configured)"
 assert_contains "$probe/systemd.route-networkd" "^eth0	00000000	010200C0"
+assert_contains "$probe/systemd.route-networkd" "^eth0	006433C6	090200C0"
 assert_contains "$WORK/systemd.bake.log" "detected init system: systemd"
 assert_contains "$WORK/systemd.log" "the image asks for kernel argument init=/sbin/uml-agent"
 assert_contains "$WORK/systemd.json" '"mode":"init"'
@@ -171,6 +177,7 @@ assert_contains "$probe/sysvinit.ifup" "ifup exit 0"
 assert_contains "$probe/sysvinit.ifup" "inet 192.0.2.2/24 brd 192.0.2.255"
 assert_not_contains "$probe/sysvinit.ifup" "File exists"
 assert_contains "$probe/sysvinit.route-ifup" "^eth0	00000000	010200C0"
+assert_contains "$probe/sysvinit.route-ifup" "^eth0	006433C6	090200C0"
 assert_contains "$WORK/sysvinit.bake.log" "detected init system: sysvinit"
 assert_contains "$WORK/sysvinit.json" '"mode":"boot"'
 assert_contains "$probe/sysvinit.init" "/sbin/init"

@@ -72,7 +72,7 @@ TEST_F(HideFileTest, HidingKeepsTheFileUnderADotName) {
   files.DeferDirectorySyncs();
   ASSERT_EQ(files.ReadFile(part).value_or(""), "first\n");
   ASSERT_EQ(files.ReadFile(HiddenPath(part)).value_or(""), "an earlier one\n");
-  ASSERT_TRUE(files.HideFile(part).ok());
+  ASSERT_TRUE(files.HideFile(part, HiddenPath(part)).ok());
   EXPECT_FALSE(fs::exists(root_ + part));
   EXPECT_EQ(Slurp(root_ + HiddenPath(part)), "first\n");
   EXPECT_FALSE(files.Exists(part));
@@ -91,12 +91,12 @@ TEST_F(HideFileTest, AFailedHideNamesBothPathsAndLeavesTheFile) {
   const std::string part = "/etc/network/interfaces.d/uml-agent-eth0";
   std::ofstream(root_ + part) << "first\n";
   SetFaultHookForTesting(FailRename);
-  Status hidden = files.HideFile(part);
+  Status hidden = files.HideFile(part, HiddenPath(part));
   EXPECT_EQ(hidden.message(), "rename " + root_ + part + " to " + root_ + HiddenPath(part) +
                                   ": Read-only file system");
   EXPECT_EQ(Slurp(root_ + part), "first\n");
   SetFaultHookForTesting(nullptr);
-  EXPECT_FALSE(files.HideFile("/etc/network/interfaces.d/none").ok());
+  EXPECT_FALSE(files.HideFile("/etc/network/interfaces.d/none", "/etc/network/interfaces.d/.none").ok());
 }
 
 }  // namespace

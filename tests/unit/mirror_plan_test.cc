@@ -167,6 +167,9 @@ TEST(PlanMirror, CopiesTheHostsBroadcastWhenTheAgentTakesIt) {
   };
   EXPECT_EQ(mirrored("255.255.255.255"), "255.255.255.255");
   EXPECT_EQ(mirrored("192.0.2.127"), "192.0.2.127");
+  EXPECT_EQ(mirrored("192.0.2.254"),  // the default route's gateway
+            "192.0.2.255; host broadcast address 192.0.2.254 is the guest's gateway; the "
+            "guest gets 192.0.2.255 instead");
   EXPECT_EQ(mirrored("192.0.2.2"),
             "192.0.2.255; host broadcast address 192.0.2.2 is the interface's own address: "
             "expected another address of 192.0.2.0/24 (the usual one is 192.0.2.255), 0.0.0.0 "

@@ -65,11 +65,11 @@ class FakeFileSystem : public FileSystem {
     for (const auto& entry : dirs) add(entry);
     return std::vector<std::string>(names.begin(), names.end());
   }
-  Status HideFile(const std::string& path) override {
+  Status HideFile(const std::string& path, const std::string& hidden_as) override {
     if (path == fail_write) return Status::Error("rename " + path + ": Read-only file system");
     auto it = files.find(path);
     if (it == files.end()) return Status::Error("rename " + path + ": No such file or directory");
-    files[HiddenPath(path)] = it->second;
+    files[hidden_as] = it->second;
     files.erase(path);
     hidden.push_back(path);
     return Status::Ok();

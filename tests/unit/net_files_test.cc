@@ -2,6 +2,8 @@
 // changed, net.persist=no): taken out of use with their content kept, and only its own.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "agent/steps/net/ifupdown_interfaces.h"
 #include "agent/steps/net/net_step.h"
 #include "agent/steps/net/persistent_files.h"
@@ -227,6 +229,29 @@ TEST_F(NetFilesTest, AVisibleBackupReplacesAHiddenOneOfTheAgents) {
   EXPECT_EQ(files.files[BackupPath(kPart0)], "an older stanza\n");
   EXPECT_FALSE(files.files.count(kPart0 + kBackupSuffix));
   EXPECT_NE(files.files[kPart0].find("192.0.2.3/24"), std::string::npos);
+}
+
+// A visible .prev is older than a hidden .prev with other content (only hidden ones are
+// written now): the newer stays, the older steps aside to .NAME.old, also out of
+// ifupdown's sight. With the same content it simply moves.
+TEST_F(NetFilesTest, AnOlderVisiblePreviousVersionStepsAside) {
+  BootOnEth0();
+  const std::string newer = files.files[kPart0] + "# edited by hand\n";
+  files.files[PreviousPath(kPart0)] = newer;
+  files.files[kPart0 + kBackupSuffix] = "the image's own stanza\n";
+  files.files[kPart0 + kPreviousSuffix] = files.files[kPart0] + "# an older version\n";
+  const std::string older = files.files[kPart0 + kPreviousSuffix];
+  files.files.erase(BackupPath(kPart0));
+  StepOutcome outcome = Run(*net, kNetCmdline);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(files.files[PreviousPath(kPart0)], newer);
+  EXPECT_EQ(files.files[PreviousPath(kPart0) + ".old"], older);
+  EXPECT_FALSE(files.files.count(kPart0 + kPreviousSuffix));
+  EXPECT_EQ(files.files[BackupPath(kPart0)], "the image's own stanza\n");
+  EXPECT_NE(std::find(outcome.changes.begin(), outcome.changes.end(),
+                      "- remove " + kPart0 + kPreviousSuffix +
+                          " (kept as .uml-agent-eth0.uml-agent.prev.old)"),
+            outcome.changes.end());
 }
 
 // One whose hidden name holds a file that is not the agent's, with other content,

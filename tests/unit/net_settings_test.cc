@@ -203,6 +203,14 @@ TEST(NetSettings, BroadcastMustBeInTheSubnet) {
   EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.2/32 uml_agent.net.broadcast=192.0.2.255"),
             "setting net.broadcast=\"192.0.2.255\" (from kernel command line): 192.0.2.255 is "
             "outside 192.0.2.2/32: expected 0.0.0.0 for none or 255.255.255.255");
+  // On a /31 the other address is the peer's (RFC 3021), not a broadcast.
+  EXPECT_EQ(ErrorOf("uml_agent.net.address=192.0.2.0/31 uml_agent.net.broadcast=192.0.2.1"),
+            "setting net.broadcast=\"192.0.2.1\" (from kernel command line): 192.0.2.1 is the "
+            "peer's address on 192.0.2.0/31: expected 0.0.0.0 for none or 255.255.255.255");
+  EXPECT_EQ(ErrorOf(kOnSlash24 + "192.0.2.1 uml_agent.net.gateway=192.0.2.1"),
+            "setting net.broadcast=\"192.0.2.1\" (from kernel command line): 192.0.2.1 is "
+            "net.gateway: as a broadcast address the kernel would send nothing to the gateway "
+            "itself");
   EXPECT_EQ(ErrorOf(kOnSlash24 + "192.0.2.255"), "(accepted)");
   EXPECT_EQ(ErrorOf(kOnSlash24 + "192.0.2.0"), "(accepted)");  // the old all-zeros kind
   EXPECT_EQ(ErrorOf(kOnSlash24 + "0.0.0.0"), "(accepted)");

@@ -89,6 +89,12 @@ Result<std::optional<NetSettings>> ReadNetSettings(const Settings& settings) {
     auto gateway = ParseIpv4(setting->value);
     if (!gateway) return BadAddress(settings, kNetGatewayKey, "an IPv4 address");
     config.gateway = *gateway;
+    // A default broadcast equal to it is the gateway check's (CheckRoutes) to name.
+    if (settings.Get(kNetBroadcastKey) && config.broadcast == *gateway) {
+      return Refused(settings, kNetBroadcastKey,
+                     FormatIpv4(*gateway) + " is net.gateway: as a broadcast address the "
+                     "kernel would send nothing to the gateway itself");
+    }
   }
   auto mtu = settings.Unsigned(kNetMtuKey, 0, 65535);
   if (!mtu.ok()) return mtu.status();

@@ -8,6 +8,9 @@
 namespace umla::agent {
 namespace {
 
+// Where an older visible .prev goes when the hidden .prev holds a newer version.
+constexpr const char* kOlderSuffix = ".old";
+
 bool EndsWith(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() &&
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -66,17 +69,20 @@ StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::
     bool stale_file = MayBeStale(dir, name, wanted) && ours(name);
     bool visible_backup = IsVisibleBackup(dir, name);
     if (!stale_file && !visible_backup) continue;
-    // A hidden name that is there already is replaced only where nothing is lost: it
-    // holds a file of the agent's (which the net step writes again from its settings),
-    // or, for a backup moving there, the same content. Otherwise both stay, and a
-    // visible backup would be read as configuration at every boot, hence the error.
+    // A hidden name that is there already is replaced only where nothing is lost (see
+    // the header): the same content, or (`agent_file_may_go`) a file of the agent's.
+    auto may_replace = [&](const std::string& taken, bool agent_file_may_go) {
+      return !Listed(names, taken) || same(name, taken) || (agent_file_may_go && ours(taken));
+    };
     std::string hidden = "." + name;
-    if (Listed(names, hidden) && !ours(hidden) && !(visible_backup && same(name, hidden))) {
+    bool older_prev = visible_backup && EndsWith(name, kPreviousSuffix);
+    if (older_prev && !may_replace(hidden, false)) hidden += kOlderSuffix;  // the newer stays
+    if (!may_replace(hidden, true)) {
       stale.errors.push_back(Named(dir, hidden) + " is in the way (not a file of uml-agent's): " +
                              Named(dir, name) + " is left in place");
       continue;
     }
-    FileRemoval removal{Named(dir, name)};
+    FileRemoval removal{Named(dir, name), Named(dir, hidden)};
     // The image's own file, as its first backup kept it: under the visible name an
     // earlier agent gave backups (the older, so the original, when both are there).
     for (std::string backup : {name + kBackupSuffix, "." + name + kBackupSuffix}) {
@@ -119,7 +125,7 @@ StaleFiles FindStaleFiles(FileSystem& files, const std::vector<AgentFileDirector
 }
 
 std::vector<std::string> DescribeRemoval(const FileRemoval& removal) {
-  std::string hidden = HiddenPath(removal.path);
+  const std::string& hidden = removal.hidden;
   std::vector<std::string> lines{"- remove " + removal.path + " (kept as " +
                                  hidden.substr(hidden.rfind('/') + 1) + ")"};
   if (removal.restore) {
@@ -133,7 +139,7 @@ Status RemoveStaleFiles(FileSystem& files, const std::vector<FileRemoval>& remov
   std::vector<std::string> errors;
   for (const FileRemoval& removal : removals) {
     std::vector<std::string> lines = DescribeRemoval(removal);
-    Status hidden = files.HideFile(removal.path);
+    Status hidden = files.HideFile(removal.path, removal.hidden);
     if (!hidden.ok()) {
       errors.push_back(hidden.message());
       continue;

@@ -26,7 +26,8 @@ struct AgentFileDirectory {
 };
 
 struct FileRemoval {
-  std::string path;                    // hidden, as HiddenPath(path)
+  std::string path;
+  std::string hidden;                  // where it goes: HiddenPath(path), but see below
   std::optional<std::string> restore;  // then written back with this: the image's own file
   std::string restore_from;            // the backup's name that `restore` came from
 };
@@ -47,9 +48,13 @@ bool MayBeStale(const AgentFileDirectory& dir, const std::string& name,
 bool IsVisibleBackup(const AgentFileDirectory& dir, const std::string& name);
 
 // The removals in `dir`, from its entry names (sorted) and the contents of those read
-// (by name): every name that MayBeStale with the marker, and every IsVisibleBackup,
-// unless its hidden name is taken (an error, the file left in place) by a file that is
-// not the agent's (no marker) and, for a backup, holds other content. Pure.
+// (by name): every name that MayBeStale with the marker, and every IsVisibleBackup.
+// A hidden name that is taken is replaced when that loses nothing: same content, or a
+// file of the agent's (the marker) where the one moving there is a stale file or a
+// first backup (.bak: the older, so the original). A visible .prev is older than a
+// hidden .prev with other content (the agent writes only hidden ones now) and goes to
+// .NAME.old instead, under the same rule. Otherwise an error, the file left in place.
+// Pure.
 StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::string>& names,
                           const std::map<std::string, std::string>& contents,
                           const std::set<std::string>& wanted);
