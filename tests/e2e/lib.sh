@@ -144,14 +144,16 @@ probe_dir() { mkdir -p "$WORK/probe" && echo "$WORK/probe"; }
 # The kernel pid the bridge reported for run NAME ("started ... as pid N").
 guest_pid() { sed -n 's/.*started .* as pid \([0-9]*\).*/\1/p' "$WORK/$1.log" | head -n 1; }
 
-# kill_guest_group PID: kills the process group a guest kernel PID leads (never by
-# name), unless PID now runs another program: a guest long gone may have left its pid
-# to someone else. (A zombie's or a gone leader's group is still the guest's: its pid
-# is not reused while the group lives.)
+# kill_guest_group PID [PROGRAM]: kills the process group a guest kernel PID leads
+# (never by name), unless PID now runs another program than the kernel (or PROGRAM, a
+# starter that execs the kernel later): a guest long gone may have left its pid to
+# someone else. (A zombie's or a gone leader's group is still the guest's: its pid is
+# not reused while the group lives.)
 kill_guest_group() {
   [ -n "$1" ] || return 0
   exe=$(readlink -f "/proc/$1/exe" 2>/dev/null) || exe=""
-  [ -z "$exe" ] || [ "$exe" = "$(readlink -f "$(command -v "$UML_KERNEL")")" ] || return 0
+  [ -z "$exe" ] || [ "$exe" = "$(readlink -f "$(command -v "$UML_KERNEL")")" ] ||
+    [ "$exe" = "$(readlink -f "${2:-/nonexistent}" 2>/dev/null)" ] || return 0
   # No "--": dash's kill (sh on Debian) rejects it and would leave the guest running.
   kill -KILL "-$1" 2>/dev/null || true
 }

@@ -21,6 +21,7 @@
 
 #include "agent/system/file_system.h"
 #include "tests/unit/slurp.h"
+#include "tests/unit/temp_dir.h"
 
 namespace umla::agent {
 namespace {
@@ -32,16 +33,13 @@ using umla::testing::Slurp;
 class AtomicWriteTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/umla-atomic.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.empty());
     old_content_ = std::string(300000, 'o') + "\nold end\n";
     new_content_ = std::string(200000, 'n') + "\nnew end\n";
   }
   void TearDown() override {
     SetFaultHookForTesting(nullptr);
     if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
-    fs::remove_all(dir_);
   }
   bool MountTmpfs(const char* options) {
     if (geteuid() != 0) return false;
@@ -65,7 +63,8 @@ class AtomicWriteTest : public ::testing::Test {
     }
   }
 
-  std::string dir_;
+  umla::testing::TempDir temp_{"atomic"};
+  std::string dir_ = temp_.path();
   std::string old_content_, new_content_;
   bool mounted_ = false;
 };

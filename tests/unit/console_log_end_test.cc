@@ -7,24 +7,20 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
+
+#include "tests/unit/temp_dir.h"
 
 namespace umla::bridge {
 namespace {
 
 class ConsoleLogEndTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/umla-console-log.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    log_ = dir_ + "/console.log";
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { ASSERT_FALSE(dir_.empty()); }
   void Append(const std::string& text) { std::ofstream(log_, std::ios::app) << text; }
-  std::string dir_, log_;
+  umla::testing::TempDir temp_{"console-log"};
+  std::string dir_ = temp_.path();
+  std::string log_ = dir_ + "/console.log";
 };
 
 TEST_F(ConsoleLogEndTest, QuotesOnlyWhatThisGuestAppended) {

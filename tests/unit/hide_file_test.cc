@@ -12,6 +12,7 @@
 
 #include "agent/system/file_system.h"
 #include "tests/unit/slurp.h"
+#include "tests/unit/temp_dir.h"
 
 namespace umla::agent {
 namespace {
@@ -23,16 +24,12 @@ using umla::testing::Slurp;
 class HideFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/umla-hide.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    root_ = pattern;
+    ASSERT_FALSE(root_.empty());
     fs::create_directories(root_ + "/etc/network/interfaces.d");
   }
-  void TearDown() override {
-    SetFaultHookForTesting(nullptr);
-    fs::remove_all(root_);
-  }
-  std::string root_;
+  void TearDown() override { SetFaultHookForTesting(nullptr); }
+  umla::testing::TempDir temp_{"hide"};
+  std::string root_ = temp_.path();
 };
 
 TEST_F(HideFileTest, ListsEveryEntrySortedAndAMissingDirectoryAsEmpty) {
