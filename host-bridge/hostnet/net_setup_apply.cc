@@ -162,14 +162,21 @@ Status TearDownBridge(HostLinks& links, NetSetupState* state, std::ostream& out,
   if (!state->uplink.empty()) {
     auto uplink = LinkNamed(links, state->uplink);
     auto bridge = LinkNamed(links, state->bridge);
+    bool released = true;
     if (uplink.ok() && bridge.ok() && uplink->master == bridge->index) {
       std::optional<bool> up = state->uplink_was_down ? std::optional<bool>(false) : std::nullopt;
-      if (keep(links.SetLink(*uplink, up, 0))) {
-        out << state->uplink << ": no longer a port of " << state->bridge << "\n";
-      }
+      released = keep(links.SetLink(*uplink, up, 0));
+      if (released) out << state->uplink << ": no longer a port of " << state->bridge << "\n";
     }
+    bool given_back = true;
     if (uplink.ok() && !state->moved.empty()) {
-      keep(MoveUplinkConfig(links, state->bridge, state->uplink, state->moved, out));
+      given_back = keep(MoveUplinkConfig(links, state->bridge, state->uplink, state->moved, out));
+    }
+    // Done with: a record saved after a later failure must not have a re-run of
+    // --down move the addresses and routes a second time.
+    if (uplink.ok() && released && given_back) {
+      state->uplink.clear();
+      state->moved = {};
     }
   }
   RemoveCreated(links, state->tap, kTapKind, &state->created_tap, &state->tap_ifindex, out,

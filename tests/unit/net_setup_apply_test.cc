@@ -216,6 +216,26 @@ TEST_F(NetSetupApplyTest, UplinkConfigMovesToTheBridgeAndBack) {
   EXPECT_EQ(host.Find("br0"), nullptr);
 }
 
+// A --down that gave the uplink back but could not delete the bridge records only the
+// bridge: the next --down does not move the uplink's address and routes again.
+TEST_F(NetSetupApplyTest, AnUplinkGivenBackLeavesTheRecord) {
+  int eth0 = host.Add("eth0", "");
+  host.addresses.push_back({eth0, *ParseIpv4Prefix("192.0.2.1/24"), *ParseIpv4("192.0.2.255")});
+  ASSERT_TRUE(Up({"br0", "tap0", std::nullopt, "eth0"}).ok());
+  host.fail.insert("delete link br0 (index " + std::to_string(host.Find("br0")->index) + ")");
+  ASSERT_FALSE(Down().ok());
+  EXPECT_EQ(host.Find("eth0")->master, 0);
+  EXPECT_EQ(state.uplink, "");
+  EXPECT_TRUE(state.moved.addresses.empty());
+  EXPECT_TRUE(state.created_bridge);
+  host.fail.clear();
+  out.str("");
+  ASSERT_TRUE(Down().ok());
+  EXPECT_EQ(out.str().find("eth0"), std::string::npos) << out.str();
+  ASSERT_EQ(host.addresses.size(), 1u);
+  EXPECT_EQ(host.addresses[0].index, eth0);
+}
+
 // The same against the kernel, in a network namespace of the test's own (root only):
 // a tap deleted and made again gets another index, and --down leaves it. The whole
 // test runs on one thread that owns the namespace: /dev/net/tun makes a tap in the
