@@ -37,7 +37,6 @@ NETARGS="eth0=tuntap,tap0 uml_agent.net.address=192.0.2.2/24 uml_agent.net.gatew
 # (sysvinit's rc.local script, systemd's rc-local generator) in a session of its own,
 # as startpar hangs up the scripts' terminal when they end.
 cat > "$WORK/rc.local" <<RCLOCAL
-sh -n "$WORK/rc.local" || fail "the guest's rc.local is not valid sh"
 #!/bin/sh
 setsid /bin/sh -c '
   trap "" HUP
@@ -83,6 +82,9 @@ setsid /bin/sh -c '
 ' < /dev/null > /dev/null 2>&1 &
 exit 0
 RCLOCAL
+sh -n "$WORK/rc.local" || fail "the guest's rc.local is not valid sh"
+# The probe is one single-quoted string: a quote inside it would end it early.
+[ "$(tr -cd "'" < "$WORK/rc.local" | wc -c)" = 2 ] || fail "a ' inside the probe's quoted script"
 
 # debian_case NAME PACKAGES [bake options...]
 debian_case() {
