@@ -95,9 +95,7 @@ Status ApplyBakeItem(const BakeItem& item, RootTree& tree, Manifest* manifest, s
       std::optional<std::string> want = item.content;
       if (!item.host_source.empty()) want = ReadHostFile(item.host_source);
       if (!want) return Status::Error("cannot read " + item.host_source);
-      Result<std::optional<std::string>> read = tree.ReadFile(item.path);
-      if (!read.ok()) return read.status();
-      const std::optional<std::string>& have = *read;
+      std::optional<std::string> have = tree.ReadFile(item.path);
       if (have && *have == *want) {
         AdoptBackup(item.path, item.mode, tree, manifest);
         out << "= " << item.path << " (unchanged)\n";
@@ -129,9 +127,7 @@ Status ApplyBakeItem(const BakeItem& item, RootTree& tree, Manifest* manifest, s
       return linked;
     }
     case BakeItem::Kind::kEdit: {
-      Result<std::optional<std::string>> read = tree.ReadFile(item.path);
-      if (!read.ok()) return read.status();
-      const std::optional<std::string>& have = *read;
+      std::optional<std::string> have = tree.ReadFile(item.path);
       if (!have) return Status::Error(item.path + " disappeared while baking");
       if (*have == item.content) {
         AdoptBackup(item.path, item.mode, tree, manifest);

@@ -48,27 +48,21 @@ class DirectoryTree : public RootTree {
     struct stat st;
     return Lstat(path, &st) && S_ISDIR(st.st_mode);
   }
-  Result<std::optional<std::string>> ReadFile(const std::string& path) override {
-    using Text = std::optional<std::string>;
+  std::optional<std::string> ReadFile(const std::string& path) override {
     Parent parent = OpenParent(path);
-    if (!parent.dir.ok()) return Text();
+    if (!parent.dir.ok()) return std::nullopt;
     // O_NONBLOCK: a FIFO planted under the name must not hang the bake.
     Fd in(::openat(parent.dir.get(), parent.name.c_str(),
                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     struct stat st;
-    if (!in.ok() || ::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Text();
+    if (!in.ok() || ::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
     std::string text;
     char buffer[65536];
     for (;;) {
       ssize_t n = ::read(in.get(), buffer, sizeof buffer);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Status::FromErrno("read " + Host(path), errno);
-      if (n == 0) return Text(std::move(text));
-      // Counted as read, not taken from st_size: the file may grow meanwhile.
-      if (text.size() + static_cast<size_t>(n) > kMaxTreeFileBytes) {
-        return Status::Error(Host(path) + " is larger than " +
-                             std::to_string(kMaxTreeFileBytes >> 20) + " MiB: not read");
-      }
+      if (n < 0) return std::nullopt;
+      if (n == 0) return text;
       text.append(buffer, static_cast<size_t>(n));
     }
   }

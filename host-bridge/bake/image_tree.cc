@@ -78,9 +78,9 @@ class ImageTree : public RootTree {
     if (pending_.count(path) && !pending_[path]) return false;
     return Stat(path).find("Type: directory") != std::string::npos;
   }
-  Result<std::optional<std::string>> ReadFile(const std::string& path) override {
-    if (Stat(path).find("Type: regular") == std::string::npos) return std::optional<std::string>();
-    return ReadImageFileAtMost(image_, Resolve(path), kMaxTreeFileBytes);
+  std::optional<std::string> ReadFile(const std::string& path) override {
+    if (Stat(path).find("Type: regular") == std::string::npos) return std::nullopt;
+    return ReadImageFile(image_, Resolve(path));
   }
   std::optional<std::string> LinkTarget(const std::string& path) override {
     std::string stat = Stat(path);
@@ -90,10 +90,8 @@ class ImageTree : public RootTree {
       size_t begin = at + 17;
       return stat.substr(begin, stat.find('"', begin) - begin);
     }
-    // A long ("slow") link keeps its target in a data block: cat reads it (at most
-    // what a target may hold, whatever the inode says).
-    Result<std::optional<std::string>> target = ReadImageFileAtMost(image_, Resolve(path), 4096);
-    return target.ok() ? *target : std::nullopt;
+    // A long ("slow") link keeps its target in a data block: dump reads it.
+    return ReadImageFile(image_, Resolve(path));
   }
   Status MakeDirectory(const std::string& raw_path) override {
     std::string path = Resolve(raw_path);
@@ -240,6 +238,11 @@ class ImageTree : public RootTree {
 };
 
 }  // namespace
+
+std::optional<std::string> ReadImageFile(const std::string& image, const std::string& path) {
+  Result<std::optional<std::string>> read = ReadImageFileAtMost(image, path, SIZE_MAX);
+  return read.ok() ? *read : std::nullopt;
+}
 
 Result<std::optional<std::string>> ReadImageFileAtMost(const std::string& image,
                                                        const std::string& path, size_t max_bytes) {

@@ -6,18 +6,15 @@ namespace umla::bridge {
 
 Result<std::optional<Manifest>> ReadManifest(TreeView& tree) {
   std::optional<Manifest> manifest;
-  Result<std::optional<std::string>> text = tree.ReadFile(kManifestPath);
-  if (!text.ok()) return text.status();
-  if (*text) {
-    Result<Manifest> parsed = ParseManifest(**text, kManifestPath);
+  if (std::optional<std::string> text = tree.ReadFile(kManifestPath)) {
+    Result<Manifest> parsed = ParseManifest(*text, kManifestPath);
     if (!parsed.ok()) return parsed.status();
     manifest = std::move(*parsed);
   }
   std::string temp = TempNameFor(kManifestPath);
-  Result<std::optional<std::string>> newer = tree.ReadFile(temp);
-  if (!newer.ok()) return newer.status();
-  if (!*newer) return manifest;
-  Result<Manifest> left = ParseManifest(**newer, temp);
+  std::optional<std::string> newer = tree.ReadFile(temp);
+  if (!newer) return manifest;
+  Result<Manifest> left = ParseManifest(*newer, temp);
   if (!left.ok()) return manifest;  // its write was cut short: there is nothing to go by
   if (!manifest) return std::optional<Manifest>(std::move(*left));
   manifest->init = left->init;

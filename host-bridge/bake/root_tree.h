@@ -42,8 +42,9 @@ std::string TempNameFor(const std::string& path);
 Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec);
 
 // Reads one file from an ext2/3/4 image with debugfs; nullopt when it is missing.
-// Fails (naming the image and the file) when it holds more than `max_bytes`: the guest
-// decides the sizes of its files.
+std::optional<std::string> ReadImageFile(const std::string& image, const std::string& path);
+// The same, failing (naming the image and the file) when it holds more than
+// `max_bytes`: for a file whose size the guest decides.
 Result<std::optional<std::string>> ReadImageFileAtMost(const std::string& image,
                                                        const std::string& path, size_t max_bytes);
 

@@ -20,12 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A file of the image as debugfs reads it, nullopt when missing or unreadable.
-std::optional<std::string> ReadImageFile(const std::string& image, const std::string& path) {
-  Result<std::optional<std::string>> read = ReadImageFileAtMost(image, path, SIZE_MAX);
-  return read.ok() ? *read : std::nullopt;
-}
-
 // `ln` leaves the link count at one: it is set for the two names at once, and the
 // temporary one goes with an `rm` that sets it back.
 constexpr const char* kInittabMove =
