@@ -86,8 +86,7 @@ std::string BroadcastProblem(const Ipv4Prefix& address, Ipv4 broadcast) {
   else if (!InSubnet(address, broadcast)) text += " is outside " + subnet;
   else text += " is the peer's address on " + subnet;
   if (!has_one) return text + ": expected " + alternatives;
-  return text + ": expected another address of " +
-         FormatIpv4Prefix({NetworkOf(address), address.length}) + " (the usual one is " +
+  return text + ": expected another address of " + subnet + " (the usual one is " +
          FormatIpv4(BroadcastOf(address)) + "), " + alternatives;
 }
 

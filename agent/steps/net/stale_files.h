@@ -27,7 +27,7 @@ struct AgentFileDirectory {
 
 struct FileRemoval {
   std::string path;
-  std::string hidden;                  // where it goes: HiddenPath(path), but see below
+  std::string hidden;                  // where it goes: HiddenPath(path), or see PlanStaleFiles
   std::optional<std::string> restore;  // then written back with this: the image's own file
   std::string restore_from;            // the backup's name that `restore` came from
 };
