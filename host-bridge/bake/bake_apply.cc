@@ -95,7 +95,9 @@ Status ApplyBakeItem(const BakeItem& item, RootTree& tree, Manifest* manifest, s
       std::optional<std::string> want = item.content;
       if (!item.host_source.empty()) want = ReadHostFile(item.host_source);
       if (!want) return Status::Error("cannot read " + item.host_source);
-      std::optional<std::string> have = tree.ReadFile(item.path);
+      Result<std::optional<std::string>> read = tree.ReadFile(item.path);
+      if (!read.ok()) return read.status();
+      const std::optional<std::string>& have = *read;
       if (have && *have == *want) {
         AdoptBackup(item.path, item.mode, tree, manifest);
         out << "= " << item.path << " (unchanged)\n";
@@ -127,7 +129,9 @@ Status ApplyBakeItem(const BakeItem& item, RootTree& tree, Manifest* manifest, s
       return linked;
     }
     case BakeItem::Kind::kEdit: {
-      std::optional<std::string> have = tree.ReadFile(item.path);
+      Result<std::optional<std::string>> read = tree.ReadFile(item.path);
+      if (!read.ok()) return read.status();
+      const std::optional<std::string>& have = *read;
       if (!have) return Status::Error(item.path + " disappeared while baking");
       if (*have == item.content) {
         AdoptBackup(item.path, item.mode, tree, manifest);

@@ -43,15 +43,17 @@ BakeItem Edit(std::string path, std::string content) {
 }
 
 // Adds an edit when the file exists and the edit changes it.
-void EditIfPresent(TreeView& tree, const std::string& path, BakePlan* plan,
-                   const std::function<std::string(std::string_view)>& edit) {
-  std::optional<std::string> text = tree.ReadFile(path);
-  if (!text) return;
-  plan->items.push_back(Edit(path, edit(*text)));
+Status EditIfPresent(TreeView& tree, const std::string& path, BakePlan* plan,
+                     const std::function<std::string(std::string_view)>& edit) {
+  Result<std::optional<std::string>> text = tree.ReadFile(path);
+  if (!text.ok()) return text.status();
+  if (*text) plan->items.push_back(Edit(path, edit(**text)));
+  return Status::Ok();
 }
 
-// Returns whether the late "ready" part is installed (so the wrapper leaves ready to it).
-bool AddIntegration(InitSystem init, TreeView& tree, BakePlan* plan) {
+// Returns whether the late "ready" part is installed (so the wrapper leaves ready to it);
+// fails when a file it edits cannot be read.
+Result<bool> AddIntegration(InitSystem init, TreeView& tree, BakePlan* plan) {
   auto& items = plan->items;
   switch (init) {
     case InitSystem::kSystemd:
@@ -82,20 +84,32 @@ bool AddIntegration(InitSystem init, TreeView& tree, BakePlan* plan) {
         items.push_back(Link(dir + "/S99uml-agent-ready", "../init.d/uml-agent-ready"));
       }
       // insserv's makefile-style boot runs only what its .depend files list.
-      EditIfPresent(tree, "/etc/init.d/.depend.boot", plan, [](std::string_view text) {
-        return AddDependTarget(text, "uml-agent", {"mountkernfs.sh", "mountdevsubfs.sh"}, false,
-                               {"checkroot.sh", "mountall.sh", "networking"});
-      });
-      EditIfPresent(tree, "/etc/init.d/.depend.start", plan, [](std::string_view text) {
-        return AddDependTarget(text, "uml-agent-ready", {}, true, {});
-      });
+      if (Status edited = EditIfPresent(tree, "/etc/init.d/.depend.boot", plan,
+                                        [](std::string_view text) {
+            return AddDependTarget(text, "uml-agent", {"mountkernfs.sh", "mountdevsubfs.sh"},
+                                   false, {"checkroot.sh", "mountall.sh", "networking"});
+          });
+          !edited.ok()) {
+        return edited;
+      }
+      if (Status edited = EditIfPresent(tree, "/etc/init.d/.depend.start", plan,
+                                        [](std::string_view text) {
+            return AddDependTarget(text, "uml-agent-ready", {}, true, {});
+          });
+          !edited.ok()) {
+        return edited;
+      }
       return true;
-    case InitSystem::kBusybox:
-      if (!tree.ReadFile("/etc/inittab")) return false;
-      EditIfPresent(tree, "/etc/inittab", plan, [](std::string_view text) {
-        return AddInittabLines(text, InitScript("busybox/inittab.lines"));
-      });
-      return true;
+    case InitSystem::kBusybox: {
+      size_t before = items.size();
+      if (Status edited = EditIfPresent(tree, "/etc/inittab", plan, [](std::string_view text) {
+            return AddInittabLines(text, InitScript("busybox/inittab.lines"));
+          });
+          !edited.ok()) {
+        return edited;
+      }
+      return items.size() > before;  // no inittab: busybox's built-in default
+    }
     case InitSystem::kOpenrc:
       items.push_back(Dir("/etc/init.d"));
       items.push_back(File("/etc/init.d/uml-agent", InitScript("openrc/uml-agent"), 0755));
@@ -130,7 +144,12 @@ Result<BakePlan> PlanBake(const BakeRequest& request, TreeView& tree) {
   config.keep_existing = true;
   plan.items.push_back(config);
   bool wrapper = request.wrapper;
-  bool late_ready = request.integration && AddIntegration(request.init, tree, &plan);
+  bool late_ready = false;
+  if (request.integration) {
+    Result<bool> added = AddIntegration(request.init, tree, &plan);
+    if (!added.ok()) return added.status();
+    late_ready = *added;
+  }
   if (request.integration && request.init == InitSystem::kBusybox && !late_ready) {
     plan.notes.push_back("no /etc/inittab (busybox's built-in default): using the PID-1 wrapper");
     wrapper = true;

@@ -13,13 +13,22 @@
 
 namespace umla::bridge {
 
+// The most baking reads of one file in a tree. Well above anything bake compares or
+// edits (an inittab, its manifest, the agent it copied in: ~41 MB with debug info),
+// but an image a guest has written may hold a huge or sparse file under such a name:
+// it must not take the host's memory.
+inline constexpr size_t kMaxTreeFileBytes = 256u << 20;
+
 // Read-only view of a root tree (a directory or an ext2/3/4 image); guest paths.
 class TreeView {
  public:
   virtual ~TreeView() = default;
   virtual bool Exists(const std::string& path) = 0;
   virtual bool IsDirectory(const std::string& path) = 0;
-  virtual std::optional<std::string> ReadFile(const std::string& path) = 0;
+  // The whole regular file; nullopt when there is none (missing, or something else
+  // under the name). Fails naming the file when it cannot be read or holds more than
+  // kMaxTreeFileBytes.
+  virtual Result<std::optional<std::string>> ReadFile(const std::string& path) = 0;
   virtual std::optional<std::string> LinkTarget(const std::string& path) = 0;
 };
 

@@ -11,7 +11,9 @@ Status UndoEntry(const ManifestEntry& entry, RootTree& tree, std::ostream& out) 
     case ManifestEntry::Kind::kDirectory:
       return tree.RemoveDirectory(entry.path);
     case ManifestEntry::Kind::kEdit: {
-      std::optional<std::string> original = tree.ReadFile(entry.backup);
+      Result<std::optional<std::string>> read = tree.ReadFile(entry.backup);
+      if (!read.ok()) return read.status();
+      const std::optional<std::string>& original = *read;
       if (!original)
         return Status::Error("the backup " + entry.backup + " of " + entry.path + " is gone");
       Status done = tree.WriteFile(entry.path, *original, "", entry.mode);

@@ -20,14 +20,12 @@ std::string RunCommands(const std::string& image, const std::string& file,
   std::ofstream(file) << commands;
   std::string err;
   int status = run({"debugfs", "-w", "-f", file, image}, nullptr, &err);
-  std::string problems = DebugfsProblems(err);
-  if (status != 0) problems += "\n  (debugfs exit status " + std::to_string(status) + ")";
-  return problems;
+  return DebugfsProblems(status, err);
 }
 
 }  // namespace
 
-std::string DebugfsProblems(std::string_view err) {
+std::string DebugfsProblems(int status, std::string_view err) {
   std::string problems;
   size_t count = 0;
   for (std::string_view line : Split(err, '\n')) {
@@ -37,6 +35,7 @@ std::string DebugfsProblems(std::string_view err) {
     if (++count <= 5) problems += "\n  " + std::string(line);
   }
   if (count > 5) problems += "\n  (and " + std::to_string(count - 5) + " more lines)";
+  if (status != 0) problems += "\n  (debugfs exit status " + std::to_string(status) + ")";
   return problems;
 }
 

@@ -76,7 +76,8 @@ class DebugfsScript {
   std::vector<std::string> removals_;  // third run, after the temporary names
 };
 
-// debugfs's error lines in `err` (its banner and "Allocated inode" notes are not).
-std::string DebugfsProblems(std::string_view err);
+// debugfs's error lines in `err` (its banner and "Allocated inode" notes are not),
+// and its exit status when not 0; "" when all went well.
+std::string DebugfsProblems(int status, std::string_view err);
 
 }  // namespace umla::bridge

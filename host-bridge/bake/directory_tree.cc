@@ -48,21 +48,37 @@ class DirectoryTree : public RootTree {
     struct stat st;
     return Lstat(path, &st) && S_ISDIR(st.st_mode);
   }
-  std::optional<std::string> ReadFile(const std::string& path) override {
+  Result<std::optional<std::string>> ReadFile(const std::string& path) override {
+    using Text = std::optional<std::string>;
     Parent parent = OpenParent(path);
-    if (!parent.dir.ok()) return std::nullopt;
+    if (!parent.dir.ok()) {
+      if (NoSuchFile(parent.error)) return Text();
+      return ParentError("read ", path, parent.error);
+    }
     // O_NONBLOCK: a FIFO planted under the name must not hang the bake.
     Fd in(::openat(parent.dir.get(), parent.name.c_str(),
                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    if (!in.ok()) {
+      if (NoSuchFile(errno)) return Text();
+      return Status::FromErrno("open " + Host(path), errno);
+    }
     struct stat st;
-    if (!in.ok() || ::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    if (::fstat(in.get(), &st) != 0) return Status::FromErrno("stat " + Host(path), errno);
+    if (!S_ISREG(st.st_mode)) return Text();
+    auto too_large = [&] {
+      return Status::Error(Host(path) + " is larger than " + std::to_string(kMaxTreeFileBytes) +
+                           " bytes: not read");
+    };
+    if (static_cast<uint64_t>(st.st_size) > kMaxTreeFileBytes) return too_large();
     std::string text;
     char buffer[65536];
     for (;;) {
       ssize_t n = ::read(in.get(), buffer, sizeof buffer);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return std::nullopt;
-      if (n == 0) return text;
+      if (n < 0) return Status::FromErrno("read " + Host(path), errno);
+      if (n == 0) return Text(std::move(text));
+      // Counted as read as well: the file may grow meanwhile.
+      if (text.size() + static_cast<size_t>(n) > kMaxTreeFileBytes) return too_large();
       text.append(buffer, static_cast<size_t>(n));
     }
   }
@@ -145,6 +161,11 @@ class DirectoryTree : public RootTree {
     int error = 0;
   };
 
+  // What reading a name that holds no regular file fails with: nothing there, a
+  // directory on the way that is not one, a symlink (never followed), a socket.
+  static bool NoSuchFile(int error) {
+    return error == ENOENT || error == ENOTDIR || error == ELOOP || error == ENXIO;
+  }
   // For messages only: the host path is never opened as such.
   std::string Host(const std::string& path) const { return root_ + path; }
   // The directory of `path` could not be opened: say how it was looked up, since a

@@ -78,9 +78,9 @@ class ImageTree : public RootTree {
     if (pending_.count(path) && !pending_[path]) return false;
     return Stat(path).find("Type: directory") != std::string::npos;
   }
-  std::optional<std::string> ReadFile(const std::string& path) override {
-    if (Stat(path).find("Type: regular") == std::string::npos) return std::nullopt;
-    return ReadImageFile(image_, Resolve(path));
+  Result<std::optional<std::string>> ReadFile(const std::string& path) override {
+    if (Stat(path).find("Type: regular") == std::string::npos) return std::optional<std::string>();
+    return ReadImageFileAtMost(image_, Resolve(path), kMaxTreeFileBytes);
   }
   std::optional<std::string> LinkTarget(const std::string& path) override {
     std::string stat = Stat(path);
@@ -90,8 +90,10 @@ class ImageTree : public RootTree {
       size_t begin = at + 17;
       return stat.substr(begin, stat.find('"', begin) - begin);
     }
-    // A long ("slow") link keeps its target in a data block: dump reads it.
-    return ReadImageFile(image_, Resolve(path));
+    // A long ("slow") link keeps its target in a data block: cat reads it (at most
+    // what a target may hold, whatever the inode says).
+    Result<std::optional<std::string>> target = ReadImageFileAtMost(image_, Resolve(path), 4096);
+    return target.ok() ? *target : std::nullopt;
   }
   Status MakeDirectory(const std::string& raw_path) override {
     std::string path = Resolve(raw_path);
@@ -239,11 +241,6 @@ class ImageTree : public RootTree {
 
 }  // namespace
 
-std::optional<std::string> ReadImageFile(const std::string& image, const std::string& path) {
-  Result<std::optional<std::string>> read = ReadImageFileAtMost(image, path, SIZE_MAX);
-  return read.ok() ? *read : std::nullopt;
-}
-
 Result<std::optional<std::string>> ReadImageFileAtMost(const std::string& image,
                                                        const std::string& path, size_t max_bytes) {
   if (!SafeForDebugfs(path)) return std::optional<std::string>();
@@ -254,6 +251,9 @@ Result<std::optional<std::string>> ReadImageFileAtMost(const std::string& image,
                          std::to_string(max_bytes) + " bytes");
   }
   if (err.find("File not found") != std::string::npos) return std::optional<std::string>();
+  // debugfs exits 0 whatever went wrong: only its error lines tell a failed read.
+  std::string problems = DebugfsProblems(status, err);
+  if (!problems.empty()) return Status::Error("image " + image + ": cannot read " + path + problems);
   return std::optional<std::string>(std::move(out));
 }
 

@@ -6,15 +6,19 @@ namespace umla::bridge {
 
 Result<std::optional<Manifest>> ReadManifest(TreeView& tree) {
   std::optional<Manifest> manifest;
-  if (std::optional<std::string> text = tree.ReadFile(kManifestPath)) {
-    Result<Manifest> parsed = ParseManifest(*text, kManifestPath);
+  Result<std::optional<std::string>> text = tree.ReadFile(kManifestPath);
+  if (!text.ok()) return text.status();
+  if (*text) {
+    Result<Manifest> parsed = ParseManifest(**text, kManifestPath);
     if (!parsed.ok()) return parsed.status();
     manifest = std::move(*parsed);
   }
   std::string temp = TempNameFor(kManifestPath);
-  std::optional<std::string> newer = tree.ReadFile(temp);
-  if (!newer) return manifest;
-  Result<Manifest> left = ParseManifest(*newer, temp);
+  // The temporary is only a write that may have been cut short: one that cannot be
+  // read counts as one that cannot be parsed.
+  Result<std::optional<std::string>> newer = tree.ReadFile(temp);
+  if (!newer.ok() || !*newer) return manifest;
+  Result<Manifest> left = ParseManifest(**newer, temp);
   if (!left.ok()) return manifest;  // its write was cut short: there is nothing to go by
   if (!manifest) return std::optional<Manifest>(std::move(*left));
   manifest->init = left->init;

@@ -62,13 +62,16 @@ void RemoveStaleUmidDir(const std::string& socket, bool ours) {
   std::filesystem::remove_all(socket.substr(0, socket.rfind('/')), ignored);
 }
 
-// What a baked ubd0 image asks for (see bake/image_args.h); nothing for other images.
-// What the image may not ask for is said and left out; the guest still starts.
+// What a baked ubd0 image asks for (see bake/image_args.h); nothing for other images
+// (a directory, another file system). What the image may not ask for is said and left
+// out; the guest still starts.
 std::vector<std::string> ImageKernelArgs(const std::vector<std::string>& kernel_args,
                                          const Session& session) {
   std::optional<std::string> image = RootImageOf(kernel_args);
   std::error_code ec;
-  if (!image || !std::filesystem::is_regular_file(*image, ec)) return {};
+  if (!image || !std::filesystem::is_regular_file(*image, ec) || !LooksLikeExtImage(*image)) {
+    return {};
+  }
   Result<std::optional<std::string>> text =
       ReadImageFileAtMost(*image, kKernelArgsPath, kMaxImageArgsBytes);
   if (!text.ok()) {

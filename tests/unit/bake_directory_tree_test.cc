@@ -3,6 +3,7 @@
 // write, a rename or a removal out of it.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -65,7 +66,7 @@ TEST_F(DirectoryTreeTest, AnAbsoluteLinkOutOfTheRootIsReadInsideIt) {
   EXPECT_FALSE(tree->MakeDirectory("/etc/uml-agent").ok());
   EXPECT_FALSE(tree->WriteFile("/etc/shadow", "baked\n", "", 0644).ok());
   EXPECT_FALSE(tree->MakeSymlink("/etc/link", "/x").ok());
-  EXPECT_FALSE(tree->ReadFile("/etc/shadow"));    // the host's file is not read either
+  EXPECT_FALSE(tree->ReadFile("/etc/shadow").value_or("read"));  // nor is the host's file read
   EXPECT_TRUE(tree->Remove("/etc/shadow").ok());  // not there, inside the root
   // --uninstall of a manifest naming paths under the link.
   Manifest manifest;
@@ -141,7 +142,7 @@ TEST_F(DirectoryTreeTest, UsrMergedLinksInsideTheRootStillWork) {
   EXPECT_EQ(tree->LinkTarget("/sbin"), "usr/sbin");
   EXPECT_TRUE(tree->IsDirectory("/usr/sbin"));
   EXPECT_FALSE(tree->IsDirectory("/sbin"));  // the link itself
-  EXPECT_EQ(tree->ReadFile("/lib/systemd/systemd"), "systemd\n");
+  EXPECT_EQ(tree->ReadFile("/lib/systemd/systemd").value_or(std::nullopt), "systemd\n");
   ASSERT_TRUE(tree->WriteFile("/sbin/uml-agent", "agent\n", "", 0755).ok());
   ASSERT_TRUE(tree->MakeDirectory("/lib/modules").ok());
   ASSERT_TRUE(tree->WriteFile("/lib/modules/m.ko", "ko\n", "", 0644).ok());
@@ -159,7 +160,23 @@ TEST_F(DirectoryTreeTest, AFifoIsNotReadAsAFile) {
   auto tree = Open();
   ASSERT_TRUE(tree);
   EXPECT_TRUE(tree->Exists("/etc/inittab"));
-  EXPECT_FALSE(tree->ReadFile("/etc/inittab"));  // returns at once: no writer needed
+  Result<std::optional<std::string>> read = tree->ReadFile("/etc/inittab");  // at once
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_FALSE(*read);
+}
+
+// A file larger than baking ever reads (a sparse one, as a guest could leave in its
+// image) is refused, named, without taking the host's memory; bake stops there.
+TEST_F(DirectoryTreeTest, AHugeFileIsNotRead) {
+  fs::create_directories(root_ / "etc");
+  ASSERT_EQ(truncate((root_ / "etc/inittab").c_str(), 0), -1);  // not there yet
+  std::ofstream(root_ / "etc/inittab").flush();
+  ASSERT_EQ(truncate((root_ / "etc/inittab").c_str(), off_t{1} << 34), 0);  // 16 GiB, sparse
+  auto tree = Open();
+  ASSERT_TRUE(tree);
+  Result<std::optional<std::string>> read = tree->ReadFile("/etc/inittab");
+  EXPECT_EQ(read.status().message(),
+            (root_ / "etc/inittab").string() + " is larger than 268435456 bytes: not read");
 }
 
 // A busybox root: /sbin/init -> /bin/busybox and an /etc/inittab to edit.
@@ -205,6 +222,17 @@ TEST_F(BakeCommandTest, BakeAndUninstallGiveBackTheTree) {
   EXPECT_FALSE(fs::exists(root_ / "lib"));
   EXPECT_FALSE(fs::exists(root_ / "sbin/uml-agent"));
   EXPECT_EQ(RunBake(options_), 1);  // nothing left to uninstall
+}
+
+// A second bake compares the agent in the tree with the host's: an agent with debug
+// info (tens of MB) is read for that, not refused as too large.
+TEST_F(BakeCommandTest, ALargeAgentIsBakedTwice) {
+  options_.modules = "";
+  std::string large(20u << 20, 'a');  // over what was once the limit
+  Put(base_ / "uml-agent", large);
+  ASSERT_EQ(RunBake(options_), 0);
+  ASSERT_EQ(RunBake(options_), 0);
+  EXPECT_EQ(fs::file_size(root_ / "sbin/uml-agent"), large.size());
 }
 
 TEST_F(BakeCommandTest, ACorruptManifestStopsTheBake) {

@@ -20,6 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A file of the image as debugfs reads it, nullopt when missing or unreadable.
+std::optional<std::string> ReadImageFile(const std::string& image, const std::string& path) {
+  Result<std::optional<std::string>> read = ReadImageFileAtMost(image, path, SIZE_MAX);
+  return read.ok() ? *read : std::nullopt;
+}
+
 // `ln` leaves the link count at one: it is set for the two names at once, and the
 // temporary one goes with an `rm` that sets it back.
 constexpr const char* kInittabMove =
@@ -212,6 +218,34 @@ class ImageTreeTest : public ::testing::Test {
   fs::path base_;
   std::string image_;
 };
+
+// What `run` reads from an image (its kernel-args) and bake reads to compare or edit:
+// missing is nothing, too large or unreadable is an error saying so.
+TEST_F(ImageTreeTest, AFileIsReadUpToItsLimit) {
+  if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";
+  EXPECT_TRUE(LooksLikeExtImage(image_));
+  Result<std::optional<std::string>> read = ReadImageFileAtMost(image_, "/etc/inittab", 9);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(*read, "original\n");
+  read = ReadImageFileAtMost(image_, "/etc/none", 9);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_FALSE(*read);
+  EXPECT_EQ(ReadImageFileAtMost(image_, "/etc/inittab", 8).status().message(),
+            "image " + image_ + ": /etc/inittab is larger than 8 bytes");
+}
+
+TEST_F(ImageTreeTest, AFileOfAnImageDebugfsCannotOpenIsAnError) {
+  std::ofstream(image_) << std::string(4096, 'x');
+  EXPECT_FALSE(LooksLikeExtImage(image_));
+  EXPECT_FALSE(LooksLikeExtImage((base_ / "none.img").string()));
+  Result<std::optional<std::string>> read = ReadImageFileAtMost(image_, "/etc/inittab", 4096);
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("image " + image_ + ": cannot read /etc/inittab\n  "),
+            std::string::npos)
+      << read.status().message();
+  EXPECT_NE(read.status().message().find("Bad magic number"), std::string::npos)
+      << read.status().message();
+}
 
 TEST_F(ImageTreeTest, ReplacementsAreMovedIn) {
   if (!MakeImage(1024)) GTEST_SKIP() << "no mke2fs";

@@ -147,6 +147,21 @@ TEST(PlanBake, BusyboxWithoutInittabFallsBackToTheWrapper) {
   EXPECT_EQ(plan->kernel_args, "");
 }
 
+// A file to edit that cannot be read (too large, an I/O error) stops the plan, named:
+// it is neither taken as missing (the integration left out) nor replaced.
+TEST(PlanBake, AFileToEditThatCannotBeReadStopsThePlan) {
+  for (InitSystem init : {InitSystem::kBusybox, InitSystem::kSysvinit}) {
+    FakeTree tree;
+    tree.files["/etc/inittab"] = "::sysinit:/etc/init.d/rcS\n";
+    tree.files["/etc/init.d/.depend.boot"] = "TARGETS = mountall.sh\n";
+    tree.unreadable = init == InitSystem::kBusybox ? "/etc/inittab" : "/etc/init.d/.depend.boot";
+    BakeRequest request;
+    request.init = init;
+    Result<BakePlan> plan = PlanBake(request, tree);
+    EXPECT_EQ(plan.status().message(), "read " + tree.unreadable + ": Input/output error");
+  }
+}
+
 TEST(ImageArgs, FindsTheRootImage) {
   EXPECT_EQ(*RootImageOf({"mem=64M", "ubd0=root.img", "root=/dev/ubda"}), "root.img");
   EXPECT_EQ(*RootImageOf({"ubd0r=ro.img"}), "ro.img");

@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include "common/status.h"
+
 namespace umla::bridge {
 
 template <typename Base>
@@ -14,10 +16,11 @@ class InMemoryTree : public Base {
  public:
   bool Exists(const std::string& path) override { return files.count(path) || dirs.count(path); }
   bool IsDirectory(const std::string& path) override { return dirs.count(path) > 0; }
-  std::optional<std::string> ReadFile(const std::string& path) override {
+  Result<std::optional<std::string>> ReadFile(const std::string& path) override {
+    if (path == unreadable) return Status::Error("read " + path + ": Input/output error");
     auto it = files.find(path);
-    if (it == files.end()) return std::nullopt;
-    return it->second;
+    if (it == files.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
   }
   std::optional<std::string> LinkTarget(const std::string& path) override {
     auto it = links.find(path);
@@ -27,6 +30,7 @@ class InMemoryTree : public Base {
   std::map<std::string, std::string> files;
   std::map<std::string, std::string> links;
   std::set<std::string> dirs;
+  std::string unreadable;  // the one path whose read fails
 };
 
 }  // namespace umla::bridge
