@@ -138,15 +138,38 @@ TEST_F(NetFilesTest, WithoutPersistAllItsFilesGoAndTheImagesOwnComeBack) {
   EXPECT_EQ(plan, "");
 }
 
-TEST_F(NetFilesTest, AHiddenNameTakenByAForeignFileKeepsTheFileAndSaysSo) {
+// A hidden name taken by a file that is not the agent's: that one stays, the stale
+// file goes beside it as .NAME.old (not read as configuration either). Only when that
+// name is taken as well does the stale file stay, named.
+TEST_F(NetFilesTest, AHiddenNameTakenByAForeignFileKeepsThatFile) {
   BootOnEth0();
-  files.files["/etc/systemd/network/.10-uml-agent-eth0.network"] = "an admin's own\n";
+  const std::string hidden = "/etc/systemd/network/.10-uml-agent-eth0.network";
+  files.files[hidden] = "an admin's own\n";
+  const std::string unit = files.files[kUnit0];
+  StepOutcome outcome = Run(*net, kOnEth1);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_FALSE(files.files.count(kUnit0));
+  EXPECT_EQ(files.files[hidden], "an admin's own\n");
+  EXPECT_EQ(files.files[hidden + ".old"], unit);
+  EXPECT_NE(std::find(outcome.changes.begin(), outcome.changes.end(),
+                      "- remove " + kUnit0 + " (kept as .10-uml-agent-eth0.network.old)"),
+            outcome.changes.end());
+  EXPECT_FALSE(files.files.count(kPart0));
+  EXPECT_TRUE(files.files.count("/etc/systemd/network/10-uml-agent-eth1.network"));
+}
+
+TEST_F(NetFilesTest, BothHiddenNamesTakenByForeignFilesKeepTheFileAndSaySo) {
+  BootOnEth0();
+  const std::string hidden = "/etc/systemd/network/.10-uml-agent-eth0.network";
+  files.files[hidden] = "an admin's own\n";
+  files.files[hidden + ".old"] = "another of the admin's\n";
   StepOutcome outcome = Run(*net, kOnEth1);
   EXPECT_EQ(outcome.status.message(),
-            "/etc/systemd/network/.10-uml-agent-eth0.network is in the way (not a file of "
-            "uml-agent's): /etc/systemd/network/10-uml-agent-eth0.network is left in place");
+            hidden + ".old is in the way (not a file of uml-agent's): " + kUnit0 +
+                " is left in place");
   EXPECT_TRUE(files.files.count(kUnit0));
-  EXPECT_EQ(files.files["/etc/systemd/network/.10-uml-agent-eth0.network"], "an admin's own\n");
+  EXPECT_EQ(files.files[hidden], "an admin's own\n");
+  EXPECT_EQ(files.files[hidden + ".old"], "another of the admin's\n");
   EXPECT_FALSE(files.files.count(kPart0));  // the others go all the same
   EXPECT_TRUE(files.files.count("/etc/systemd/network/10-uml-agent-eth1.network"));
 }
@@ -255,25 +278,41 @@ TEST_F(NetFilesTest, AnOlderVisiblePreviousVersionStepsAside) {
 }
 
 // One whose hidden name holds a file that is not the agent's, with other content,
-// stays where it is, named: neither is lost. With the same content it moves.
-TEST_F(NetFilesTest, AVisibleBackupWhoseHiddenNameIsTakenStaysAndIsNamed) {
+// goes beside it as .NAME.old: neither is lost, and ifupdown reads neither. With the
+// same content it takes the hidden name.
+TEST_F(NetFilesTest, AVisibleBackupWhoseHiddenNameIsTakenGoesBesideIt) {
   BootOnEth0();
   files.files[BackupPath(kPart0)] = "the image's own stanza\n";
   files.files[kPart0 + kBackupSuffix] = "an older stanza\n";
   StepOutcome outcome = Run(*net, std::string(kNetCmdline) + " uml_agent.net.address=192.0.2.3/24");
-  EXPECT_EQ(outcome.status.message(),
-            "/etc/network/interfaces.d/.uml-agent-eth0.uml-agent.bak is in the way (not a file "
-            "of uml-agent's): /etc/network/interfaces.d/uml-agent-eth0.uml-agent.bak is left in "
-            "place");
-  EXPECT_EQ(files.files[kPart0 + kBackupSuffix], "an older stanza\n");
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_FALSE(files.files.count(kPart0 + kBackupSuffix));
+  EXPECT_EQ(files.files[BackupPath(kPart0) + ".old"], "an older stanza\n");
   EXPECT_EQ(files.files[BackupPath(kPart0)], "the image's own stanza\n");
-  EXPECT_NE(files.files[kPart0].find("192.0.2.3/24"), std::string::npos);  // written all the same
+  EXPECT_NE(files.files[kPart0].find("192.0.2.3/24"), std::string::npos);
 
   files.files[kPart0 + kBackupSuffix] = "the image's own stanza\n";
   outcome = Run(*net, std::string(kNetCmdline) + " uml_agent.net.address=192.0.2.3/24");
   ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
   EXPECT_FALSE(files.files.count(kPart0 + kBackupSuffix));
   EXPECT_EQ(files.files[BackupPath(kPart0)], "the image's own stanza\n");
+}
+
+// The case an earlier agent left behind: a visible backup of its own stanza (the
+// marker) and a hidden one without: the visible one no longer stays, "in the way" at
+// every boot.
+TEST_F(NetFilesTest, AVisibleBackupOfTheAgentsBesideAForeignHiddenOneGoesOnce) {
+  BootOnEth0();
+  files.files[BackupPath(kPart0)] = "the image's own stanza\n";
+  const std::string agents = files.files[kPart0] + "# an earlier version\n";
+  files.files[kPart0 + kBackupSuffix] = agents;
+  StepOutcome outcome = Run(*net, kNetCmdline);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(files.files[BackupPath(kPart0) + ".old"], agents);
+  EXPECT_EQ(files.files[BackupPath(kPart0)], "the image's own stanza\n");
+  outcome = Run(*net, kNetCmdline);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_TRUE(outcome.changes.empty());
 }
 
 // The name an earlier agent gave a VLAN interface's part file, which run-parts

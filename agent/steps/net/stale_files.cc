@@ -8,7 +8,7 @@
 namespace umla::agent {
 namespace {
 
-// Where an older visible .prev goes when the hidden .prev holds a newer version.
+// Where a file goes when its hidden name holds one that stays (PlanStaleFiles).
 constexpr const char* kOlderSuffix = ".old";
 
 bool EndsWith(const std::string& text, const std::string& suffix) {
@@ -74,9 +74,12 @@ StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::
     auto may_replace = [&](const std::string& taken, bool agent_file_may_go) {
       return !Listed(names, taken) || same(name, taken) || (agent_file_may_go && ours(taken));
     };
+    // Where the hidden name holds what must stay, this one goes beside it as .NAME.old
+    // rather than stay visible, read as configuration. An older .prev never replaces
+    // a newer one of the agent's.
     std::string hidden = "." + name;
     bool older_prev = visible_backup && EndsWith(name, kPreviousSuffix);
-    if (older_prev && !may_replace(hidden, false)) hidden += kOlderSuffix;  // the newer stays
+    if (!may_replace(hidden, !older_prev)) hidden += kOlderSuffix;
     if (!may_replace(hidden, true)) {
       stale.errors.push_back(Named(dir, hidden) + " is in the way (not a file of uml-agent's): " +
                              Named(dir, name) + " is left in place");

@@ -51,10 +51,10 @@ bool IsVisibleBackup(const AgentFileDirectory& dir, const std::string& name);
 // (by name): every name that MayBeStale with the marker, and every IsVisibleBackup.
 // A hidden name that is taken is replaced when that loses nothing: same content, or a
 // file of the agent's (the marker) where the one moving there is a stale file or a
-// first backup (.bak: the older, so the original). A visible .prev is older than a
-// hidden .prev with other content (the agent writes only hidden ones now) and goes to
-// .NAME.old instead, under the same rule. Otherwise an error, the file left in place.
-// Pure.
+// first backup (.bak: the older, so the original). Otherwise the file goes to
+// .NAME.old instead, under the same rule; so does a visible .prev whose hidden .prev
+// has other content (the agent writes only hidden ones now: that one is newer). When
+// .NAME.old is taken too, an error, the file left in place. Pure.
 StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::string>& names,
                           const std::map<std::string, std::string>& contents,
                           const std::set<std::string>& wanted);
