@@ -25,6 +25,7 @@ class TreeView {
   virtual ~TreeView() = default;
   virtual bool Exists(const std::string& path) = 0;
   virtual bool IsDirectory(const std::string& path) = 0;
+  virtual bool IsRegularFile(const std::string& path) = 0;  // not a symlink to one
   // The whole regular file; nullopt when there is none (missing, or something else
   // under the name). Fails naming the file when it cannot be read or holds more than
   // kMaxTreeFileBytes.

@@ -6,6 +6,7 @@
 
 #include "common/strings.h"
 #include "host-bridge/bake/root_tree.h"
+#include "host-bridge/bake/run_capture.h"
 
 namespace umla::bridge {
 namespace {
@@ -29,13 +30,19 @@ std::string DebugfsProblems(int status, std::string_view err) {
   std::string problems;
   size_t count = 0;
   for (std::string_view line : Split(err, '\n')) {
-    if (line.empty() || StartsWith(line, "debugfs ") || StartsWith(line, "Allocated inode"))
+    // Its banner and notes; a bad superblock checksum is retried, and the read goes on.
+    if (line.empty() || StartsWith(line, "debugfs ") || StartsWith(line, "Allocated inode") ||
+        StartsWith(line, "Checksum errors in superblock!"))
       continue;
     // The first errors say why; the rest are mostly the commands that followed them.
     if (++count <= 5) problems += "\n  " + std::string(line);
   }
   if (count > 5) problems += "\n  (and " + std::to_string(count - 5) + " more lines)";
-  if (status != 0) problems += "\n  (debugfs exit status " + std::to_string(status) + ")";
+  if (status == kCaptureNotStarted) {
+    problems += "\n  debugfs not found (install e2fsprogs)";
+  } else if (status != 0) {
+    problems += "\n  (debugfs exit status " + std::to_string(status) + ")";
+  }
   return problems;
 }
 

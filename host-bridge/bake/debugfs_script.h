@@ -76,8 +76,8 @@ class DebugfsScript {
   std::vector<std::string> removals_;  // third run, after the temporary names
 };
 
-// debugfs's error lines in `err` (its banner and "Allocated inode" notes are not),
-// and its exit status when not 0; "" when all went well.
+// debugfs's error lines in `err` (its banner, its "Allocated inode" notes and a retried
+// superblock checksum are not), and its exit status when not 0; "" when all went well.
 std::string DebugfsProblems(int status, std::string_view err);
 
 }  // namespace umla::bridge

@@ -48,6 +48,10 @@ class DirectoryTree : public RootTree {
     struct stat st;
     return Lstat(path, &st) && S_ISDIR(st.st_mode);
   }
+  bool IsRegularFile(const std::string& path) override {
+    struct stat st;
+    return Lstat(path, &st) && S_ISREG(st.st_mode);
+  }
   Result<std::optional<std::string>> ReadFile(const std::string& path) override {
     using Text = std::optional<std::string>;
     Parent parent = OpenParent(path);
@@ -55,7 +59,15 @@ class DirectoryTree : public RootTree {
       if (NoSuchFile(parent.error)) return Text();
       return ParentError("read ", path, parent.error);
     }
-    // O_NONBLOCK: a FIFO planted under the name must not hang the bake.
+    // Only a regular file is opened: a device node planted under the name is not (an
+    // open alone may act, a watchdog's arms it). What is opened is checked to be what
+    // was looked at; O_NONBLOCK: a FIFO swapped in meanwhile must not hang the bake.
+    struct stat looked;
+    if (::fstatat(parent.dir.get(), parent.name.c_str(), &looked, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (NoSuchFile(errno)) return Text();
+      return Status::FromErrno("stat " + Host(path), errno);
+    }
+    if (!S_ISREG(looked.st_mode)) return Text();
     Fd in(::openat(parent.dir.get(), parent.name.c_str(),
                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     if (!in.ok()) {
@@ -64,7 +76,9 @@ class DirectoryTree : public RootTree {
     }
     struct stat st;
     if (::fstat(in.get(), &st) != 0) return Status::FromErrno("stat " + Host(path), errno);
-    if (!S_ISREG(st.st_mode)) return Text();
+    if (!S_ISREG(st.st_mode) || st.st_dev != looked.st_dev || st.st_ino != looked.st_ino) {
+      return Status::Error(Host(path) + " changed while it was read");
+    }
     auto too_large = [&] {
       return Status::Error(Host(path) + " is larger than " + std::to_string(kMaxTreeFileBytes) +
                            " bytes: not read");

@@ -78,6 +78,10 @@ class ImageTree : public RootTree {
     if (pending_.count(path) && !pending_[path]) return false;
     return Stat(path).find("Type: directory") != std::string::npos;
   }
+  // What the image holds, as ReadFile reads it (a change queued is not seen).
+  bool IsRegularFile(const std::string& path) override {
+    return Stat(path).find("Type: regular") != std::string::npos;
+  }
   Result<std::optional<std::string>> ReadFile(const std::string& path) override {
     if (Stat(path).find("Type: regular") == std::string::npos) return std::optional<std::string>();
     return ReadImageFileAtMost(image_, Resolve(path), kMaxTreeFileBytes);

@@ -14,10 +14,9 @@ Result<std::optional<Manifest>> ReadManifest(TreeView& tree) {
     manifest = std::move(*parsed);
   }
   std::string temp = TempNameFor(kManifestPath);
-  // The temporary is only a write that may have been cut short: one that cannot be
-  // read counts as one that cannot be parsed.
   Result<std::optional<std::string>> newer = tree.ReadFile(temp);
-  if (!newer.ok() || !*newer) return manifest;
+  if (!newer.ok()) return newer.status();  // it may list what only it knows of
+  if (!*newer) return manifest;
   Result<Manifest> left = ParseManifest(**newer, temp);
   if (!left.ok()) return manifest;  // its write was cut short: there is nothing to go by
   if (!manifest) return std::optional<Manifest>(std::move(*left));

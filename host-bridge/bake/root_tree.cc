@@ -1,8 +1,6 @@
 #include "host-bridge/bake/root_tree.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
@@ -10,7 +8,6 @@
 #include "host-bridge/bake/run_capture.h"
 #include "host-bridge/bake/tree_impl.h"
 #include "host-bridge/files/durable_write.h"
-#include "host-bridge/files/fd.h"
 
 namespace fs = std::filesystem;
 
@@ -18,14 +15,6 @@ namespace umla::bridge {
 
 // The directory tree writes through WriteFileDurably, so both trees use its name.
 std::string TempNameFor(const std::string& path) { return DurableTempName(path); }
-
-bool LooksLikeExtImage(const std::string& image) {
-  // The superblock starts 1024 bytes in; s_magic (0xEF53, little-endian) is 56 bytes into it.
-  Fd in(::open(image.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-  unsigned char magic[2];
-  return in.ok() && ::pread(in.get(), magic, sizeof magic, 1024 + 56) == 2 && magic[0] == 0x53 &&
-         magic[1] == 0xEF;
-}
 
 Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec) {
   std::error_code ec;

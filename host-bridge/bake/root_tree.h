@@ -41,10 +41,6 @@ std::string TempNameFor(const std::string& path);
 // A directory tree (`root` is a host path) or an image file, chosen by what `spec` is.
 Result<std::unique_ptr<RootTree>> OpenRootTree(const std::string& spec);
 
-// Whether `image` starts like an ext2/3/4 file system (its superblock's magic number),
-// read without starting debugfs.
-bool LooksLikeExtImage(const std::string& image);
-
 // Reads one file from an ext2/3/4 image with debugfs; nullopt when it is missing.
 // Fails (naming the image and the file, with debugfs's own words) when debugfs cannot
 // read it or it holds more than `max_bytes`: the guest decides the sizes of its files.

@@ -10,6 +10,7 @@
 
 #include "host-bridge/guest/exec_fds.h"
 #include "host-bridge/guest/exec_signals.h"
+#include "host-bridge/guest/system_program.h"
 
 namespace umla::bridge {
 namespace {
@@ -38,6 +39,8 @@ bool ReadAtMost(int fd, std::string* into, size_t max) {
 
 int RunCapture(const std::vector<std::string>& argv, std::string* out, std::string* err,
                size_t max_out) {
+  std::string program = FindSystemProgram(argv.at(0));
+  if (program.empty()) return 127;
   // Stderr goes to a file so that the program never blocks on it while stdout is read.
   char err_name[] = "/tmp/uml-bridge-err.XXXXXX";
   int err_fd = mkostemp(err_name, O_CLOEXEC);
@@ -57,7 +60,7 @@ int RunCapture(const std::vector<std::string>& argv, std::string* out, std::stri
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
-    execvp(args[0], args.data());
+    execv(program.c_str(), args.data());
     _exit(127);
   }
   close(out_pipe[1]);

@@ -40,9 +40,9 @@ InitFacts ReadInitFacts(TreeView& tree) {
   if (!facts.sbin_init_link && tree.LinkTarget("/sbin")) {
     facts.sbin_init_link = tree.LinkTarget("/usr/sbin/init");  // usrmerge: /sbin -> usr/sbin
   }
-  // Only whether one is there (a file, not read: it is a program of some MiB).
-  auto is_file = [&tree](const char* path) { return tree.Exists(path) && !tree.IsDirectory(path); };
-  facts.sbin_init_file = !facts.sbin_init_link && (is_file("/sbin/init") || is_file("/usr/sbin/init"));
+  // Only whether one is there (not read: it is a program of some MiB).
+  facts.sbin_init_file = !facts.sbin_init_link && (tree.IsRegularFile("/sbin/init") ||
+                                                   tree.IsRegularFile("/usr/sbin/init"));
   facts.lib_systemd_systemd =
       tree.Exists("/lib/systemd/systemd") || tree.Exists("/usr/lib/systemd/systemd");
   facts.etc_inittab = tree.Exists("/etc/inittab");

@@ -19,6 +19,7 @@
 #include "host-bridge/commands/console_log_end.h"
 #include "host-bridge/commands/console_sink.h"
 #include "host-bridge/commands/run_notify.h"
+#include "host-bridge/guest/ext_image.h"
 #include "host-bridge/guest/guest_process.h"
 #include "host-bridge/guest/kernel_args.h"
 #include "host-bridge/guest/mconsole.h"

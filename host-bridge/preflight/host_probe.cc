@@ -16,8 +16,10 @@
 
 #include "common/strings.h"
 #include "host-bridge/guest/exec_fds.h"
+#include "host-bridge/guest/ext_image.h"
 #include "host-bridge/guest/exec_signals.h"
 #include "host-bridge/guest/mconsole.h"
+#include "host-bridge/guest/system_program.h"
 
 namespace umla::bridge {
 namespace {
@@ -44,18 +46,6 @@ std::string ReadSmallFile(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// e2fsck lives in /sbin, which is not on every user's PATH.
-std::string FindE2fsck() {
-  const char* path = std::getenv("PATH");
-  std::string dirs = std::string(path ? path : "") + ":/usr/sbin:/sbin";
-  for (std::string_view dir : Split(dirs, ':')) {
-    if (dir.empty()) continue;
-    std::string candidate = std::string(dir) + "/e2fsck";
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
 }
 
 }  // namespace
@@ -127,17 +117,10 @@ std::vector<RunningGuest> LinuxHostProbe::RunningGuests() {
   return guests;
 }
 
-bool LinuxHostProbe::LooksLikeExtFs(const std::string& image) {
-  int fd = open(image.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  unsigned char magic[2] = {0, 0};
-  bool ext = pread(fd, magic, sizeof magic, 1080) == 2 && magic[0] == 0x53 && magic[1] == 0xEF;
-  close(fd);
-  return ext;
-}
+bool LinuxHostProbe::LooksLikeExtFs(const std::string& image) { return LooksLikeExtImage(image); }
 
 Result<FsckResult> LinuxHostProbe::Fsck(const std::string& image, bool read_only) {
-  std::string e2fsck = FindE2fsck();
+  std::string e2fsck = FindSystemProgram("e2fsck");
   if (e2fsck.empty()) return Status::Error("e2fsck not found (install e2fsprogs)");
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) return Status::FromErrno("pipe", errno);

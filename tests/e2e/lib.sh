@@ -144,16 +144,27 @@ probe_dir() { mkdir -p "$WORK/probe" && echo "$WORK/probe"; }
 # The kernel pid the bridge reported for run NAME ("started ... as pid N").
 guest_pid() { sed -n 's/.*started .* as pid \([0-9]*\).*/\1/p' "$WORK/$1.log" | head -n 1; }
 
-# kill_guest_group PID [PROGRAM]: kills the process group a guest kernel PID leads
-# (never by name), unless PID now runs another program than the kernel (or PROGRAM, a
-# starter that execs the kernel later): a guest long gone may have left its pid to
+# proc_start PID: when PID started (clock ticks since boot, /proc/PID/stat field 22),
+# empty once it is gone; the fields are counted after the ")" that ends its name.
+proc_start() {
+  sed -n 's/.*) //p' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# kill_guest_group PID [START]: kills the process group a guest kernel PID leads (never
+# by name), unless PID is now another process: one that started at another time than
+# START (proc_start, taken when the guest was started), or without START, one that
+# runs another program than the kernel: a guest long gone may have left its pid to
 # someone else. (A zombie's or a gone leader's group is still the guest's: its pid is
 # not reused while the group lives.)
 kill_guest_group() {
   [ -n "$1" ] || return 0
-  exe=$(readlink -f "/proc/$1/exe" 2>/dev/null) || exe=""
-  [ -z "$exe" ] || [ "$exe" = "$(readlink -f "$(command -v "$UML_KERNEL")")" ] ||
-    [ "$exe" = "$(readlink -f "${2:-/nonexistent}" 2>/dev/null)" ] || return 0
+  now=$(proc_start "$1")
+  if [ -n "${2:-}" ]; then
+    [ -z "$now" ] || [ "$now" = "$2" ] || return 0
+  else
+    exe=$(readlink -f "/proc/$1/exe" 2>/dev/null) || exe=""
+    [ -z "$exe" ] || [ "$exe" = "$(readlink -f "$(command -v "$UML_KERNEL")")" ] || return 0
+  fi
   # No "--": dash's kill (sh on Debian) rejects it and would leave the guest running.
   kill -KILL "-$1" 2>/dev/null || true
 }
@@ -174,7 +185,7 @@ start_guest() {
   shift
   setsid "$UML_KERNEL" "$@" </dev/null >"$WORK/$name.console.log" 2>&1 &
   GUEST_PID=$!
-  on_exit "kill_guest_group $GUEST_PID"
+  on_exit "kill_guest_group $GUEST_PID $(proc_start $GUEST_PID)"
 }
 
 # wait_exit PID SECONDS: true once PID is gone, false if it is still there after SECONDS.

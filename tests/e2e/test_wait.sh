@@ -36,7 +36,7 @@ wait_exit "$GUEST_PID" 30 || fail "pts guest did not power off"
 setsid sh -c 'sleep 1; exec "$0" "$@"' "$UML_KERNEL" $boot umid=e2e-umid-$$ con=null con7=pts \
   </dev/null >"$WORK/umid.console.log" 2>&1 &
 starter=$!
-on_exit "kill_guest_group $starter /bin/sh"
+on_exit "kill_guest_group $starter $(proc_start $starter)"
 bridge_wait umid --channel "umid:e2e-umid-$$" --timeout 60
 assert_eq "$BRIDGE_STATUS" 0 "wait by umid"
 assert_contains "$WORK/umid.json" '"type":"hello"'
@@ -92,7 +92,7 @@ start_umid_guest() {
   setsid sh -c 'sleep 1; exec "$0" "$@"' "$UML_KERNEL" mem=64M "ubd0=$2" root=/dev/ubda rw \
     init=/init umid=$1 con=null con7=pts </dev/null >"$WORK/$1.console.log" 2>&1 &
   GUEST_PID=$!
-  on_exit "kill_guest_group $GUEST_PID /bin/sh"
+  on_exit "kill_guest_group $GUEST_PID $(proc_start $GUEST_PID)"
 }
 # timed_wait NAME [wait options...]: bridge_wait, and the seconds it took in ELAPSED.
 timed_wait() {

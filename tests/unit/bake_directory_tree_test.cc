@@ -3,6 +3,8 @@
 // write, a rename or a removal out of it.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -233,6 +235,35 @@ TEST_F(BakeCommandTest, ALargeAgentIsBakedTwice) {
   ASSERT_EQ(RunBake(options_), 0);
   ASSERT_EQ(RunBake(options_), 0);
   EXPECT_EQ(fs::file_size(root_ / "sbin/uml-agent"), large.size());
+}
+
+// init= is a program only as a regular file: a link under /usr/sbin (with a real
+// /sbin) is followed to systemd, as a device node or FIFO is no program at all.
+TEST_F(BakeCommandTest, OnlyARegularFileIsTakenForAnInitProgram) {
+  options_.modules = "";
+  fs::remove(root_ / "sbin/init");
+  fs::remove(root_ / "etc/inittab");
+  fs::create_directories(root_ / "usr/sbin");
+  fs::create_symlink("../../lib/systemd/systemd", root_ / "usr/sbin/init");
+  Put(root_ / "lib/systemd/systemd", "systemd\n");
+  ASSERT_EQ(mkfifo((root_ / "sbin/init").c_str(), 0644), 0);
+  ASSERT_EQ(RunBake(options_), 0);
+  EXPECT_TRUE(fs::exists(root_ / "etc/systemd/system/uml-agent.service"));
+}
+
+// A device node under a name bake reads is not opened (opening one may act), only
+// taken as no file.
+TEST_F(DirectoryTreeTest, ADeviceNodeIsNotReadAsAFile) {
+  fs::create_directories(root_ / "etc");
+  if (mknod((root_ / "etc/inittab").c_str(), S_IFCHR | 0600, makedev(1, 3)) != 0) {
+    GTEST_SKIP() << "mknod needs root";
+  }
+  auto tree = Open();
+  ASSERT_TRUE(tree);
+  Result<std::optional<std::string>> read = tree->ReadFile("/etc/inittab");
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_FALSE(*read);
+  EXPECT_FALSE(tree->IsRegularFile("/etc/inittab"));
 }
 
 TEST_F(BakeCommandTest, ACorruptManifestStopsTheBake) {

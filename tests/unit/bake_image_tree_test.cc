@@ -14,6 +14,8 @@
 #include "host-bridge/bake/root_tree.h"
 #include "host-bridge/bake/run_capture.h"
 #include "host-bridge/commands/bake.h"
+#include "host-bridge/guest/ext_image.h"
+#include "host-bridge/guest/system_program.h"
 
 namespace umla::bridge {
 namespace {
@@ -31,6 +33,30 @@ std::optional<std::string> ReadImageFile(const std::string& image, const std::st
 constexpr const char* kInittabMove =
     "rm /etc/inittab\nln /etc/inittab.uml-bridge.tmp /etc/inittab\n"
     "sif /etc/inittab links_count 2\n";
+
+TEST(DebugfsProblems, OnlyErrorsAndTheExitStatusCount) {
+  EXPECT_EQ(DebugfsProblems(0, "debugfs 1.47.0 (5-Feb-2023)\n"
+                               "Checksum errors in superblock!  Retrying...\n"
+                               "Allocated inode: 12\n"),
+            "");
+  EXPECT_EQ(DebugfsProblems(0, "debugfs 1.47.0 (5-Feb-2023)\nwrite: Could not allocate block\n"),
+            "\n  write: Could not allocate block");
+  EXPECT_EQ(DebugfsProblems(1, ""), "\n  (debugfs exit status 1)");
+  EXPECT_EQ(DebugfsProblems(kCaptureNotStarted, ""), "\n  debugfs not found (install e2fsprogs)");
+}
+
+// e2fsprogs installs into /sbin and /usr/sbin, not on every user's PATH: found there.
+TEST(FindSystemProgram, LooksInTheSbinDirectoriesAfterPath) {
+  if (FindSystemProgram("debugfs").empty()) GTEST_SKIP() << "no e2fsprogs";
+  const char* saved = getenv("PATH");
+  std::string path = saved ? saved : "";
+  setenv("PATH", "/nonexistent", 1);
+  std::string found = FindSystemProgram("debugfs");
+  setenv("PATH", path.c_str(), 1);
+  EXPECT_TRUE(found == "/usr/sbin/debugfs" || found == "/sbin/debugfs") << found;
+  EXPECT_EQ(FindSystemProgram("/nonexistent/debugfs"), "");
+  EXPECT_EQ(FindSystemProgram("no-such-program-here"), "");
+}
 
 TEST(DebugfsScript, AddsFirstThenMovesReplacementsIn) {
   DebugfsScript script;

@@ -16,6 +16,7 @@ class InMemoryTree : public Base {
  public:
   bool Exists(const std::string& path) override { return files.count(path) || dirs.count(path); }
   bool IsDirectory(const std::string& path) override { return dirs.count(path) > 0; }
+  bool IsRegularFile(const std::string& path) override { return files.count(path) > 0; }
   Result<std::optional<std::string>> ReadFile(const std::string& path) override {
     if (path == unreadable) return Status::Error("read " + path + ": Input/output error");
     auto it = files.find(path);

@@ -7,6 +7,7 @@
 #include "agent/steps/net/ifupdown_interfaces.h"
 #include "agent/steps/net/net_step.h"
 #include "agent/steps/net/persistent_files.h"
+#include "agent/steps/net/stale_files.h"
 #include "tests/unit/golden.h"
 #include "tests/unit/net_step_fixture.h"
 
@@ -313,6 +314,38 @@ TEST_F(NetFilesTest, AVisibleBackupOfTheAgentsBesideAForeignHiddenOneGoesOnce) {
   outcome = Run(*net, kNetCmdline);
   ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
   EXPECT_TRUE(outcome.changes.empty());
+}
+
+// The original an earlier agent kept under the visible name is what comes back when
+// the agent's files go, also after it went aside for a hidden backup with other content.
+TEST_F(NetFilesTest, TheOriginalThatWentAsideIsWhatComesBack) {
+  const std::string original = "DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n";
+  files.files[kIfcfg0] = original;
+  BootOnEth0();
+  files.files[kIfcfg0 + kBackupSuffix] = original;  // an earlier agent's first backup
+  files.files[BackupPath(kIfcfg0)] = "DEVICE=eth0\nBOOTPROTO=none\n";  // a later copy
+  ASSERT_TRUE(Run(*net, kNetCmdline).status.ok());
+  ASSERT_EQ(files.files[BackupPath(kIfcfg0) + ".old"], original);
+  StepOutcome outcome = Run(*net, kNoPersist);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  EXPECT_EQ(files.files[kIfcfg0], original);
+}
+
+// Two files of the agent's whose hidden names would be the same in one plan: the
+// second goes further aside, neither replaces the other.
+TEST(PlanStaleFiles, NoTwoFilesGoToTheSameName) {
+  AgentFileDirectory dir{"/etc/sysconfig/network-scripts", {kIfcfgPrefix}};
+  const std::string ours = RenderIfcfg("eth0", {});
+  ASSERT_TRUE(IsNetStepFile(ours));
+  std::vector<std::string> names{".ifcfg-eth0", "ifcfg-eth0", "ifcfg-eth0.old"};
+  std::map<std::string, std::string> contents{
+      {".ifcfg-eth0", "an admin's own\n"}, {"ifcfg-eth0", ours}, {"ifcfg-eth0.old", ours + "#\n"}};
+  StaleFiles stale = PlanStaleFiles(dir, names, contents, {});
+  EXPECT_TRUE(stale.errors.empty());
+  ASSERT_EQ(stale.removals.size(), 2u);
+  EXPECT_EQ(stale.removals[0].hidden, dir.dir + "/.ifcfg-eth0.old");
+  EXPECT_EQ(stale.removals[1].path, dir.dir + "/ifcfg-eth0.old");
+  EXPECT_EQ(stale.removals[1].hidden, dir.dir + "/.ifcfg-eth0.old.old");
 }
 
 // The name an earlier agent gave a VLAN interface's part file, which run-parts

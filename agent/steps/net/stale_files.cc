@@ -65,6 +65,7 @@ StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::
     auto first = contents.find(a), second = contents.find(b);
     return first != contents.end() && second != contents.end() && first->second == second->second;
   };
+  std::set<std::string> planned;  // hidden names given in this plan: taken as well
   for (const std::string& name : names) {
     bool stale_file = MayBeStale(dir, name, wanted) && ours(name);
     bool visible_backup = IsVisibleBackup(dir, name);
@@ -72,6 +73,7 @@ StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::
     // A hidden name that is there already is replaced only where nothing is lost (see
     // the header): the same content, or (`agent_file_may_go`) a file of the agent's.
     auto may_replace = [&](const std::string& taken, bool agent_file_may_go) {
+      if (planned.count(taken)) return false;
       return !Listed(names, taken) || same(name, taken) || (agent_file_may_go && ours(taken));
     };
     // Where the hidden name holds what must stay, this one goes beside it as .NAME.old
@@ -85,10 +87,13 @@ StaleFiles PlanStaleFiles(const AgentFileDirectory& dir, const std::vector<std::
                              Named(dir, name) + " is left in place");
       continue;
     }
+    planned.insert(hidden);
     FileRemoval removal{Named(dir, name), Named(dir, hidden)};
     // The image's own file, as its first backup kept it: under the visible name an
-    // earlier agent gave backups (the older, so the original, when both are there).
-    for (std::string backup : {name + kBackupSuffix, "." + name + kBackupSuffix}) {
+    // earlier agent gave backups, or where such a one went aside (the older, so the
+    // original, when there is another), then the hidden one.
+    for (std::string backup : {name + kBackupSuffix, "." + name + kBackupSuffix + kOlderSuffix,
+                               "." + name + kBackupSuffix}) {
       auto original = contents.find(backup);
       if (original == contents.end()) continue;
       if (!IsNetStepFile(original->second)) {
