@@ -22,8 +22,12 @@ if [ "${1:-}" = --stop ]; then
   for n in 1 2 3; do
     pid=$(cat "$state/guest$n.pid" 2>/dev/null) || continue
     # A clean halt through the guest's mconsole; failing that, the bridge started each
-    # kernel in its own process group: stop exactly that group.
-    timeout 10 uml_mconsole "guest$n" halt >/dev/null 2>&1 || kill -TERM -- "-$pid" 2>/dev/null || true
+    # kernel in its own process group: stop exactly that group, while its leader is
+    # still this guest's kernel (a pidfile may be older than a reboot of the host).
+    # No "--" for kill: dash's (sh on Debian) rejects it.
+    timeout 10 uml_mconsole "guest$n" halt >/dev/null 2>&1 && continue
+    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qx "umid=guest$n" || continue
+    kill -TERM "-$pid" 2>/dev/null || true
   done
   exit 0
 fi

@@ -40,7 +40,14 @@ int Parse(const std::string& usage, po::options_description& options,
   all.add(options);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(all).run(), vm);
+    // No guessing: an abbreviation would be taken for an option whose exact name some
+    // code looks for (--no-image for --no-image-args, --mod for --modules) and ignored.
+    po::store(po::command_line_parser(args)
+                  .options(all)
+                  .style(po::command_line_style::default_style &
+                         ~po::command_line_style::allow_guessing)
+                  .run(),
+              vm);
     // --help before notify(): notify() fails on missing required options.
     if (vm.count("help")) {
       std::cout << all << "\n" << exit_help;

@@ -67,7 +67,10 @@ int GuestSet::Run() {
     int remaining = session_.RemainingMs();
     if (remaining == 0) return 0;
     int count = epoll_wait(epoll_fd_, events, 64, remaining);
-    if (count < 0 && errno != EINTR) return 0;
+    if (count < 0 && errno != EINTR) {
+      error_ = errno;
+      return 0;
+    }
     for (int i = 0; i < count; ++i) {
       if (events[i].data.u64 == UINT64_MAX) return session_.ReadSignal();
       Guest& guest = *guests_[events[i].data.u64];

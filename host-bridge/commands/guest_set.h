@@ -24,8 +24,10 @@ class GuestSet {
   void AddGone(const std::string& label);
   // Reads until every guest is ready, fatal or closed, the deadline passes or a
   // signal arrives; a guest's fd is closed as soon as it is done. Returns the signal
-  // (SIGINT, SIGTERM, SIGHUP) that stopped it, 0 otherwise.
+  // (SIGINT, SIGTERM, SIGHUP) that stopped it, 0 otherwise (see error()).
   int Run();
+  // The errno that stopped Run() early when waiting itself failed; 0 when it did not.
+  int error() const { return error_; }
   size_t size() const { return guests_.size(); }
   size_t ready_count() const;
   // The worst outcome over all guests: 4 (a channel closed before ready) over
@@ -50,6 +52,7 @@ class GuestSet {
 
   Session& session_;
   int epoll_fd_ = -1;
+  int error_ = 0;
   std::vector<std::unique_ptr<Guest>> guests_;
 };
 

@@ -218,7 +218,16 @@ int RunGuest(const RunOptions& options) {
     if (done) systemd.GuestReady(options.detach ? guest.pid() : getpid());
     if (done && options.detach) {
       if (!options.pidfile.empty()) {
-        std::ofstream(options.pidfile) << guest.pid() << "\n";
+        std::ofstream out(options.pidfile);
+        out << guest.pid() << "\n";
+        if (!out.flush()) {
+          // A script that cannot find the guest could not stop it either.
+          session.Fail("cannot write the pidfile " + options.pidfile + ": " + strerror(errno) +
+                       "; stopping the guest");
+          guest.Stop(mconsole_socket);
+          if (channel >= 0) close(channel);
+          return kExitUsage;
+        }
       }
       session.Say("detached; guest pid " + std::to_string(guest.pid()) + ", umid " + umid);
       guest.Release();

@@ -115,6 +115,10 @@ int WaitForGuest(const WaitOptions& options) {
     session.Fail(std::string("interrupted by ") + strsignal(signo));
     return ExitForSignal(signo);
   }
+  if (guests.error() != 0) {
+    session.Fail(std::string("epoll_wait: ") + strerror(guests.error()));
+    return kExitUsage;
+  }
   int code = guests.ExitCode();
   if (code == kExitGuestGone) {
     for (size_t i = 0; i < guests.size(); ++i) {
@@ -122,9 +126,17 @@ int WaitForGuest(const WaitOptions& options) {
       session.Fail(watched[i].name + ": the channel closed before its guest was ready");
     }
   } else if (code == kExitTimeout) {
+    // Each guest not ready by the stage it never reached (README: exit 3).
+    std::string missing;
+    for (size_t i = 0; i < guests.size(); ++i) {
+      const GuestWatch& watch = guests.watch(i);
+      if (watch.ready() || watch.fatal() || guests.gone(i)) continue;
+      missing += std::string(missing.empty() ? "" : ", ") + watched[i].name + ": no " +
+                 MissingStageName(watch.stage());
+    }
     session.Fail("timeout after " + ShortNumber(options.watch.timeout_s) + " s: " +
                  std::to_string(guests.size() - guests.ready_count()) + " of " +
-                 std::to_string(guests.size()) + " guests not ready");
+                 std::to_string(guests.size()) + " guests not ready (" + missing + ")");
   }
   return code;
 }

@@ -125,9 +125,15 @@ Result<std::string> MconsoleCommand(const std::string& socket_path, std::string_
     return Status::FromErrno("mconsole " + socket_path, err);
   }
   std::string request = EncodeMconsoleRequest(command);
-  if (::send(fd, request.data(), request.size(), 0) < 0) {
+  // Never blocking: a stopped or hung kernel answers nothing, and each question left
+  // unanswered stays in its socket's queue (a few, net.unix.max_dgram_qlen) until a
+  // send would wait for ever. A full queue is EAGAIN: no answer, reach unclear.
+  if (::send(fd, request.data(), request.size(), MSG_DONTWAIT) < 0) {
     int err = errno;
     *reach = ReachOfSendError(err);
+    if (err == EAGAIN || err == EWOULDBLOCK) {
+      return Status::Error("mconsole " + socket_path + ": its queue is full (the kernel is not answering)");
+    }
     return Status::FromErrno("mconsole " + socket_path, err);
   }
   // One deadline for the whole exchange: a guest sending "more" parts for ever must

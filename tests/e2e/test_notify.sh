@@ -60,6 +60,16 @@ kill -0 "$(cat "$WORK/bg.pid")" || fail "the detached guest is not running"
 
 assert_not_contains "$WORK/bg.log" "notify systemd"
 
+# A pidfile that cannot be written: exit 2, and the guest (which a script could not
+# find) is stopped rather than left running.
+busybox_image "$WORK/nopid.img" --after "$WORK/linger.sh"
+on_exit "stop_guest_of nopid"
+bridge_run nopid --detach --pidfile "$WORK/no/such/dir/pid" --timeout 60 -- \
+  "$UML_KERNEL" mem=64M "ubd0=$WORK/nopid.img" root=/dev/ubda rw init=/init
+assert_eq "$BRIDGE_STATUS" 2 "detached run whose pidfile cannot be written"
+assert_contains "$WORK/nopid.log" "cannot write the pidfile $WORK/no/such/dir/pid: .*; stopping the guest"
+guest_alive nopid && fail "the guest whose pidfile could not be written is still running"
+
 # 4. `systemctl stop` (SIGTERM to the bridge, KillMode=mixed): STOPPING=1 goes out and
 #    the bridge halts its guest, which lingers 600 s otherwise.
 printf 'sleep 600\n' > "$WORK/stay.sh"

@@ -1,8 +1,13 @@
 #include "host-bridge/guest/mconsole.h"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <cstring>
+
+#include "tests/unit/temp_dir.h"
 
 namespace umla::bridge {
 namespace {
@@ -40,6 +45,30 @@ TEST(Mconsole, RequestLayout) {
   EXPECT_EQ(magic, 0xcafebabeu);
   EXPECT_EQ(length, 4u);
   EXPECT_EQ(request.substr(12, 4), "halt");
+}
+
+// A kernel that is stopped reads none of the questions: once its queue is full, a
+// question is not sent, and the call still returns (it once blocked for ever).
+TEST(Mconsole, AKernelThatReadsNothingNeverBlocksTheQuestion) {
+  umla::testing::TempDir dir("mconsole");
+  ASSERT_FALSE(dir.path().empty());
+  std::string path = dir.path() + "/mconsole";
+  int kernel = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(kernel, 0);
+  sockaddr_un address = {};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  ASSERT_EQ(::bind(kernel, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  std::string last;
+  for (int i = 0; i < 64; ++i) {
+    MconsoleReach reach;
+    Result<std::string> answer = MconsoleCommand(path, "version", 1, &reach);
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(reach, MconsoleReach::kUnclear);
+    last = answer.status().message();
+  }
+  EXPECT_EQ(last, "mconsole " + path + ": its queue is full (the kernel is not answering)");
+  ::close(kernel);
 }
 
 }  // namespace
