@@ -158,6 +158,10 @@ Result<BakePlan> PlanBake(const BakeRequest& request, TreeView& tree) {
     plan.kernel_args = std::string("init=") + kAgentPath;
     // The late part of the integration sends ready (after the boot is really done).
     if (late_ready) plan.kernel_args += " uml_agent.ready.late=yes";
+    if (!request.init_exec.empty()) {
+      plan.kernel_args += " uml_agent.init.exec=" + request.init_exec;
+      plan.notes.push_back("no /sbin/init: the PID-1 wrapper execs " + request.init_exec);
+    }
     plan.items.push_back(File(kKernelArgsPath, plan.kernel_args + "\n", 0644));
   }
   if (!request.modules_version.empty()) {

@@ -49,6 +49,9 @@ struct BakeRequest {
   bool integration = true;  // install the init system's scripts (false: --init wrapper)
   bool wrapper = false;     // boot with init=/sbin/uml-agent (kernel-args file)
   std::string agent_path;   // host path of the static agent
+  // The real init the wrapper execs when /sbin/init is not it ("" = /sbin/init):
+  // systemd without the /sbin/init link (no systemd-sysv).
+  std::string init_exec;
   // --modules: a version checked to exist under modules_root ("" = no modules).
   std::string modules_version;
   std::string modules_root;

@@ -34,6 +34,14 @@ std::string DefaultAgentPath() {
   return "";
 }
 
+// systemd installed without its /sbin/init link (no systemd-sysv) boots only with an
+// init= naming it, which the wrapper's init= takes the place of: the wrapper is told.
+std::string InitExecFor(const BakeRequest& request, TreeView& tree) {
+  if (!request.integration || request.init != InitSystem::kSystemd) return "";
+  if (tree.LinkTarget("/sbin/init") || tree.IsRegularFile("/sbin/init")) return "";
+  return tree.Exists("/lib/systemd/systemd") ? "/lib/systemd/systemd" : "/usr/lib/systemd/systemd";
+}
+
 InitFacts ReadInitFacts(TreeView& tree) {
   InitFacts facts;
   facts.sbin_init_link = tree.LinkTarget("/sbin/init");
@@ -155,6 +163,7 @@ int RunBake(const BakeOptions& options) {
     return Fail(Status::Error("--init " + options.init +
                               ": expected auto, systemd, sysvinit, busybox, openrc or wrapper"));
   }
+  request.init_exec = InitExecFor(request, tree);
 
   Result<BakePlan> plan = PlanBake(request, tree);
   if (!plan.ok()) return Fail(plan.status());

@@ -249,6 +249,10 @@ TEST_F(BakeCommandTest, OnlyARegularFileIsTakenForAnInitProgram) {
   ASSERT_EQ(mkfifo((root_ / "sbin/init").c_str(), 0644), 0);
   ASSERT_EQ(RunBake(options_), 0);
   EXPECT_TRUE(fs::exists(root_ / "etc/systemd/system/uml-agent.service"));
+  // No /sbin/init to exec: the wrapper is told where systemd is.
+  EXPECT_EQ(Slurp(root_ / "etc/uml-agent/kernel-args"),
+            "init=/sbin/uml-agent uml_agent.ready.late=yes "
+            "uml_agent.init.exec=/lib/systemd/systemd\n");
 }
 
 // A device node under a name bake reads is not opened (opening one may act), only
