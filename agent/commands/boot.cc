@@ -204,9 +204,8 @@ int RunBoot(const BootOptions& options) {
     if (!configured.ok()) config_problems.push_back(configured.status().message());
     channel = configured.ok() ? *configured : kDefaultChannel;
   }
-  Result<uint64_t> budget = settings.Unsigned("channel.timeout_ms", 2000, 600000);
-  if (!budget.ok()) config_problems.push_back(budget.status().message());
-  ParseWrapperKeys(settings, &config_problems);  // the wrapper's own, named here
+  // The wrapper's own and channel.timeout_ms, named here.
+  WrapperKeys keys = ParseWrapperKeys(settings, &config_problems);
 
   // A run continues what an earlier process of this boot recorded (wrapper -> ready).
   protocol::Hello hello{UMLA_VERSION, KernelRelease(), BootId(), options.mode,
@@ -230,7 +229,7 @@ int RunBoot(const BootOptions& options) {
     return 0;
   }
 
-  ConsoleLine line(channel, budget.ok() ? *budget : 2000);
+  ConsoleLine line(channel, keys.channel_timeout_ms);
   DiscardSink discard;
   EventSink* sink = &discard;
   if (!options.dry_run) {

@@ -19,6 +19,7 @@
 #include "agent/system/file_system.h"
 #include "agent/system/kmsg_sink.h"
 #include "agent/system/progress_board.h"
+#include "agent/system/self_exe.h"
 #include "common/log.h"
 
 extern char** environ;
@@ -27,6 +28,9 @@ namespace umla::agent {
 namespace {
 
 inline constexpr const char* kWrapperPath = "/sbin/uml-agent";
+// The limit of a run that does no step of its own (a recovery, ready without gates),
+// besides the time it may wait on the line (channel.timeout_ms).
+inline constexpr uint64_t kShortRunMs = 10000;
 
 // Starts `work` in a new session that outlives the exec of the real init (which
 // inherits it as a child and reaps it), for readiness gates that hold only later.
@@ -73,7 +77,10 @@ WrapperSettings ReadWrapperSettings(const BootOptions& options) {
 
 [[noreturn]] void ExecRealInit(const std::string& configured, int argc, char** argv) {
   std::vector<std::string> tried;
-  for (const std::string& path : InitCandidates(configured, kWrapperPath)) {
+  auto is_wrapper = [](const std::string& path) {
+    return path == kWrapperPath || IsThisProgram(path);
+  };
+  for (const std::string& path : InitCandidates(configured, is_wrapper)) {
     std::vector<char*> args;
     args.push_back(const_cast<char*>(path.c_str()));
     for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
@@ -96,16 +103,26 @@ struct GuardedEnd {
   bool ready_sent = false;  // the run itself reported ready
 };
 
-// Runs RunBoot(options) in a child under `timeout_ms`, the child publishing its progress
-// on a shared board. When it crashes or hangs, a second, short-lived child records
-// why (blaming the step it was in) from the last published state, so the report goes
-// on with the same sequence.
-GuardedEnd RunGuarded(BootOptions options, uint64_t timeout_ms, ChildMemory memory) {
+// Runs RunBoot(options) in a child under init.timeout_ms (and the time it may wait on
+// the line), the child publishing its progress on a shared board. When it crashes or
+// hangs, a second, short-lived child records why (blaming the step it was in) from the
+// last published state, so the report goes on with the same sequence.
+GuardedEnd RunGuarded(BootOptions options, const WrapperKeys& keys, ChildMemory memory) {
   std::unique_ptr<ProgressBoard> board = ProgressBoard::Create();
   options.progress = board.get();
-  ChildEnd child = RunInChild([&options] { return RunBoot(options); }, timeout_ms, memory);
+  ChildEnd child = RunInChild([&options] { return RunBoot(options); },
+                              keys.timeout_ms + keys.channel_timeout_ms, memory);
   options.progress = nullptr;
-  if (child.stopped.empty()) return {child.status, options.phase == BootPhase::kAll};
+  if (child.stopped.empty()) {
+    bool ready_sent = options.phase == BootPhase::kAll;
+    // Status 1 is also an error outside any step (the child's catch-all): whether
+    // ready went out is on the board then.
+    if (ready_sent && child.status != 0 && board) {
+      Result<BootState> state = ParseProgressLog(board->Contents());
+      ready_sent = !state.ok() || state->ready_sent;
+    }
+    return {child.status, ready_sent};
+  }
   spdlog::error("the fixups process {}", child.stopped);
   if (board) {
     Result<BootState> state = ParseProgressLog(board->Contents());
@@ -122,7 +139,7 @@ GuardedEnd RunGuarded(BootOptions options, uint64_t timeout_ms, ChildMemory memo
   }
   options.phase = BootPhase::kRecover;
   options.recover_reason = child.stopped;
-  RunInChild([&options] { return RunBoot(options); }, 10000);
+  RunInChild([&options] { return RunBoot(options); }, kShortRunMs + keys.channel_timeout_ms);
   return {1, false};
 }
 
@@ -137,7 +154,7 @@ int RunBootGuarded(BootOptions options) {
   if (wanted != BootPhase::kAll || guard.has_gates) options.phase = BootPhase::kFixups;
   // Shared memory: from an init script the caller is not PID 1, and a guard that dies
   // of a damaged heap after a crashed child costs only the report, never the boot.
-  GuardedEnd fixups = RunGuarded(options, guard.timeout_ms, ChildMemory::kShared);
+  GuardedEnd fixups = RunGuarded(options, guard, ChildMemory::kShared);
   if (wanted != BootPhase::kAll || fixups.ready_sent) return fixups.status;
   options.phase = BootPhase::kReady;
   int ready = RunBoot(options);
@@ -168,7 +185,7 @@ void RunInit(int argc, char** argv) {
     // late init script.
     bool ready_now = !wrapper.ready_late && !wrapper.has_gates;
     options.phase = ready_now ? BootPhase::kAll : BootPhase::kFixups;
-    GuardedEnd fixups = RunGuarded(options, wrapper.timeout_ms, ChildMemory::kCopy);
+    GuardedEnd fixups = RunGuarded(options, wrapper, ChildMemory::kCopy);
     // The state and report are under /run (tmpfs): the root can go back to read-only.
     if (remounted) RestoreRootReadOnly(&root_problems);
     remounted = false;
@@ -178,7 +195,8 @@ void RunInit(int argc, char** argv) {
       if (wrapper.has_gates)
         RunDetached([options] { return RunBoot(options); });
       else
-        RunInChild([&options] { return RunBoot(options); }, 10000);
+        RunInChild([&options] { return RunBoot(options); },
+                   kShortRunMs + wrapper.channel_timeout_ms);
     }
   } catch (...) {
     // Whatever went wrong above, the real init still runs, with the root as it found it.

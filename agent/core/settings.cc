@@ -40,14 +40,14 @@ Result<bool> Settings::Bool(const std::string& key, bool fallback) const {
   return Status::Error(Describe(key, *setting) + ": expected yes/no, true/false, on/off or 1/0");
 }
 
-Result<uint64_t> Settings::Unsigned(const std::string& key, uint64_t fallback,
+Result<uint64_t> Settings::Unsigned(const std::string& key, uint64_t fallback, uint64_t min,
                                     uint64_t max) const {
   auto setting = Get(key);
   if (!setting) return fallback;
   auto value = ParseUnsigned(setting->value, max);
-  if (!value) {
-    return Status::Error(Describe(key, *setting) + ": expected a whole number from 0 to " +
-                         std::to_string(max));
+  if (!value || *value < min) {
+    return Status::Error(Describe(key, *setting) + ": expected a whole number from " +
+                         std::to_string(min) + " to " + std::to_string(max));
   }
   return *value;
 }

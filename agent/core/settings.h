@@ -31,7 +31,11 @@ class Settings {
 
   Result<std::string> String(const std::string& key, std::string_view fallback) const;
   Result<bool> Bool(const std::string& key, bool fallback) const;
-  Result<uint64_t> Unsigned(const std::string& key, uint64_t fallback, uint64_t max) const;
+  Result<uint64_t> Unsigned(const std::string& key, uint64_t fallback, uint64_t max) const {
+    return Unsigned(key, fallback, 0, max);
+  }
+  Result<uint64_t> Unsigned(const std::string& key, uint64_t fallback, uint64_t min,
+                            uint64_t max) const;
   // An absolute path without "..", empty allowed only if `allow_empty`.
   Result<std::string> Path(const std::string& key, std::string_view fallback,
                            bool allow_empty = false) const;

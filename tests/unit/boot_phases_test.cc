@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "agent/commands/state_file.h"
 #include "agent/core/boot_state.h"
 #include "agent/core/init_choice.h"
 #include "agent/core/ready_gates.h"
+#include "agent/system/self_exe.h"
 #include "protocol/frame.h"
 #include "tests/unit/fake_storage.h"
+#include "tests/unit/temp_dir.h"
 
 namespace umla::agent {
 namespace {
@@ -180,18 +184,51 @@ TEST(ProgressLog, WithoutAHelloThereIsNoState) {
   EXPECT_FALSE(ParseProgressLog(ProgressRunRecord("devnodes")).ok());
 }
 
+bool IsAgent(const std::string& path) { return path == "/sbin/uml-agent"; }
+
 TEST(InitChoice, ConfiguredFirstThenTheKernelsOrderWithoutTheWrapper) {
-  auto candidates = InitCandidates("/lib/systemd/systemd", "/sbin/uml-agent");
+  auto candidates = InitCandidates("/lib/systemd/systemd", IsAgent);
   std::vector<std::string> want = {"/lib/systemd/systemd", "/sbin/init", "/etc/init", "/bin/init",
                                    "/bin/sh"};
   EXPECT_EQ(candidates, want);
   // Configuring the wrapper itself as init would loop: it is dropped.
-  EXPECT_EQ(InitCandidates("/sbin/uml-agent", "/sbin/uml-agent").front(), "/sbin/init");
-  EXPECT_EQ(InitCandidates("/sbin/init", "/sbin/uml-agent").size(), 4u);
+  EXPECT_EQ(InitCandidates("/sbin/uml-agent", IsAgent).front(), "/sbin/init");
+  EXPECT_EQ(InitCandidates("/sbin/init", IsAgent).size(), 4u);
+  // So is /sbin/init when it is the agent under another name.
+  auto agent_as_init = [](const std::string& path) { return IsAgent(path) || path == "/sbin/init"; };
+  EXPECT_EQ(InitCandidates("/sbin/init", agent_as_init).front(), "/etc/init");
+}
+
+// The wrapper knows its own file under any name: a link to it, the same path.
+TEST(InitChoice, ThisProgramIsKnownUnderAnotherName) {
+  umla::testing::TempDir dir("self-exe");
+  ASSERT_FALSE(dir.path().empty());
+  std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::filesystem::create_symlink(self, dir.path() + "/init");
+  EXPECT_TRUE(IsThisProgram(dir.path() + "/init"));
+  EXPECT_TRUE(IsThisProgram(self));
+  EXPECT_FALSE(IsThisProgram("/bin/sh"));
+  EXPECT_FALSE(IsThisProgram(dir.path() + "/none"));
+}
+
+// 0 would stop every fixup at once: refused, the default kept. The wait on the line
+// the wrapper's time limits allow for is read with them.
+TEST(InitChoice, WrapperKeysRefuseAZeroTimeLimit) {
+  Settings settings;
+  settings.Set("init.timeout_ms", "0", "kernel command line");
+  settings.Set("channel.timeout_ms", "30000", "kernel command line");
+  std::vector<std::string> problems;
+  WrapperKeys keys = ParseWrapperKeys(settings, &problems);
+  EXPECT_EQ(keys.timeout_ms, 10000u);
+  EXPECT_EQ(keys.channel_timeout_ms, 30000u);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("init.timeout_ms"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[0].find("expected a whole number from 1 to 3600000"), std::string::npos)
+      << problems[0];
 }
 
 TEST(InitChoice, FallsBackToTheFirstExecutable) {
-  auto candidates = InitCandidates("/sbin/missing", "/sbin/uml-agent");
+  auto candidates = InitCandidates("/sbin/missing", IsAgent);
   auto only_sh = [](const std::string& path) { return path == "/bin/sh"; };
   EXPECT_EQ(ChooseInit(candidates, only_sh), "/bin/sh");
   EXPECT_EQ(ChooseInit(candidates, [](const std::string&) { return false; }), "");
