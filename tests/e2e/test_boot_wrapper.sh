@@ -85,14 +85,14 @@ ready_event crash | grep -q '"name":"modules","status":"ok"' || fail "steps befo
 assert_contains "$probe/crash.init" "real init ran"
 assert_contains "$probe/crash.status" "debug-crash: failed"
 
-# 4. A step that hangs: killed after init.timeout_ms; a configured init that does not
-#    exist falls back to /sbin/init.
+# 4. A step that hangs: killed after init.timeout_ms plus channel.timeout_ms (2000 by
+#    default); a configured init that does not exist falls back to /sbin/init.
 boot_case hang
 bridge_run hang --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/hang.img" root=/dev/ubda rw \
   init=/sbin/uml-agent uml_agent.debug.crash_step=hang uml_agent.init.timeout_ms=3000 \
   uml_agent.init.exec=/sbin/no-such-init
 assert_eq "$BRIDGE_STATUS" 1 "bridge exit status with a hanging step"
-ready_event hang | grep -q 'still running after 3000 ms' || fail "hang not reported: $(ready_event hang)"
+ready_event hang | grep -q 'still running after 5000 ms' || fail "hang not reported: $(ready_event hang)"
 assert_contains "$probe/hang.init" "real init ran"
 assert_contains "$WORK/hang.console.log" "falling back to /sbin/init"
 

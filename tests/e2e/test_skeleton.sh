@@ -122,10 +122,12 @@ bridge_run usage --timeout -5 -- "$UML_KERNEL"
 assert_eq "$BRIDGE_STATUS" 2 "bad --timeout"
 
 # 6. Never block the boot from an init script either: a step that hangs (test hook) is
-#    killed after init.timeout_ms, reported as failed, and the boot script goes on.
+#    killed after init.timeout_ms (and channel.timeout_ms, the time it may wait on the
+#    line), reported as failed, and the boot script goes on.
 bridge_run hangstep --timeout 60 -- "$UML_KERNEL" mem=64M "ubd0=$WORK/root.img" root=/dev/ubda rw \
-  init=/init uml_agent.debug.crash_step=hang uml_agent.init.timeout_ms=2000
+  init=/init uml_agent.debug.crash_step=hang uml_agent.init.timeout_ms=2000 \
+  uml_agent.channel.timeout_ms=1000
 assert_eq "$BRIDGE_STATUS" 1 "a hanging step is a failed step"
-ready_event hangstep | grep -q '"name":"debug-crash".*still running after 2000 ms' ||
+ready_event hangstep | grep -q '"name":"debug-crash".*still running after 3000 ms' ||
   fail "hanging step not reported: $(ready_event hangstep)"
 assert_contains "$WORK/hangstep.console.log" "uml-agent boot exited with 1"
