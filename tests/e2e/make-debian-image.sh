@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds (or reuses from the cache) an ext4 image of a Debian bookworm minbase root
 # made with mmdebstrap from this machine's own apt sources (no mirror is named: the
-# host's sources.list is used), without mounting anything (mke2fs -d).
+# host's sources.list and sources.list.d files are handed to mmdebstrap, which reads
+# neither by itself, and so is the proxy apt is configured with), without mounting
+# anything (mke2fs -d).
 #
 #   make-debian-image.sh --packages LIST --out IMG [--cache DIR] [--size MB]
 # LIST is mmdebstrap's comma-separated --include list (e.g. systemd-sysv,kmod).
@@ -34,7 +36,23 @@ fi
 start=$(date +%s)
 tree=$(mktemp -d "${TMPDIR:-/tmp}/debian-root.XXXXXX")
 trap 'rm -rf "$tree"' EXIT
-mmdebstrap --quiet --variant=minbase --include="$packages" bookworm "$tree" >&2
+# mmdebstrap runs apt with a configuration of its own: the host's proxy settings are
+# passed on, and its sources given as files (one-line or deb822, as apt reads them).
+set -- --quiet --variant=minbase --include="$packages"
+apt-config dump | grep -E '^Acquire::[a-z]+::Proxy(::[^ ]+)? ' >"$tree.aptopts" || true
+while IFS= read -r option; do
+  set -- "$@" "--aptopt=$option"
+done <"$tree.aptopts"
+rm -f "$tree.aptopts"
+set -- "$@" bookworm "$tree"
+sources=0
+for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+  [ -s "$file" ] || continue
+  set -- "$@" "$file"
+  sources=$((sources + 1))
+done
+[ "$sources" -gt 0 ] || { echo "make-debian-image: this machine has no apt sources" >&2; exit 2; }
+mmdebstrap "$@" >&2
 # A root password nobody knows and no getty on the agent's line: the image is for tests.
 echo "uml-e2e" > "$tree/etc/hostname"
 rm -f "$out.tmp"
