@@ -15,6 +15,8 @@
 #include "agent/commands/state_file.h"
 #include "agent/core/boot_runner.h"
 #include "agent/core/init_choice.h"
+#include "agent/system/guest_root.h"
+#include "agent/system/ready_lock.h"
 #include "agent/core/ready_gates.h"
 #include "agent/steps/crash_hook.h"
 #include "agent/system/gate_probe.h"
@@ -212,6 +214,12 @@ int RunBoot(const BootOptions& options) {
                        ClockMicros(CLOCK_BOOTTIME)};
   // A run of both phases starts the boot's report afresh: no earlier state to read.
   std::optional<BootState> earlier = options.resume;
+  // Held until this process ends: a second ready process of the boot reads the state
+  // only once this one sent ready (or died).
+  std::optional<ReadyLock> ready_lock;
+  if (!options.dry_run && options.phase == BootPhase::kReady) {
+    ready_lock.emplace(GuestRoot(options.root).HostPath(kReadyLockPath));
+  }
   if (!earlier && !options.dry_run && options.phase != BootPhase::kAll) {
     // Only the running system can have mounts over its /run since the fixups ran.
     earlier = options.root == "/" ? LoadBootState(files, hello.boot_id, ReadBelowMounts)

@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "agent/commands/state_file.h"
 #include "agent/core/boot_state.h"
 #include "agent/core/init_choice.h"
 #include "agent/core/ready_gates.h"
+#include "agent/system/ready_lock.h"
 #include "agent/system/self_exe.h"
 #include "protocol/frame.h"
 #include "tests/unit/fake_storage.h"
@@ -225,6 +229,34 @@ TEST(InitChoice, WrapperKeysRefuseAZeroTimeLimit) {
   EXPECT_NE(problems[0].find("init.timeout_ms"), std::string::npos) << problems[0];
   EXPECT_NE(problems[0].find("expected a whole number from 1 to 3600000"), std::string::npos)
       << problems[0];
+}
+
+// A second ready process waits until the first is done (here: has written its line).
+// (Another open of the file, as another process makes: a thread here, since a forked
+// child would share the first one's open file and with it the lock.)
+TEST(ReadyLock, ASecondProcessWaitsForTheFirst) {
+  umla::testing::TempDir dir("ready-lock");
+  ASSERT_FALSE(dir.path().empty());
+  const std::string lock_path = dir.path() + "/ready.lock";
+  std::mutex mutex;
+  std::string order;
+  auto note = [&](const char* who) {
+    std::lock_guard<std::mutex> guard(mutex);
+    order += who;
+  };
+  std::thread second;
+  {
+    ReadyLock first(lock_path);
+    ASSERT_TRUE(first.held());
+    second = std::thread([&] {
+      ReadyLock lock(lock_path);
+      note(lock.held() ? "second " : "second-without-lock ");
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // for it to reach the lock
+    note("first ");
+  }
+  second.join();
+  EXPECT_EQ(order, "first second ");
 }
 
 TEST(InitChoice, FallsBackToTheFirstExecutable) {
