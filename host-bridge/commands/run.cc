@@ -138,7 +138,6 @@ int RunGuest(const RunOptions& options) {
   spec.console_to_pipe = !options.detach;
   spec.console_file = options.console_log;
   off_t console_log_start = options.detach ? ConsoleLogStart(options.console_log) : 0;
-  spec.inherit_stdin = !options.detach && options.console_log.empty() && isatty(0);
   Result<GuestProcess> started = GuestProcess::Start(spec);
   close(pair[1]);
   if (!started.ok()) {

@@ -124,10 +124,12 @@ Result<GuestProcess> GuestProcess::Start(const LaunchSpec& spec) {
     out = LiftFd(out, floor);
     int agent = LiftFd(spec.agent_fd, floor);
     if (out < 0 || (spec.agent_fd >= 0 && agent < 0)) ChildFail(report_fd, errno);
-    if (!spec.inherit_stdin) {
-      int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-      if (null_fd < 0 || !WireFd(null_fd, 0)) ChildFail(report_fd, errno);
-    }
+    // The console is shown, never typed into: UML puts a terminal on its stdin in raw
+    // mode (Ctrl-C would go to the guest instead of stopping the run, the bridge's
+    // lines would lose their carriage returns, a kill would leave the shell raw). A
+    // login is for another console (con1=pts, say).
+    int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0 || !WireFd(null_fd, 0)) ChildFail(report_fd, errno);
     if (!WireFd(out, 1) || !WireFd(out, 2)) ChildFail(report_fd, errno);
     if (agent >= 0 && !WireFd(agent, spec.agent_fd_number)) ChildFail(report_fd, errno);
     RestoreSignalsForExec();

@@ -19,7 +19,6 @@ struct LaunchSpec {
   int agent_fd_number = 3;
   bool console_to_pipe = true;     // else: stdout/stderr to console_file (or /dev/null)
   std::string console_file;        // used when !console_to_pipe; empty = /dev/null
-  bool inherit_stdin = false;      // keep the bridge's stdin as the guest's con0 input
 };
 
 class GuestProcess {
