@@ -20,20 +20,9 @@ ConsoleSink::ConsoleSink(const std::string& path) {
     if (fd_ >= 0) fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
     return;
   }
-  struct stat st;
-  if (fstat(2, &st) != 0) return;
   if (isatty(2)) filter_ = std::make_unique<TerminalFilter>();
-  if (S_ISREG(st.st_mode)) {
-    fd_ = 2;  // a file never makes a write wait
-  } else if (S_ISSOCK(st.st_mode)) {
-    fd_ = 2;  // a socket cannot be opened again, but send() can be told not to wait
-    is_socket_ = true;
-  } else {
-    // A terminal or a pipe: open it again for a file description of our own.
-    fd_ = open("/proc/self/fd/2", O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-    owned_ = fd_ >= 0;
-    if (fd_ < 0) fd_ = 2;  // no /proc: blocking writes, as before
-  }
+  stderr_ = std::make_unique<NonBlockingOutput>(2);
+  fd_ = stderr_->fd();
 }
 
 ConsoleSink::ConsoleSink(int fd, bool for_terminal, size_t max_pending)
@@ -46,7 +35,7 @@ ConsoleSink::~ConsoleSink() {
 }
 
 ssize_t ConsoleSink::WriteSome(const char* data, size_t size) {
-  if (is_socket_) return send(fd_, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (stderr_) return stderr_->WriteSome(data, size);
   return write(fd_, data, size);
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "host-bridge/commands/nonblocking_output.h"
 #include "host-bridge/watch/terminal_filter.h"
 
 namespace umla::bridge {
@@ -48,7 +49,7 @@ class ConsoleSink {
   int fd_ = -1;
   bool owned_ = false;
   bool open_failed_ = false;  // the log file (a closed stderr only means no output)
-  bool is_socket_ = false;  // stderr to the journal: send(MSG_DONTWAIT)
+  std::unique_ptr<NonBlockingOutput> stderr_;  // when it writes to stderr
   std::unique_ptr<TerminalFilter> filter_;
   size_t max_pending_ = kMaxPending;
   std::string pending_;

@@ -46,7 +46,7 @@ WatchOutput Session::OutputFor(const std::string& label) {
         if (!options_.json) return;
         nlohmann::json out = event;
         if (!label.empty()) out["guest"] = label;
-        std::cout << RenderEventLine(out) << std::endl;
+        stdout_.WriteLine(RenderEventLine(out));
       },
       WallMicros};
 }
@@ -127,12 +127,12 @@ int Session::RemainingMs() const {
 void Session::Say(const std::string& line) const {
   if (progress_observer_) progress_observer_(line);
   if (options_.quiet) return;
-  std::fprintf(stderr, "uml-bridge: %s\n", line.c_str());
+  stderr_.WriteLine("uml-bridge: " + line);
 }
 
 void Session::Fail(const std::string& line) const {
   if (progress_observer_) progress_observer_(line);
-  std::fprintf(stderr, "uml-bridge: %s\n", line.c_str());
+  stderr_.WriteLine("uml-bridge: " + line);
 }
 
 }  // namespace umla::bridge

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "host-bridge/commands/nonblocking_output.h"
 #include "host-bridge/watch/guest_watch.h"
 
 namespace umla::bridge {
@@ -60,6 +61,10 @@ class Session {
   uint64_t deadline_us_;
   int signal_fd_ = -1;
   std::function<void(const std::string&)> progress_observer_;
+  // The bridge's own lines: a caller that reads neither stream must not keep a run
+  // past --timeout or from its signals (BoundedWriter).
+  mutable BoundedWriter stderr_{2};
+  BoundedWriter stdout_{1};
 };
 
 uint64_t NowMicros();
