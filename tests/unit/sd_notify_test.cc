@@ -110,10 +110,11 @@ TEST(RunNotifier, ForwardsProgressAndWaitsForReady) {
 // Nobody listening: one complaint, and no endless loop through Say -> observer -> Send.
 TEST(RunNotifier, ABrokenSocketIsReportedOnce) {
   setenv("NOTIFY_SOCKET", ("@umla-nobody-" + std::to_string(getpid())).c_str(), 1);
+  // Before the session: it writes to the stderr it found when it was made.
+  testing::internal::CaptureStderr();
   Session session(WatchOptions{});
   RunNotifier notifier(session);
   unsetenv("NOTIFY_SOCKET");
-  testing::internal::CaptureStderr();
   session.Say("guest: kernel up");
   session.Say("guest: agent up");
   notifier.Stopping();
