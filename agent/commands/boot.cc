@@ -15,7 +15,6 @@
 #include "agent/commands/state_file.h"
 #include "agent/core/boot_runner.h"
 #include "agent/core/init_choice.h"
-#include "agent/system/guest_root.h"
 #include "agent/system/ready_lock.h"
 #include "agent/core/ready_gates.h"
 #include "agent/steps/crash_hook.h"
@@ -218,7 +217,7 @@ int RunBoot(const BootOptions& options) {
   // only once this one sent ready (or died).
   std::optional<ReadyLock> ready_lock;
   if (!options.dry_run && options.phase == BootPhase::kReady) {
-    ready_lock.emplace(GuestRoot(options.root).HostPath(kReadyLockPath));
+    ready_lock.emplace("/proc/self/exe");
   }
   if (!earlier && !options.dry_run && options.phase != BootPhase::kAll) {
     // Only the running system can have mounts over its /run since the fixups ran.

@@ -114,14 +114,15 @@ GuardedEnd RunGuarded(BootOptions options, const WrapperKeys& keys, ChildMemory 
                               keys.timeout_ms + keys.channel_timeout_ms, memory);
   options.progress = nullptr;
   if (child.stopped.empty()) {
-    bool ready_sent = options.phase == BootPhase::kAll;
-    // Status 1 is also an error outside any step (the child's catch-all): whether
-    // ready went out is on the board then.
-    if (ready_sent && child.status != 0 && board) {
-      Result<BootState> state = ParseProgressLog(board->Contents());
-      ready_sent = !state.ok() || state->ready_sent;
+    if (options.phase != BootPhase::kAll || child.status == 0) {
+      return {child.status, options.phase == BootPhase::kAll};
     }
-    return {child.status, ready_sent};
+    // Status 1 is also an error outside any step (the child's catch-all): when the
+    // board shows no ready, it went like a crash, and is recovered like one.
+    Result<BootState> state =
+        board ? ParseProgressLog(board->Contents()) : Result<BootState>(Status::Error("no board"));
+    if (!board || (state.ok() && state->ready_sent)) return {child.status, true};
+    child.stopped = "exited with status " + std::to_string(child.status) + " before ready";
   }
   spdlog::error("the fixups process {}", child.stopped);
   if (board) {

@@ -47,6 +47,5 @@ Result<BootState> ParseProgressLog(std::string_view log);
 
 inline constexpr const char* kStatePath = "/run/uml-agent/state.json";
 inline constexpr const char* kReportPath = "/run/uml-agent/last-run.json";
-inline constexpr const char* kReadyLockPath = "/run/uml-agent/ready.lock";
 
 }  // namespace umla::agent

@@ -40,6 +40,8 @@ std::string DebugfsProblems(int status, std::string_view err) {
   if (count > 5) problems += "\n  (and " + std::to_string(count - 5) + " more lines)";
   if (status == kCaptureNotStarted) {
     problems += "\n  debugfs not found (install e2fsprogs)";
+  } else if (status == kCaptureCannotRun) {
+    problems += "\n  debugfs could not be run (no temporary file, pipe or process)";
   } else if (status != 0) {
     problems += "\n  (debugfs exit status " + std::to_string(status) + ")";
   }

@@ -40,16 +40,16 @@ bool ReadAtMost(int fd, std::string* into, size_t max) {
 int RunCapture(const std::vector<std::string>& argv, std::string* out, std::string* err,
                size_t max_out) {
   std::string program = FindSystemProgram(argv.at(0));
-  if (program.empty()) return 127;
+  if (program.empty()) return kCaptureNotStarted;
   // Stderr goes to a file so that the program never blocks on it while stdout is read.
   char err_name[] = "/tmp/uml-bridge-err.XXXXXX";
   int err_fd = mkostemp(err_name, O_CLOEXEC);
-  if (err_fd < 0) return 127;
+  if (err_fd < 0) return kCaptureCannotRun;
   unlink(err_name);
   int out_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) {
     close(err_fd);
-    return 127;
+    return kCaptureCannotRun;
   }
   pid_t pid = fork();
   if (pid == 0) {
@@ -67,7 +67,7 @@ int RunCapture(const std::vector<std::string>& argv, std::string* out, std::stri
   if (pid < 0) {
     close(out_pipe[0]);
     close(err_fd);
-    return 127;
+    return kCaptureCannotRun;
   }
   bool within = ReadAtMost(out_pipe[0], out, max_out);
   if (!within) kill(pid, SIGKILL);

@@ -40,7 +40,7 @@ ssize_t NonBlockingOutput::WriteSome(const char* data, size_t size) const {
   return write(fd_, data, size);
 }
 
-bool BoundedWriter::Flush() {
+bool BoundedWriter::Flush(bool always_wait) {
   if (pending_.empty()) return true;
   const uint64_t deadline_us = NowMicros() + kMaxWaitMs * 1000;
   while (!pending_.empty()) {
@@ -52,7 +52,7 @@ bool BoundedWriter::Flush() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       uint64_t now = NowMicros();
-      if (stalled_ || now >= deadline_us) {
+      if ((stalled_ && !always_wait) || now >= deadline_us) {
         stalled_ = true;
         return false;
       }
@@ -68,16 +68,16 @@ bool BoundedWriter::Flush() {
   return true;
 }
 
-void BoundedWriter::WriteLine(std::string_view line) {
+void BoundedWriter::WriteLine(std::string_view line, bool always_wait) {
   if (out_.fd() < 0) return;
-  if (!Flush()) {  // the line before is not out yet
+  if (!Flush(always_wait)) {  // the line before is not out yet
     ++dropped_;
     return;
   }
   pending_.assign(line.data(), line.size());
   pending_ += '\n';
   size_t whole = pending_.size();
-  if (!Flush() && pending_.size() == whole) {
+  if (!Flush(always_wait) && pending_.size() == whole) {
     pending_.clear();  // none of it went out: dropped whole
     ++dropped_;
   }

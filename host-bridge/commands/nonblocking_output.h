@@ -42,13 +42,16 @@ class BoundedWriter {
  public:
   static constexpr int kMaxWaitMs = 1000;
   explicit BoundedWriter(int fd) : out_(fd) {}
-  void WriteLine(std::string_view line);  // and a newline
+  ~BoundedWriter() { Flush(); }  // a line begun is finished if the reader lets it
+  // Writes `line` and a newline. `always_wait`: waits its kMaxWaitMs even after a
+  // stall (why a run failed must have its chance).
+  void WriteLine(std::string_view line, bool always_wait = false);
   size_t dropped() const { return dropped_; }  // lines
 
  private:
   // Writes pending_ as far as the reader takes it; true once it is all out (or lost
   // to a reader that is gone).
-  bool Flush();
+  bool Flush(bool always_wait = false);
   NonBlockingOutput out_;
   std::string pending_;   // the rest of the line being written
   bool stalled_ = false;  // the reader took nothing for kMaxWaitMs: no waiting now

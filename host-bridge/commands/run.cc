@@ -63,6 +63,18 @@ void RemoveStaleUmidDir(const std::string& socket, bool ours) {
   std::filesystem::remove_all(socket.substr(0, socket.rfind('/')), ignored);
 }
 
+// Writes `pid` to `path`; on failure removes what was written and says why.
+std::string WritePidfile(const std::string& path, pid_t pid) {
+  errno = 0;
+  std::ofstream out(path);
+  out << pid << "\n";
+  if (out.flush()) return "";
+  int error = errno;
+  out.close();
+  unlink(path.c_str());
+  return error != 0 ? strerror(error) : "write failed";
+}
+
 // What a baked ubd0 image asks for (see bake/image_args.h); nothing for other images
 // (a directory, another file system). What the image may not ask for is said and left
 // out; the guest still starts.
@@ -159,6 +171,7 @@ int RunGuest(const RunOptions& options) {
   bool timed_out = false;
   int interrupted = 0;
   int poll_error = 0;  // the bridge cannot watch any more: stop the guest, exit 2
+  std::string pidfile_error;  // --pidfile cannot be written: a script could not stop it
   while (true) {
     struct pollfd fds[6];
     int count = 0;
@@ -214,20 +227,12 @@ int RunGuest(const RunOptions& options) {
       break;
     }
     bool done = session.watch().ready() || session.watch().fatal();
+    if (done && options.detach && !options.pidfile.empty()) {
+      pidfile_error = WritePidfile(options.pidfile, guest.pid());
+      if (!pidfile_error.empty()) break;
+    }
     if (done) systemd.GuestReady(options.detach ? guest.pid() : getpid());
     if (done && options.detach) {
-      if (!options.pidfile.empty()) {
-        std::ofstream out(options.pidfile);
-        out << guest.pid() << "\n";
-        if (!out.flush()) {
-          // A script that cannot find the guest could not stop it either.
-          session.Fail("cannot write the pidfile " + options.pidfile + ": " + strerror(errno) +
-                       "; stopping the guest");
-          guest.Stop(mconsole_socket);
-          if (channel >= 0) close(channel);
-          return kExitUsage;
-        }
-      }
       session.Say("detached; guest pid " + std::to_string(guest.pid()) + ", umid " + umid);
       guest.Release();
       if (channel >= 0) close(channel);
@@ -242,6 +247,10 @@ int RunGuest(const RunOptions& options) {
     guest.Stop(mconsole_socket);
   } else if (poll_error) {
     session.Fail(std::string("poll: ") + strerror(poll_error) + "; stopping the guest");
+    guest.Stop(mconsole_socket);
+  } else if (!pidfile_error.empty()) {
+    session.Fail("cannot write the pidfile " + options.pidfile + ": " + pidfile_error +
+                 "; stopping the guest");
     guest.Stop(mconsole_socket);
   } else if (timed_out) {
     session.Fail("timeout after " + ShortNumber(options.watch.timeout_s) + " s: no " +
@@ -266,7 +275,7 @@ int RunGuest(const RunOptions& options) {
     bool reported = session.watch().ready() || session.watch().fatal();
     return reported ? session.watch().ReadyExitCode() : ExitForSignal(interrupted);
   }
-  if (poll_error) return kExitUsage;
+  if (poll_error || !pidfile_error.empty()) return kExitUsage;
   if (timed_out) return kExitTimeout;
   if (session.watch().ready() || session.watch().fatal()) {
     session.Say("guest " + guest.DescribeExit());

@@ -67,6 +67,12 @@ Session::Session(const WatchOptions& options)
 
 Session::~Session() {
   if (signal_fd_ >= 0) close(signal_fd_);
+  size_t dropped = stderr_.dropped() + stdout_.dropped();
+  if (dropped > 0) {
+    stderr_.WriteLine("uml-bridge: " + std::to_string(dropped) +
+                          " lines of its own output dropped: stdout or stderr was not read",
+                      true);
+  }
 }
 
 void Session::WarmEventPath() {
@@ -132,7 +138,7 @@ void Session::Say(const std::string& line) const {
 
 void Session::Fail(const std::string& line) const {
   if (progress_observer_) progress_observer_(line);
-  stderr_.WriteLine("uml-bridge: " + line);
+  stderr_.WriteLine("uml-bridge: " + line, true);
 }
 
 }  // namespace umla::bridge

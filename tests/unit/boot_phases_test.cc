@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -237,7 +238,8 @@ TEST(InitChoice, WrapperKeysRefuseAZeroTimeLimit) {
 TEST(ReadyLock, ASecondProcessWaitsForTheFirst) {
   umla::testing::TempDir dir("ready-lock");
   ASSERT_FALSE(dir.path().empty());
-  const std::string lock_path = dir.path() + "/ready.lock";
+  const std::string lock_path = dir.path() + "/uml-agent";
+  { std::ofstream(lock_path) << "the program\n"; }
   std::mutex mutex;
   std::string order;
   auto note = [&](const char* who) {

@@ -35,10 +35,12 @@ class BoundedWriterTest : public ::testing::Test {
 // ones after it at once; none is cut, and once the reader is back lines go out again.
 TEST_F(BoundedWriterTest, AReaderThatStoppedLosesWholeLinesAndNeverBlocksTheWriter) {
   BoundedWriter writer(fds_[1]);
-  const std::string line(100, 'x');
-  for (int i = 0; i < 100; ++i) writer.WriteLine(line);  // 10 KiB into a 4 KiB pipe
+  // Longer than the pipe holds: the first line goes out in part, the rest waits.
+  const std::string line(5000, 'x');
+  for (int i = 0; i < 100; ++i) writer.WriteLine(line);
   EXPECT_GT(writer.dropped(), 0u);
   std::string got = Drain();
+  ASSERT_EQ(got.find('\n'), std::string::npos) << "the first line was to be cut by the pipe";
   writer.WriteLine("after");
   got += Drain();
   ASSERT_FALSE(got.empty());
