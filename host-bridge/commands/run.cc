@@ -241,20 +241,21 @@ int RunGuest(const RunOptions& options) {
     if (fds[i_pid].revents && guest.Exited()) break;
   }
 
+  // Why the bridge stops the guest itself, if it does.
+  std::string stopping;
   if (interrupted) {
-    session.Fail(std::string("interrupted by ") + strsignal(interrupted) + "; stopping the guest");
-    systemd.Stopping();
-    guest.Stop(mconsole_socket);
+    stopping = std::string("interrupted by ") + strsignal(interrupted);
   } else if (poll_error) {
-    session.Fail(std::string("poll: ") + strerror(poll_error) + "; stopping the guest");
-    guest.Stop(mconsole_socket);
+    stopping = std::string("poll: ") + strerror(poll_error);
   } else if (!pidfile_error.empty()) {
-    session.Fail("cannot write the pidfile " + options.pidfile + ": " + pidfile_error +
-                 "; stopping the guest");
-    guest.Stop(mconsole_socket);
+    stopping = "cannot write the pidfile " + options.pidfile + ": " + pidfile_error;
   } else if (timed_out) {
-    session.Fail("timeout after " + ShortNumber(options.watch.timeout_s) + " s: no " +
-                 MissingStageName(session.watch().stage()) + " yet; stopping the guest");
+    stopping = "timeout after " + ShortNumber(options.watch.timeout_s) + " s: no " +
+               MissingStageName(session.watch().stage()) + " yet";
+  }
+  if (!stopping.empty()) {
+    session.Fail(stopping + "; stopping the guest");
+    if (interrupted) systemd.Stopping();
     guest.Stop(mconsole_socket);
   }
   // Drain what the guest wrote before it went (non-blocking: the guest is gone).
